@@ -1,0 +1,48 @@
+import { fileURLToPath } from 'node:url';
+import tailwindcss from '@tailwindcss/vite';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vitest/config';
+
+const contractDir = fileURLToPath(new URL('./server/src/contract', import.meta.url));
+const bffPort = process.env.PORT ?? '8080';
+
+// One config for the SPA build, the dev server and every Vitest project.
+export default defineConfig({
+  root: 'web',
+  plugins: [react(), tailwindcss()],
+  resolve: { alias: { '@contract': contractDir } },
+  build: { outDir: 'dist', emptyOutDir: true, sourcemap: true },
+  server: {
+    host: '127.0.0.1',
+    port: 5173,
+    strictPort: true,
+    // In dev the SPA and the BFF share an origin through this proxy, as they do in production.
+    proxy: { '/api': { target: `http://127.0.0.1:${bffPort}`, changeOrigin: false } },
+  },
+  test: {
+    root: '.',
+    projects: [
+      {
+        extends: false,
+        test: {
+          name: 'server',
+          root: 'server',
+          environment: 'node',
+          include: ['src/**/*.test.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'web',
+          root: 'web',
+          environment: 'jsdom',
+          include: ['src/**/*.test.{ts,tsx}'],
+          setupFiles: ['src/test-setup.ts'],
+        },
+      },
+    ],
+  },
+});
