@@ -1,0 +1,111 @@
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The only reader of process.env. Every setting has a conventional name and a default that
+ * works on a laptop with no configuration at all; each is documented in the README.
+ */
+
+const booleanFromEnv = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
+  .transform((value) => ['true', '1', 'yes', 'on'].includes(value));
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATA_DIR: z.string().min(1).default('.data'),
+  OS_CLIENT_CONFIG_FILE: z.string().min(1).optional(),
+  SESSION_SECRET: z
+    .string()
+    .optional()
+    .refine(
+      (value) => value === undefined || value.split(',').every((secret) => secret.trim().length >= 32),
+      'every comma-separated secret must be at least 32 characters',
+    ),
+  SESSION_STORE: z.enum(['sqlite', 'redis']).optional(),
+  REDIS_URL: z.string().url().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SESSION_IDLE_TIMEOUT_MINUTES: z.coerce.number().int().min(1).max(10_080).default(480),
+  SESSION_ABSOLUTE_TIMEOUT_HOURS: z.coerce.number().int().min(1).max(720).default(24),
+  KEEP_PASSWORD_FOR_REISSUE: booleanFromEnv.default(true),
+  UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  TOKEN_CREATIONS_PER_MINUTE: z.coerce.number().int().min(1).max(1000).default(20),
+  SECURE_COOKIES: booleanFromEnv.default(false),
+  TRUST_PROXY: z
+    .string()
+    .default('false')
+    .refine((value) => value !== 'true', 'must be a hop count or a list of addresses, never "true"'),
+  DEMO_CLOUD: z.enum(['auto', 'on', 'off']).default('auto'),
+  STATIC_DIR: z.string().min(1).optional(),
+});
+
+export type SessionStoreKind = 'sqlite' | 'redis';
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** clouds.yaml candidates in the standard OpenStack search order; the first that exists wins. */
+  cloudsFileCandidates: string[];
+  sessionSecrets: string[] | null;
+  sessionStore: SessionStoreKind;
+  redisUrl: string | null;
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  sessionIdleTimeoutMs: number;
+  sessionAbsoluteTimeoutMs: number;
+  keepPasswordForReissue: boolean;
+  upstreamTimeoutMs: number;
+  tokenCreationsPerMinute: number;
+  secureCookies: boolean;
+  /** Express "trust proxy": false, a hop count, or a list of addresses. Never `true`. */
+  trustProxy: false | number | string;
+  demoCloud: 'auto' | 'on' | 'off';
+  staticDir: string;
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const sessionStore = e.SESSION_STORE ?? (e.REDIS_URL ? 'redis' : 'sqlite');
+  if (sessionStore === 'redis' && !e.REDIS_URL) {
+    throw new ConfigError('Invalid configuration:\n  REDIS_URL: is required when SESSION_STORE=redis');
+  }
+  const home = env.HOME ?? os.homedir();
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: path.resolve(e.DATA_DIR),
+    cloudsFileCandidates: [
+      ...(e.OS_CLIENT_CONFIG_FILE ? [path.resolve(e.OS_CLIENT_CONFIG_FILE)] : []),
+      path.resolve('clouds.yaml'),
+      path.join(home, '.config', 'openstack', 'clouds.yaml'),
+      '/etc/openstack/clouds.yaml',
+    ],
+    sessionSecrets: e.SESSION_SECRET ? e.SESSION_SECRET.split(',').map((secret) => secret.trim()) : null,
+    sessionStore,
+    redisUrl: e.REDIS_URL ?? null,
+    logLevel: e.LOG_LEVEL,
+    sessionIdleTimeoutMs: e.SESSION_IDLE_TIMEOUT_MINUTES * 60_000,
+    sessionAbsoluteTimeoutMs: e.SESSION_ABSOLUTE_TIMEOUT_HOURS * 3_600_000,
+    keepPasswordForReissue: e.KEEP_PASSWORD_FOR_REISSUE,
+    upstreamTimeoutMs: e.UPSTREAM_TIMEOUT_MS,
+    tokenCreationsPerMinute: e.TOKEN_CREATIONS_PER_MINUTE,
+    secureCookies: e.SECURE_COOKIES,
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    demoCloud: e.DEMO_CLOUD,
+    staticDir: path.resolve(e.STATIC_DIR ?? 'web/dist'),
+  };
+}
+
+function parseTrustProxy(value: string): false | number | string {
+  if (value === 'false' || value === '') return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value;
+}

@@ -1,0 +1,298 @@
+import { z } from 'zod';
+import type { Catalog } from '../contract/catalog.js';
+import type { IdentityApiVersion } from '../contract/common.js';
+import type { ProjectRef, RoleRef, UserRef } from '../contract/session.js';
+import {
+  ForbiddenError,
+  InvalidCredentialsError,
+  InvalidInputError,
+  TokenExpiredError,
+  UpstreamError,
+} from '../errors.js';
+import { normalizeV2Catalog, normalizeV3Catalog, v2CatalogSchema, v3CatalogSchema } from './catalog.js';
+import { openstackFetch, parseUpstream, upstreamMessage, type UpstreamResponse } from './openstack-fetch.js';
+
+/**
+ * Keystone, v3 and the legacy v2.0. No Express in here: callers get our own types back.
+ * v3 API reference: https://docs.openstack.org/api-ref/identity/v3/
+ * v2.0 (as NHN Cloud documents it): POST /v2.0/tokens with passwordCredentials.
+ */
+
+export interface IdentityEndpoint {
+  /** The auth URL without its version segment and trailing slash, e.g. http://h:5000 or https://h/identity. */
+  rootUrl: string;
+  version: IdentityApiVersion;
+}
+
+export interface CallOptions {
+  timeoutMs: number;
+}
+
+export type DomainSelector = { id: string } | { name: string };
+export type UserSelector = { id: string } | { name: string; domain: DomainSelector };
+export type ProjectScope = { id: string } | { name: string; domain: DomainSelector };
+
+export interface IssuedToken {
+  token: string;
+  /** Keystone's own clock; see token-lifetime.ts for re-anchoring to ours. */
+  issuedAt: Date;
+  expiresAt: Date;
+  user: UserRef;
+  project: ProjectRef | null;
+  roles: RoleRef[];
+  methods: string[];
+  auditIds: string[];
+  /** Null when the token body carries no catalog (VK Cloud's does not); then ask GET /v3/auth/catalog. */
+  catalog: Catalog | null;
+}
+
+/**
+ * Auth URLs come in many forms (`http://h:5000`, `.../v3`, `.../v3/`, `.../v2.0`, `:35357/v3`,
+ * `https://h/identity/v3`). The version segment, when present, decides the API version unless
+ * clouds.yaml says otherwise with identity_api_version.
+ */
+export function resolveIdentityEndpoint(authUrl: string, declared?: IdentityApiVersion | null): IdentityEndpoint {
+  const trimmed = authUrl.trim().replace(/\/+$/, '');
+  const match = /^(.*?)\/(v3|v2\.0)$/.exec(trimmed);
+  const fromUrl: IdentityApiVersion | null = match ? (match[2] === 'v3' ? '3' : '2.0') : null;
+  return { rootUrl: match ? match[1]! : trimmed, version: declared ?? fromUrl ?? '3' };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Keystone's time stamps: "2026-11-23T02:12:42.000000Z" in v3; v2.0's issued_at has no zone
+// ("2026-11-23T01:12:42.000000") and is UTC. Microseconds are cut to what Date understands.
+export function parseKeystoneTime(value: string): Date {
+  const hasZone = /(Z|[+-]\d{2}:?\d{2})$/i.test(value);
+  const normalized = value.replace(/(\.\d{3})\d+/, '$1') + (hasZone ? '' : 'Z');
+  const date = new Date(normalized);
+  if (Number.isNaN(date.getTime())) throw new UpstreamError(`Keystone sent a time stamp that is not a date: ${value.slice(0, 40)}`);
+  return date;
+}
+
+const domainSchema = z.object({ id: z.string().nullish(), name: z.string().nullish() }).nullish();
+
+const v3TokenBodySchema = z.object({
+  token: z.object({
+    methods: z.array(z.string()).default([]),
+    user: z.object({ id: z.string(), name: z.string(), domain: domainSchema }),
+    audit_ids: z.array(z.string()).default([]),
+    expires_at: z.string(),
+    issued_at: z.string(),
+    project: z.object({ id: z.string(), name: z.string(), domain: domainSchema }).nullish(),
+    roles: z.array(z.object({ id: z.string().nullish(), name: z.string() })).nullish(),
+    catalog: v3CatalogSchema.nullish(),
+  }),
+});
+
+function toDomainRef(domain: z.infer<typeof domainSchema>) {
+  return domain ? { id: domain.id ?? null, name: domain.name ?? null } : null;
+}
+
+function readV3Token(response: UpstreamResponse): IssuedToken {
+  const token = response.headers.get('x-subject-token');
+  if (!token) throw new UpstreamError('Keystone issued a token without the X-Subject-Token header.');
+  const body = parseUpstream(v3TokenBodySchema, response.body, 'Keystone', 'the token').token;
+  return {
+    token,
+    issuedAt: parseKeystoneTime(body.issued_at),
+    expiresAt: parseKeystoneTime(body.expires_at),
+    user: { id: body.user.id, name: body.user.name, domain: toDomainRef(body.user.domain) },
+    project: body.project
+      ? { id: body.project.id, name: body.project.name, domain: toDomainRef(body.project.domain) }
+      : null,
+    roles: (body.roles ?? []).map((role) => ({ id: role.id ?? null, name: role.name })),
+    methods: body.methods,
+    auditIds: body.audit_ids,
+    catalog: body.catalog ? normalizeV3Catalog(body.catalog) : null,
+  };
+}
+
+function toScopeBody(scope: ProjectScope | null) {
+  if (!scope) return undefined;
+  return { project: 'id' in scope ? { id: scope.id } : { name: scope.name, domain: scope.domain } };
+}
+
+/** Maps the 4xx Keystone gives to a token request (401 is the same for every credential mistake). */
+function failTokenRequest(response: UpstreamResponse, version: IdentityApiVersion, rootUrl: string): never {
+  const detail = upstreamMessage(response.body);
+  switch (response.status) {
+    case 401:
+      throw new InvalidCredentialsError();
+    case 400:
+      throw new InvalidInputError(`Keystone rejected the request${detail ? `: ${detail}` : '.'}`);
+    case 403:
+      throw new ForbiddenError(detail ?? 'Keystone forbids this request.');
+    case 404:
+      throw new UpstreamError(`Keystone at ${rootUrl} has no v${version} token API (HTTP 404). Check auth_url and identity_api_version.`);
+    default:
+      throw new UpstreamError(`Keystone answered the token request with HTTP ${response.status}.`);
+  }
+}
+
+/** POST /v3/auth/tokens with the password method: the only way to a token with a fresh lifetime. */
+export async function issueTokenV3(
+  endpoint: IdentityEndpoint,
+  request: { user: UserSelector; password: string; scope: ProjectScope | null },
+  options: CallOptions,
+): Promise<IssuedToken> {
+  const response = await openstackFetch(`${endpoint.rootUrl}/v3/auth/tokens`, {
+    service: 'Keystone',
+    method: 'POST',
+    timeoutMs: options.timeoutMs,
+    json: {
+      auth: {
+        identity: { methods: ['password'], password: { user: { ...request.user, password: request.password } } },
+        scope: toScopeBody(request.scope),
+      },
+    },
+  });
+  if (response.status !== 201 && response.status !== 200) failTokenRequest(response, '3', endpoint.rootUrl);
+  return readV3Token(response);
+}
+
+/**
+ * Re-scope with the token method. Keystone keeps the parent's expires_at (no extension), so
+ * this is for switching project, never for renewal.
+ */
+export async function rescopeTokenV3(
+  endpoint: IdentityEndpoint,
+  token: string,
+  scope: ProjectScope,
+  options: CallOptions,
+): Promise<IssuedToken> {
+  const response = await openstackFetch(`${endpoint.rootUrl}/v3/auth/tokens`, {
+    service: 'Keystone',
+    method: 'POST',
+    timeoutMs: options.timeoutMs,
+    json: { auth: { identity: { methods: ['token'], token: { id: token } }, scope: toScopeBody(scope) } },
+  });
+  // An expired parent token gives 404 here, not 401 (observed on Keystone 22).
+  if (response.status === 404) throw new TokenExpiredError();
+  if (response.status !== 201 && response.status !== 200) failTokenRequest(response, '3', endpoint.rootUrl);
+  return readV3Token(response);
+}
+
+const v2AccessSchema = z.object({
+  access: z.object({
+    token: z.object({
+      id: z.string(),
+      expires: z.string(),
+      issued_at: z.string().nullish(),
+      audit_ids: z.array(z.string()).nullish(),
+      tenant: z.object({ id: z.string(), name: z.string() }).nullish(),
+    }),
+    serviceCatalog: v2CatalogSchema.nullish(),
+    user: z.object({
+      id: z.string(),
+      name: z.string().nullish(),
+      username: z.string().nullish(),
+      roles: z.array(z.object({ id: z.string().nullish(), name: z.string() })).nullish(),
+    }),
+  }),
+});
+
+/** POST /v2.0/tokens with passwordCredentials and tenantId or tenantName (NHN Cloud). */
+export async function issueTokenV2(
+  endpoint: IdentityEndpoint,
+  request: { username: string; password: string; tenant: { id: string } | { name: string } | null },
+  options: CallOptions,
+  receivedAt = new Date(),
+): Promise<IssuedToken> {
+  const tenant = request.tenant ? ('id' in request.tenant ? { tenantId: request.tenant.id } : { tenantName: request.tenant.name }) : {};
+  const response = await openstackFetch(`${endpoint.rootUrl}/v2.0/tokens`, {
+    service: 'Keystone',
+    method: 'POST',
+    timeoutMs: options.timeoutMs,
+    json: { auth: { ...tenant, passwordCredentials: { username: request.username, password: request.password } } },
+  });
+  if (response.status !== 200 && response.status !== 201) failTokenRequest(response, '2.0', endpoint.rootUrl);
+  const access = parseUpstream(v2AccessSchema, response.body, 'Keystone', 'the v2.0 token').access;
+  const expiresAt = parseKeystoneTime(access.token.expires);
+  return {
+    token: access.token.id,
+    // A v2.0 body without issued_at: assume it was issued now (lifetime measured from receipt).
+    issuedAt: access.token.issued_at ? parseKeystoneTime(access.token.issued_at) : receivedAt,
+    expiresAt,
+    user: { id: access.user.id, name: access.user.name ?? access.user.username ?? access.user.id, domain: null },
+    project: access.token.tenant ? { id: access.token.tenant.id, name: access.token.tenant.name, domain: null } : null,
+    roles: (access.user.roles ?? []).map((role) => ({ id: role.id ?? null, name: role.name })),
+    methods: ['password'],
+    auditIds: access.token.audit_ids ?? [],
+    catalog: normalizeV2Catalog(access.serviceCatalog ?? []),
+  };
+}
+
+/**
+ * Revokes a token. v3: DELETE /v3/auth/tokens, the token authorizing its own revocation (204).
+ * v2.0 has no revocation a user may call on every cloud (DELETE /v2.0/tokens/{id} was an admin
+ * API): best effort, the result says whether Keystone confirmed it.
+ */
+export async function revokeToken(endpoint: IdentityEndpoint, token: string, options: CallOptions): Promise<boolean> {
+  if (endpoint.version === '2.0') {
+    const response = await openstackFetch(`${endpoint.rootUrl}/v2.0/tokens/${encodeURIComponent(token)}`, {
+      service: 'Keystone',
+      method: 'DELETE',
+      headers: { 'X-Auth-Token': token },
+      timeoutMs: options.timeoutMs,
+    });
+    return response.status === 204 || response.status === 200;
+  }
+  const response = await openstackFetch(`${endpoint.rootUrl}/v3/auth/tokens`, {
+    service: 'Keystone',
+    method: 'DELETE',
+    headers: { 'X-Auth-Token': token, 'X-Subject-Token': token },
+    timeoutMs: options.timeoutMs,
+  });
+  if (response.status === 204) return true;
+  // 404 "Failed to validate token" / 401: already revoked or expired, which is what we wanted.
+  if (response.status === 404 || response.status === 401) return true;
+  return false;
+}
+
+function failTokenAuthenticatedCall(response: UpstreamResponse, what: string): never {
+  if (response.status === 401 || response.status === 404) throw new TokenExpiredError();
+  if (response.status === 403) throw new ForbiddenError(upstreamMessage(response.body) ?? `Keystone forbids ${what}.`);
+  throw new UpstreamError(`Keystone answered ${what} with HTTP ${response.status}.`);
+}
+
+/** GET /v3/auth/catalog: for clouds whose token body has no catalog (VK Cloud). */
+export async function fetchAuthCatalog(endpoint: IdentityEndpoint, token: string, options: CallOptions): Promise<Catalog> {
+  const response = await openstackFetch(`${endpoint.rootUrl}/v3/auth/catalog`, {
+    service: 'Keystone',
+    headers: { 'X-Auth-Token': token },
+    timeoutMs: options.timeoutMs,
+  });
+  if (response.status !== 200) failTokenAuthenticatedCall(response, 'the catalog request');
+  const body = parseUpstream(z.object({ catalog: v3CatalogSchema }), response.body, 'Keystone', 'the catalog');
+  return normalizeV3Catalog(body.catalog);
+}
+
+export interface AuthProject {
+  id: string;
+  name: string;
+  domainId: string | null;
+  enabled: boolean;
+}
+
+/** GET /v3/auth/projects: the projects the token's user may scope to. */
+export async function listAuthProjects(endpoint: IdentityEndpoint, token: string, options: CallOptions): Promise<AuthProject[]> {
+  const response = await openstackFetch(`${endpoint.rootUrl}/v3/auth/projects`, {
+    service: 'Keystone',
+    headers: { 'X-Auth-Token': token },
+    timeoutMs: options.timeoutMs,
+  });
+  if (response.status !== 200) failTokenAuthenticatedCall(response, 'the project list request');
+  const body = parseUpstream(
+    z.object({
+      projects: z.array(
+        z.object({ id: z.string(), name: z.string(), domain_id: z.string().nullish(), enabled: z.boolean().nullish() }),
+      ),
+    }),
+    response.body,
+    'Keystone',
+    'the project list',
+  );
+  return body.projects
+    .map((project) => ({ id: project.id, name: project.name, domainId: project.domain_id ?? null, enabled: project.enabled ?? true }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
