@@ -1,0 +1,101 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import express, { type Express } from 'express';
+import type session from 'express-session';
+import type { CloudRegistry } from './clouds/clouds-config.js';
+import type { Config } from './config.js';
+import { createSecretBox } from './crypto/secret-box.js';
+import { createCatalogRouter } from './features/catalog/catalog-router.js';
+import { createCloudsRouter } from './features/clouds/clouds-router.js';
+import { createHealthRouter } from './features/health/health-router.js';
+import { createNetworksRouter } from './features/networks/networks-router.js';
+import { NetworksService } from './features/networks/networks-service.js';
+import { createSessionRouter } from './features/session/session-router.js';
+import { SessionService } from './features/session/session-service.js';
+import { createTokenRouter } from './features/token/token-router.js';
+import { apiNotFound, createErrorHandler } from './http/error-handler.js';
+import { requestLog } from './http/request-log.js';
+import { requireJsonBody } from './http/require-json.js';
+import { securityHeaders } from './http/security-headers.js';
+import { createSessionMiddleware, sessionCookieName } from './http/session-middleware.js';
+import type { Logger } from './logger.js';
+
+export type AppConfig = Pick<
+  Config,
+  | 'sessionIdleTimeoutMs'
+  | 'sessionAbsoluteTimeoutMs'
+  | 'keepPasswordForReissue'
+  | 'upstreamTimeoutMs'
+  | 'tokenCreationsPerMinute'
+  | 'secureCookies'
+  | 'trustProxy'
+  | 'staticDir'
+>;
+
+export interface AppDeps {
+  config: AppConfig;
+  clouds: CloudRegistry;
+  sessionStore: session.Store;
+  isStoreReachable: () => Promise<boolean>;
+  /** Sign cookies and seal session secrets; the first is current, the rest still accepted (rotation). */
+  secrets: string[];
+  logger: Logger;
+  now?: () => number;
+}
+
+/** The Express app without listen(), so tests run it in-process on port 0. */
+export function createApp(deps: AppDeps): Express {
+  const { config, logger } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  app.set('query parser', 'simple');
+
+  const sessions = new SessionService({
+    clouds: deps.clouds,
+    secretBox: createSecretBox(deps.secrets),
+    logger,
+    keepPasswordForReissue: config.keepPasswordForReissue,
+    upstreamTimeoutMs: config.upstreamTimeoutMs,
+    tokenCreationsPerMinute: config.tokenCreationsPerMinute,
+    ...(deps.now ? { now: deps.now } : {}),
+  });
+  const networks = new NetworksService(sessions, config.upstreamTimeoutMs);
+
+  app.use(requestLog(logger));
+  app.use(securityHeaders);
+
+  const api = express.Router();
+  api.use(createHealthRouter(deps.isStoreReachable));
+  api.use(requireJsonBody);
+  api.use(express.json({ limit: '16kb', strict: true, type: 'application/json' }));
+  api.use(
+    createSessionMiddleware({
+      store: deps.sessionStore,
+      secrets: deps.secrets,
+      secureCookies: config.secureCookies,
+      idleTimeoutMs: config.sessionIdleTimeoutMs,
+      absoluteTimeoutMs: config.sessionAbsoluteTimeoutMs,
+    }),
+  );
+  api.use(createCloudsRouter(deps.clouds));
+  api.use(createSessionRouter(sessions, sessionCookieName(config.secureCookies)));
+  api.use(createTokenRouter(sessions));
+  api.use(createCatalogRouter(sessions));
+  api.use(createNetworksRouter(networks));
+  api.use(apiNotFound);
+  app.use('/api', api);
+
+  // The built SPA, with client-side routes falling back to index.html.
+  const indexHtml = path.join(config.staticDir, 'index.html');
+  if (fs.existsSync(indexHtml)) {
+    app.use(express.static(config.staticDir, { index: false, maxAge: '1h' }));
+    app.get('/{*splat}', (_req, res) => {
+      res.setHeader('Cache-Control', 'no-cache');
+      res.sendFile(indexHtml);
+    });
+  }
+
+  app.use(createErrorHandler(logger));
+  return app;
+}

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { CloudsConfigError, parseCloudsYaml } from './clouds-config.js';
+
+const labYaml = `
+clouds:
+  lab:
+    auth:
+      auth_url: http://127.0.0.1:5000/v3
+      username: demo
+      password: should-be-ignored
+      project_name: demo
+      project_domain_name: Default
+      user_domain_name: Default
+    region_name: RegionOne
+    interface: public
+    identity_api_version: 3
+  nhn:
+    auth:
+      auth_url: https://api-identity-infrastructure.nhncloudservice.com
+      username: user@example.com
+      tenant_id: 1f2e3d
+    region_name: [KR1, KR2]
+    identity_api_version: "2.0"
+  ovh:
+    auth:
+      auth_url: https://auth.cloud.ovh.net/v3/
+      user_domain_id: default
+      project_id: 0123
+    regions: [GRA11, { name: SBG5 }]
+  appcred:
+    auth_type: v3applicationcredential
+    auth:
+      auth_url: http://127.0.0.1:5000/v3
+`;
+
+describe('clouds.yaml', () => {
+  it('reads the standard keys, ignores passwords, and skips auth types it cannot use', () => {
+    const { clouds, skipped } = parseCloudsYaml(labYaml, 'clouds.yaml');
+    expect(clouds.map((cloud) => cloud.name)).toEqual(['lab', 'nhn', 'ovh']);
+    expect(skipped).toEqual([{ name: 'appcred', reason: 'auth_type v3applicationcredential is not supported yet' }]);
+
+    const [lab, nhn, ovh] = clouds;
+    expect(lab!.defaults).toEqual({
+      username: 'demo',
+      userDomainName: 'Default',
+      projectName: 'demo',
+      projectDomainName: 'Default',
+      regionName: 'RegionOne',
+    });
+    expect(JSON.stringify(clouds)).not.toContain('should-be-ignored');
+    expect(lab!.identity).toEqual({ rootUrl: 'http://127.0.0.1:5000', version: '3' });
+
+    expect(nhn!.identity.version).toBe('2.0');
+    expect(nhn!.regions).toEqual(['KR1', 'KR2']);
+    expect(nhn!.defaults.projectId).toBe('1f2e3d');
+
+    expect(ovh!.identity).toEqual({ rootUrl: 'https://auth.cloud.ovh.net', version: '3' });
+    expect(ovh!.regions).toEqual(['GRA11', 'SBG5']);
+    expect(ovh!.defaults.projectId).toBe('0123');
+  });
+
+  it('fails with a message that names the file, the cloud and the key', () => {
+    expect(() => parseCloudsYaml('clouds:\n  bad:\n    auth: {}\n', '/etc/openstack/clouds.yaml')).toThrow(
+      /\/etc\/openstack\/clouds.yaml: cloud "bad": auth.auth_url/,
+    );
+    expect(() => parseCloudsYaml('clouds: [unclosed', 'x.yaml')).toThrow(CloudsConfigError);
+    expect(() => parseCloudsYaml('foo: 1', 'x.yaml')).toThrow('no "clouds:" mapping');
+    expect(() =>
+      parseCloudsYaml('clouds:\n  c:\n    identity_api_version: 4\n    auth: {auth_url: "http://h/"}\n', 'x.yaml'),
+    ).toThrow('identity_api_version must be 3 or 2.0');
+  });
+});

@@ -1,0 +1,176 @@
+import fs from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import type { CloudDefaults, CloudSummary } from '../contract/clouds.js';
+import type { EndpointInterface, IdentityApiVersion } from '../contract/common.js';
+import { resolveIdentityEndpoint, type IdentityEndpoint } from '../openstack/keystone.js';
+
+/**
+ * Clouds are configured the OpenStack way, with clouds.yaml
+ * (https://docs.openstack.org/openstacksdk/latest/user/config/configuration.html). The BFF only
+ * ever talks to the auth URLs listed here. Passwords in the file are ignored on purpose: the
+ * operator types them, so a stolen clouds.yaml of ours holds no secret.
+ */
+export interface CloudConfig {
+  name: string;
+  authUrl: string;
+  identity: IdentityEndpoint;
+  interface: EndpointInterface;
+  regions: string[];
+  defaults: CloudDefaults;
+  demo?: { username: string; password: string };
+}
+
+export class CloudsConfigError extends Error {}
+
+const optionalString = z
+  .union([z.string(), z.number()])
+  .transform((value) => String(value).trim())
+  .optional();
+
+const cloudEntrySchema = z.object({
+  auth_type: z.string().optional(),
+  auth: z
+    .object({
+      auth_url: z.string().url('must be a URL'),
+      username: optionalString,
+      user_id: optionalString,
+      user_domain_name: optionalString,
+      user_domain_id: optionalString,
+      project_id: optionalString,
+      project_name: optionalString,
+      tenant_id: optionalString,
+      tenant_name: optionalString,
+      project_domain_name: optionalString,
+      project_domain_id: optionalString,
+      domain_name: optionalString,
+      domain_id: optionalString,
+    })
+    .passthrough(),
+  region_name: z.union([z.string(), z.array(z.string())]).optional(),
+  regions: z.array(z.union([z.string(), z.object({ name: z.string() }).passthrough()])).optional(),
+  interface: z.enum(['public', 'internal', 'admin']).optional(),
+  endpoint_type: z.enum(['public', 'internal', 'admin', 'publicURL', 'internalURL', 'adminURL']).optional(),
+  identity_api_version: z.union([z.string(), z.number()]).optional(),
+});
+
+const cloudsFileSchema = z.object({ clouds: z.record(z.string(), z.unknown()) });
+
+const passwordAuthTypes = new Set(['password', 'v3password', 'v2password']);
+
+function toIdentityVersion(value: string | number | undefined, authType: string | undefined): IdentityApiVersion | null {
+  if (authType === 'v2password') return '2.0';
+  if (authType === 'v3password') return '3';
+  if (value === undefined) return null;
+  const text = String(value);
+  if (text === '3' || text === '3.0') return '3';
+  if (text === '2' || text === '2.0') return '2.0';
+  throw new CloudsConfigError(`identity_api_version must be 3 or 2.0, not ${text}`);
+}
+
+function definedOnly(defaults: Record<string, string | undefined>): CloudDefaults {
+  return Object.fromEntries(Object.entries(defaults).filter(([, value]) => value !== undefined && value !== ''));
+}
+
+export interface ParsedClouds {
+  clouds: CloudConfig[];
+  /** Entries we cannot use (another auth_type): named so the operator knows why a cloud is missing. */
+  skipped: { name: string; reason: string }[];
+}
+
+export function parseCloudsYaml(text: string, source: string): ParsedClouds {
+  let document: unknown;
+  try {
+    // The failsafe schema keeps every scalar a string: a project id like 0123 must not become 123.
+    document = parseYaml(text, { schema: 'failsafe' });
+  } catch (error) {
+    throw new CloudsConfigError(`${source} is not valid YAML: ${(error as Error).message.split('\n')[0]}`);
+  }
+  const file = cloudsFileSchema.safeParse(document);
+  if (!file.success) throw new CloudsConfigError(`${source} has no "clouds:" mapping.`);
+
+  const clouds: CloudConfig[] = [];
+  const skipped: ParsedClouds['skipped'] = [];
+  for (const [name, raw] of Object.entries(file.data.clouds)) {
+    const entry = cloudEntrySchema.safeParse(raw);
+    if (!entry.success) {
+      const issue = entry.error.issues[0]!;
+      throw new CloudsConfigError(`${source}: cloud "${name}": ${issue.path.join('.') || 'entry'}: ${issue.message}`);
+    }
+    const cloud = entry.data;
+    if (cloud.auth_type && !passwordAuthTypes.has(cloud.auth_type)) {
+      skipped.push({ name, reason: `auth_type ${cloud.auth_type} is not supported yet` });
+      continue;
+    }
+    let version: IdentityApiVersion | null;
+    try {
+      version = toIdentityVersion(cloud.identity_api_version, cloud.auth_type);
+    } catch (error) {
+      throw new CloudsConfigError(`${source}: cloud "${name}": ${(error as Error).message}`);
+    }
+    const identity = resolveIdentityEndpoint(cloud.auth.auth_url, version);
+    const regionList = [
+      ...(Array.isArray(cloud.region_name) ? cloud.region_name : cloud.region_name ? [cloud.region_name] : []),
+      ...(cloud.regions ?? []).map((region) => (typeof region === 'string' ? region : region.name)),
+    ];
+    const regions = [...new Set(regionList)];
+    const auth = cloud.auth;
+    clouds.push({
+      name,
+      authUrl: cloud.auth.auth_url,
+      identity,
+      interface: cloud.interface ?? (cloud.endpoint_type?.replace(/URL$/, '') as EndpointInterface | undefined) ?? 'public',
+      regions,
+      defaults: definedOnly({
+        username: auth.username,
+        userId: auth.user_id,
+        userDomainName: auth.user_domain_name ?? auth.domain_name,
+        userDomainId: auth.user_domain_id ?? auth.domain_id,
+        projectId: auth.project_id ?? auth.tenant_id,
+        projectName: auth.project_name ?? auth.tenant_name,
+        projectDomainName: auth.project_domain_name,
+        projectDomainId: auth.project_domain_id,
+        regionName: regions[0],
+      }),
+    });
+  }
+  return { clouds, skipped };
+}
+
+export function findCloudsFile(candidates: readonly string[]): string | null {
+  return candidates.find((candidate) => fs.existsSync(candidate)) ?? null;
+}
+
+export interface CloudRegistry {
+  /** The clouds.yaml in use, or null (then the demo cloud may be the only cloud). */
+  readonly source: string | null;
+  list(): CloudConfig[];
+  find(name: string): CloudConfig | undefined;
+}
+
+export function createCloudRegistry(clouds: CloudConfig[], source: string | null): CloudRegistry {
+  const byName = new Map(clouds.map((cloud) => [cloud.name, cloud]));
+  return { source, list: () => [...byName.values()], find: (name) => byName.get(name) };
+}
+
+export function loadCloudsFile(file: string): ParsedClouds {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new CloudsConfigError(`Cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+  }
+  return parseCloudsYaml(text, file);
+}
+
+export function toCloudSummary(cloud: CloudConfig): CloudSummary {
+  return {
+    name: cloud.name,
+    authUrl: cloud.authUrl,
+    identityApiVersion: cloud.identity.version,
+    interface: cloud.interface,
+    regions: cloud.regions,
+    defaults: cloud.defaults,
+    ...(cloud.demo ? { demo: cloud.demo } : {}),
+  };
+}

@@ -1,0 +1,35 @@
+import { Router } from 'express';
+import { loginRequestSchema, selectProjectRequestSchema } from '../../contract/session.js';
+import { parseInput } from '../../http/parse-input.js';
+import { sessionHandle } from '../../http/session-middleware.js';
+import type { SessionService } from './session-service.js';
+
+export function createSessionRouter(sessions: SessionService, cookieName: string): Router {
+  const router = Router();
+
+  router.post('/session', async (req, res) => {
+    const login = parseInput(loginRequestSchema, req.body, 'sign-in');
+    res.status(201).json(await sessions.login(sessionHandle(req), login));
+  });
+
+  router.get('/session', (req, res) => {
+    res.json(sessions.sessionInfo(sessionHandle(req)));
+  });
+
+  router.delete('/session', async (req, res) => {
+    const result = await sessions.logout(sessionHandle(req));
+    res.clearCookie(cookieName, { path: '/' });
+    res.json(result);
+  });
+
+  router.get('/projects', async (req, res) => {
+    res.json(await sessions.listProjects(sessionHandle(req)));
+  });
+
+  router.post('/session/project', async (req, res) => {
+    const { projectId } = parseInput(selectProjectRequestSchema, req.body, 'project choice');
+    res.json(await sessions.selectProject(sessionHandle(req), projectId));
+  });
+
+  return router;
+}

@@ -1,0 +1,16 @@
+import type { RequestHandler } from 'express';
+import { AppError } from '../errors.js';
+
+class UnsupportedMediaTypeError extends AppError {
+  readonly code = 'unsupported_media_type';
+}
+
+/** The API speaks JSON only: a body of any other type is refused instead of silently ignored. */
+export const requireJsonBody: RequestHandler = (req, _res, next) => {
+  const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+  if (hasBody && !req.is('application/json')) {
+    next(new UnsupportedMediaTypeError('Send the request body as application/json.'));
+    return;
+  }
+  next();
+};

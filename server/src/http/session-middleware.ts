@@ -1,0 +1,85 @@
+import type { Request, RequestHandler } from 'express';
+import session from 'express-session';
+import { StoreUnavailableError } from '../errors.js';
+import type { AuthState, SessionHandle } from '../features/session/auth-state.js';
+
+export interface SessionMiddlewareOptions {
+  store: session.Store;
+  secrets: string[];
+  secureCookies: boolean;
+  idleTimeoutMs: number;
+  absoluteTimeoutMs: number;
+}
+
+/**
+ * The browser holds only an opaque, signed session id: HttpOnly, SameSite=Strict, and behind TLS
+ * Secure with the __Host- prefix (no Domain, Path=/). Everything else stays in the store.
+ */
+export function sessionCookieName(secureCookies: boolean): string {
+  return secureCookies ? '__Host-api-access' : 'api-access.sid';
+}
+
+export function createSessionMiddleware(options: SessionMiddlewareOptions): RequestHandler {
+  const middleware = session({
+    name: sessionCookieName(options.secureCookies),
+    secret: options.secrets,
+    store: options.store,
+    resave: false,
+    saveUninitialized: false,
+    rolling: true,
+    unset: 'destroy',
+    cookie: {
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: options.secureCookies,
+      path: '/',
+      maxAge: options.idleTimeoutMs,
+    },
+  });
+  return (req, res, next) => {
+    middleware(req, res, (error?: unknown) => {
+      // The store failed (Redis down, disk error): say so instead of a 500.
+      if (error) {
+        next(new StoreUnavailableError());
+        return;
+      }
+      const created = req.session.createdAt;
+      if (created !== undefined && Date.now() - created > options.absoluteTimeoutMs) {
+        req.session.destroy(() => next());
+        return;
+      }
+      next();
+    });
+  };
+}
+
+/** Adapts express-session's session to the services' SessionHandle. */
+export function sessionHandle(req: Request): SessionHandle {
+  return {
+    get id() {
+      return req.session.id;
+    },
+    get auth() {
+      return req.session?.auth;
+    },
+    set auth(value: AuthState | undefined) {
+      if (value === undefined) delete req.session.auth;
+      else req.session.auth = value;
+    },
+    regenerate: () =>
+      new Promise<void>((resolve, reject) =>
+        req.session.regenerate((error) => {
+          if (error) {
+            reject(new StoreUnavailableError());
+            return;
+          }
+          req.session.createdAt = Date.now();
+          resolve();
+        }),
+      ),
+    destroy: () =>
+      new Promise<void>((resolve, reject) =>
+        req.session.destroy((error) => (error ? reject(new StoreUnavailableError()) : resolve())),
+      ),
+  };
+}

@@ -1,0 +1,53 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type session from 'express-session';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SqliteSessionStore } from './sqlite-session-store.js';
+
+const stores: SqliteSessionStore[] = [];
+function openStore(file: string, now: () => number) {
+  const store = new SqliteSessionStore(file, { defaultTtlMs: 60_000, now });
+  stores.push(store);
+  return store;
+}
+afterEach(() => stores.splice(0).forEach((store) => store.close()));
+
+const call = <T>(fn: (cb: (err: unknown, value?: T) => void) => void) =>
+  new Promise<T | undefined>((resolve, reject) => fn((err, value) => (err ? reject(err) : resolve(value))));
+
+function sessionExpiringAt(ms: number): session.SessionData {
+  return { cookie: { expires: new Date(ms), originalMaxAge: 1000 } } as session.SessionData;
+}
+
+describe('SQLite session store', () => {
+  it('keeps sessions across a reopen of the file (a BFF restart signs nobody out)', async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sessions-')), 'sessions.db');
+    let now = 1_000_000;
+    const first = openStore(file, () => now);
+    await call((cb) => first.set('sid-a', { ...sessionExpiringAt(now + 5000), createdAt: 1 } as never, cb));
+    first.close();
+
+    const reopened = openStore(file, () => now);
+    const loaded = await call<session.SessionData | null>((cb) => reopened.get('sid-a', cb));
+    expect(loaded).toMatchObject({ createdAt: 1 });
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+
+    now += 6000;
+    expect(await call((cb) => reopened.get('sid-a', cb))).toBeNull();
+    expect(reopened.purgeExpired()).toBe(1);
+  });
+
+  it('destroys, touches and counts', async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sessions-')), 'sessions.db');
+    const now = 5_000;
+    const store = openStore(file, () => now);
+    await call((cb) => store.set('a', sessionExpiringAt(now + 10), cb));
+    await call((cb) => store.set('b', sessionExpiringAt(now + 10), cb));
+    expect(await call<number>((cb) => store.length(cb))).toBe(2);
+    await call((cb) => store.destroy('a', cb));
+    expect(await call((cb) => store.get('a', cb))).toBeNull();
+    await call((cb) => store.touch('b', sessionExpiringAt(now - 1), cb));
+    expect(await call((cb) => store.get('b', cb))).toBeNull();
+  });
+});

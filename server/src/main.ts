@@ -1,0 +1,120 @@
+import type { Server } from 'node:http';
+import { createApp } from './app.js';
+import {
+  CloudsConfigError,
+  createCloudRegistry,
+  findCloudsFile,
+  loadCloudsFile,
+  type CloudConfig,
+  type CloudRegistry,
+} from './clouds/clouds-config.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { loadServerSecrets } from './crypto/server-secrets.js';
+import { openSessionStore } from './http/session-store.js';
+import { createLogger, type Logger } from './logger.js';
+import { resolveIdentityEndpoint } from './openstack/keystone.js';
+
+/** Loads clouds.yaml, or with none found (and DEMO_CLOUD allows it) starts the built-in demo cloud. */
+async function loadClouds(config: Config, logger: Logger): Promise<{ registry: CloudRegistry; stop: () => Promise<void> }> {
+  const file = config.demoCloud === 'on' ? null : findCloudsFile(config.cloudsFileCandidates);
+  if (file) {
+    const { clouds, skipped } = loadCloudsFile(file);
+    for (const entry of skipped) logger.warn({ cloud: entry.name, reason: entry.reason }, 'cloud skipped');
+    if (clouds.length === 0) throw new CloudsConfigError(`${file} lists no cloud that API Access can sign in to.`);
+    logger.info({ file, clouds: clouds.map((cloud) => cloud.name) }, 'clouds loaded');
+    return { registry: createCloudRegistry(clouds, file), stop: async () => {} };
+  }
+  if (config.demoCloud === 'off') {
+    throw new CloudsConfigError(
+      `No clouds.yaml found (looked at: ${config.cloudsFileCandidates.join(', ')}) and DEMO_CLOUD=off.`,
+    );
+  }
+  const { startDemoCloud } = await import('./demo-cloud/demo-cloud.js');
+  const demo = await startDemoCloud();
+  const cloud: CloudConfig = {
+    name: 'demo',
+    authUrl: demo.authUrl,
+    identity: resolveIdentityEndpoint(demo.authUrl, demo.identityApiVersion),
+    interface: 'public',
+    regions: demo.regions,
+    defaults: {
+      username: demo.credentials.username,
+      userDomainName: demo.credentials.userDomainName,
+      projectName: demo.credentials.projectName,
+      projectDomainName: demo.credentials.userDomainName,
+      ...(demo.regions[0] ? { regionName: demo.regions[0] } : {}),
+    },
+    demo: { username: demo.credentials.username, password: demo.credentials.password },
+  };
+  logger.info({ authUrl: demo.authUrl }, 'no clouds.yaml found: serving the built-in demo cloud');
+  return { registry: createCloudRegistry([cloud], null), stop: () => demo.close() };
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+
+  let clouds: Awaited<ReturnType<typeof loadClouds>>;
+  try {
+    clouds = await loadClouds(config, logger);
+  } catch (error) {
+    if (error instanceof CloudsConfigError) {
+      process.stderr.write(`Cannot start: ${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const secrets = loadServerSecrets(config.sessionSecrets, config.dataDir);
+  const store = await openSessionStore(config, logger);
+  const app = createApp({
+    config,
+    clouds: clouds.registry,
+    sessionStore: store.store,
+    isStoreReachable: store.isReachable,
+    secrets,
+    logger,
+  });
+
+  const server: Server = app.listen(config.port, config.host, () => {
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    logger.info({ url: `http://${config.host}:${port}`, store: store.description }, 'API Access is listening');
+  });
+  server.on('error', (error) => {
+    logger.fatal({ err: { message: error.message } }, 'cannot listen');
+    process.exit(1);
+  });
+
+  // SIGTERM: stop accepting, let in-flight requests finish (bounded), then close the store.
+  let isStopping = false;
+  const stop = (signal: string) => {
+    if (isStopping) return;
+    isStopping = true;
+    logger.info({ signal }, 'draining');
+    const deadline = setTimeout(() => {
+      logger.warn('drain timed out; closing remaining connections');
+      server.closeAllConnections();
+    }, 10_000);
+    deadline.unref();
+    server.close(() => {
+      void Promise.allSettled([store.close(), clouds.stop()]).then(() => {
+        logger.info('stopped');
+        process.exit(0);
+      });
+    });
+    server.closeIdleConnections();
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+void main();
