@@ -1,0 +1,322 @@
+import { formatSecondsZ } from './demo-http.js';
+import { stableHex, stableUuid } from './demo-profiles.js';
+
+/**
+ * Neutron's network collection for the demo cloud, precomputed once and kept sorted by id (Neutron's
+ * default order), so paging 10,000 networks costs O(limit) per page.
+ *
+ * Paging semantics copy Neutron (lab notes; https://docs.openstack.org/api-ref/network/v2/#pagination):
+ * `limit` + `marker` (an id), `page_reverse`, `sort_key`/`sort_dir` (id appended as tie-breaker),
+ * `networks_links` with `next` whenever the page is full and `previous` on every page (also the first),
+ * `limit=0` or no limit = everything without links.
+ */
+
+export type DemoNetwork = Record<string, unknown> & { id: string; name: string };
+
+export interface NeutronErrorResult {
+  status: number;
+  error: { type: string; message: string };
+}
+
+export type ListResult = { status: 200; body: Record<string, unknown> } | NeutronErrorResult;
+
+export interface InventoryOptions {
+  profile: string;
+  regions: string[];
+  projects: { id: string; name: string }[];
+  networkCount: number;
+  tenantMtu: number;
+  hasVkNetworkFields: boolean;
+}
+
+const reservedParams = new Set(['limit', 'marker', 'page_reverse', 'sort_key', 'sort_dir', 'fields']);
+const filterableFields = new Set([
+  'id',
+  'name',
+  'status',
+  'shared',
+  'router:external',
+  'admin_state_up',
+  'project_id',
+  'tenant_id',
+  'mtu',
+  'description',
+]);
+const sortableFields = new Set([
+  'id',
+  'name',
+  'status',
+  'shared',
+  'admin_state_up',
+  'project_id',
+  'tenant_id',
+  'mtu',
+  'description',
+  'created_at',
+  'updated_at',
+]);
+
+/** A fixed epoch so a restarted demo cloud shows the same timestamps. */
+const createdEpochMs = Date.parse('2026-01-05T09:00:00Z');
+
+export class NetworkInventory {
+  /** `${region}\n${projectId}` -> visible networks sorted by id. */
+  readonly #visible = new Map<string, DemoNetwork[]>();
+  readonly #indexById = new Map<string, Map<string, number>>();
+  readonly #sortedCache = new Map<string, DemoNetwork[]>();
+  readonly adminProjectId: string;
+
+  constructor(options: InventoryOptions) {
+    this.adminProjectId = stableHex(`project:${options.profile}:admin`);
+    const digits = Math.max(4, String(options.networkCount).length);
+    for (const region of options.regions) {
+      const external = buildNetwork({
+        id: stableUuid(`net:${options.profile}:${region}:external`),
+        name: 'public',
+        projectId: this.adminProjectId,
+        description: `External network of ${region}`,
+        mtu: 1500,
+        isExternal: true,
+        subnetId: stableUuid(`subnet:${options.profile}:${region}:external`),
+        createdAtMs: createdEpochMs,
+        hasVkNetworkFields: options.hasVkNetworkFields,
+      });
+      options.projects.forEach((project, projectIndex) => {
+        const prefix = projectIndex === 0 ? '' : `${project.name}-`;
+        const networks: DemoNetwork[] = [external];
+        for (let i = 1; i <= options.networkCount; i += 1) {
+          const seed = `${options.profile}:${region}:${project.id}:${i}`;
+          networks.push(
+            buildNetwork({
+              id: stableUuid(`net:${seed}`),
+              name: `${prefix}net-${region}-${String(i).padStart(digits, '0')}`,
+              projectId: project.id,
+              description: i % 3 === 0 ? `Demo network ${i} of ${project.name} in ${region}` : '',
+              mtu: options.tenantMtu,
+              isExternal: false,
+              subnetId: stableUuid(`subnet:${seed}`),
+              createdAtMs: createdEpochMs + i * 60_000,
+              hasVkNetworkFields: options.hasVkNetworkFields,
+            }),
+          );
+        }
+        networks.sort(compareBy([{ key: 'id', isAsc: true }]));
+        const key = visibilityKey(region, project.id);
+        this.#visible.set(key, networks);
+        this.#indexById.set(key, new Map(networks.map((n, index) => [n.id, index])));
+      });
+    }
+  }
+
+  /**
+   * What a token scoped to `projectId` sees in `region`: its own networks plus the external one
+   * (visible to every project because of `router:external`, as in the lab). An unscoped token
+   * sees nothing (Neutron answers 200 `{"networks": []}` to it).
+   */
+  visible(region: string, projectId: string | null): DemoNetwork[] {
+    if (projectId === null) return [];
+    return this.#visible.get(visibilityKey(region, projectId)) ?? [];
+  }
+
+  find(region: string, projectId: string | null, id: string): DemoNetwork | undefined {
+    if (projectId === null) return undefined;
+    const key = visibilityKey(region, projectId);
+    const index = this.#indexById.get(key)?.get(id);
+    return index === undefined ? undefined : this.#visible.get(key)?.[index];
+  }
+
+  /** GET /v2.0/networks with Neutron's query semantics. `linkBase` is the absolute collection URL. */
+  list(region: string, projectId: string | null, query: URLSearchParams, linkBase: string): ListResult {
+    const limitText = query.get('limit');
+    let limit = 0;
+    if (limitText !== null) {
+      if (!/^\d+$/.test(limitText.trim())) {
+        return badRequest('BadRequest', `Bad limit request: Limit must be an integer 0 or greater and not '${limitText}'.`);
+      }
+      limit = Number.parseInt(limitText, 10);
+    }
+    const sortKeys = query.getAll('sort_key');
+    const sortDirs = query.getAll('sort_dir');
+    if (sortKeys.length !== sortDirs.length) {
+      return badRequest('HTTPBadRequest', 'The number of sort_keys and sort_dirs must be same');
+    }
+    const sorts: SortSpec[] = [];
+    for (const [i, key] of sortKeys.entries()) {
+      const dir = sortDirs[i] ?? 'asc';
+      if (!sortableFields.has(key)) return badRequest('HTTPBadRequest', `${key} is invalid attribute for sort_key`);
+      if (dir !== 'asc' && dir !== 'desc') return badRequest('HTTPBadRequest', `${dir} is invalid attribute for sort_dir`);
+      sorts.push({ key, isAsc: dir === 'asc' });
+    }
+    if (!sorts.some((s) => s.key === 'id')) sorts.push({ key: 'id', isAsc: true });
+
+    const filters: [string, string[]][] = [];
+    for (const key of new Set(query.keys())) {
+      if (reservedParams.has(key)) continue;
+      if (!filterableFields.has(key)) return badRequest('HTTPBadRequest', `[${key}] is invalid attribute for filtering`);
+      filters.push([key, query.getAll(key)]);
+    }
+
+    const all = this.#sorted(region, projectId, sorts);
+    const markerId = query.get('marker');
+    const isPageReverse = (query.get('page_reverse') ?? 'False').toLowerCase() === 'true';
+    let markerIndex: number | null = null;
+    if (markerId !== null && limit > 0) {
+      const marker = this.find(region, projectId, markerId);
+      if (!marker) return { status: 404, error: { type: 'NetworkNotFound', message: `Network ${markerId} could not be found.` } };
+      markerIndex = all.indexOf(marker);
+    }
+
+    const matches = (n: DemoNetwork): boolean => filters.every(([key, values]) => matchesFilter(n[key], values));
+    let page: DemoNetwork[];
+    if (limit === 0) {
+      page = filters.length === 0 ? all : all.filter(matches);
+    } else if (!isPageReverse) {
+      page = [];
+      for (let i = markerIndex === null ? 0 : markerIndex + 1; i < all.length && page.length < limit; i += 1) {
+        const n = all[i] as DemoNetwork;
+        if (matches(n)) page.push(n);
+      }
+    } else {
+      page = [];
+      for (let i = markerIndex === null ? all.length - 1 : markerIndex - 1; i >= 0 && page.length < limit; i -= 1) {
+        const n = all[i] as DemoNetwork;
+        if (matches(n)) page.push(n);
+      }
+      page.reverse();
+    }
+
+    const fields = query.getAll('fields');
+    const body: Record<string, unknown> = {
+      networks: fields.length === 0 ? page : page.map((n) => pickFields(n, fields)),
+    };
+    if (limit > 0) body.networks_links = paginationLinks(query, page, limit, isPageReverse, linkBase);
+    return { status: 200, body };
+  }
+
+  #sorted(region: string, projectId: string | null, sorts: SortSpec[]): DemoNetwork[] {
+    const base = this.visible(region, projectId);
+    if (sorts.length === 1 && sorts[0]?.key === 'id' && sorts[0].isAsc) return base;
+    const cacheKey = `${region}\n${projectId}\n${sorts.map((s) => `${s.key}:${s.isAsc}`).join(',')}`;
+    let sorted = this.#sortedCache.get(cacheKey);
+    if (!sorted) {
+      sorted = base.slice().sort(compareBy(sorts));
+      if (this.#sortedCache.size > 64) this.#sortedCache.clear();
+      this.#sortedCache.set(cacheKey, sorted);
+    }
+    return sorted;
+  }
+}
+
+interface SortSpec {
+  key: string;
+  isAsc: boolean;
+}
+
+function visibilityKey(region: string, projectId: string): string {
+  return `${region}\n${projectId}`;
+}
+
+function compareBy(sorts: SortSpec[]): (a: DemoNetwork, b: DemoNetwork) => number {
+  return (a, b) => {
+    for (const { key, isAsc } of sorts) {
+      const x = a[key] as string | number | boolean;
+      const y = b[key] as string | number | boolean;
+      if (x < y) return isAsc ? -1 : 1;
+      if (x > y) return isAsc ? 1 : -1;
+    }
+    return 0;
+  };
+}
+
+function matchesFilter(value: unknown, wanted: string[]): boolean {
+  return wanted.some((w) => {
+    if (typeof value === 'boolean') return w.toLowerCase() === String(value);
+    return String(value) === w;
+  });
+}
+
+function pickFields(network: DemoNetwork, fields: string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const field of fields) if (field in network) out[field] = network[field];
+  return out;
+}
+
+/**
+ * Neutron's api_common.get_pagination_links: `next` unless (short page and forward), `previous`
+ * unless (short page and reverse). Links keep every other query parameter, in order, and put
+ * `marker` (and `page_reverse=True` for previous) last, as observed in the lab.
+ */
+function paginationLinks(
+  query: URLSearchParams,
+  page: DemoNetwork[],
+  limit: number,
+  isPageReverse: boolean,
+  linkBase: string,
+): { rel: string; href: string }[] {
+  const links: { rel: string; href: string }[] = [];
+  const isShort = page.length < limit;
+  const kept = [...query.entries()].filter(([k]) => k !== 'marker' && k !== 'page_reverse');
+  if (!(isShort && !isPageReverse)) {
+    const params = new URLSearchParams(kept);
+    const last = page.at(-1);
+    if (last) params.append('marker', last.id);
+    links.push({ rel: 'next', href: `${linkBase}?${params.toString()}` });
+  }
+  if (!(isShort && isPageReverse)) {
+    const params = new URLSearchParams(kept);
+    const first = page[0];
+    if (first) params.append('marker', first.id);
+    params.append('page_reverse', 'True');
+    links.push({ rel: 'previous', href: `${linkBase}?${params.toString()}` });
+  }
+  return links;
+}
+
+function badRequest(type: string, message: string): NeutronErrorResult {
+  return { status: 400, error: { type, message } };
+}
+
+function buildNetwork(input: {
+  id: string;
+  name: string;
+  projectId: string;
+  description: string;
+  mtu: number;
+  isExternal: boolean;
+  subnetId: string;
+  createdAtMs: number;
+  hasVkNetworkFields: boolean;
+}): DemoNetwork {
+  const created = formatSecondsZ(input.createdAtMs);
+  // Field set and order of a real Neutron 21 network as seen by a member (provider:* hidden).
+  const network: DemoNetwork = {
+    id: input.id,
+    name: input.name,
+    tenant_id: input.projectId,
+    admin_state_up: true,
+    mtu: input.mtu,
+    status: 'ACTIVE',
+    subnets: [input.subnetId],
+    shared: false,
+    availability_zone_hints: [],
+    availability_zones: ['nova'],
+    ipv4_address_scope: null,
+    ipv6_address_scope: null,
+    'router:external': input.isExternal,
+    description: input.description,
+    port_security_enabled: true,
+    is_default: false,
+    tags: [],
+    created_at: created,
+    updated_at: formatSecondsZ(input.createdAtMs + 2000),
+    revision_number: 2,
+    project_id: input.projectId,
+  };
+  if (input.hasVkNetworkFields) {
+    // Seed 000's sample network carries these VK-specific attributes.
+    network.dns_domain = null;
+    network.private_dns_domain = 'mcs.local.';
+    network.sdn = 'neutron';
+  }
+  return network;
+}
