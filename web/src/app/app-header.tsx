@@ -1,0 +1,150 @@
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { NavLink, useNavigate } from 'react-router';
+import { Button, focusRing } from '../components/ui/button';
+import { controlClass } from '../components/ui/field';
+import { describeError } from '../lib/error-message';
+import { useI18n } from '../lib/i18n/i18n-context';
+import type { Language } from '../lib/i18n/messages';
+import { readThemeChoice, saveThemeChoice, themeChoices, type ThemeChoice } from '../lib/theme';
+import { projectsQueryOptions, sessionQueryOptions, useSelectProjectMutation, useSignOutMutation } from '../features/session/queries';
+
+function ProjectSwitch() {
+  const { t } = useI18n();
+  const session = useQuery(sessionQueryOptions());
+  const projects = useQuery(projectsQueryOptions());
+  const select = useSelectProjectMutation();
+  const current = session.data?.project;
+  const options = projects.data?.projects ?? (current ? [{ id: current.id, name: current.name, enabled: true, domainId: null }] : []);
+  return (
+    <div className="flex items-center gap-2">
+      <label htmlFor="header-project" className="text-sm font-medium">
+        {t('header.project')}
+      </label>
+      <select
+        id="header-project"
+        className={`${controlClass} w-auto max-w-[12rem]`}
+        value={current?.id ?? ''}
+        disabled={select.isPending || options.length === 0}
+        aria-describedby={select.isError ? 'header-project-error' : undefined}
+        onChange={(event) => select.mutate(event.target.value)}
+      >
+        {!current && <option value="">—</option>}
+        {options.map((project) => (
+          <option key={project.id} value={project.id} disabled={!project.enabled}>
+            {project.name}
+          </option>
+        ))}
+      </select>
+      {select.isPending && <span className="text-xs" role="status">{t('header.switchingProject')}</span>}
+      {select.isError && (
+        <span id="header-project-error" role="alert" className="text-xs text-red-700 dark:text-red-400">
+          {describeError(select.error, t)}
+        </span>
+      )}
+    </div>
+  );
+}
+
+function Preferences() {
+  const { t, language, setLanguage } = useI18n();
+  const [theme, setTheme] = useState<ThemeChoice>(readThemeChoice);
+  return (
+    <div className="flex flex-wrap items-center gap-2">
+      <label htmlFor="header-language" className="sr-only">
+        {t('header.language')}
+      </label>
+      <select
+        id="header-language"
+        className={`${controlClass} w-auto`}
+        value={language}
+        onChange={(event) => setLanguage(event.target.value as Language)}
+      >
+        <option value="en" lang="en">English</option>
+        <option value="ru" lang="ru">Русский</option>
+      </select>
+      <label htmlFor="header-theme" className="sr-only">
+        {t('header.theme')}
+      </label>
+      <select
+        id="header-theme"
+        className={`${controlClass} w-auto`}
+        value={theme}
+        onChange={(event) => {
+          const next = event.target.value as ThemeChoice;
+          setTheme(next);
+          saveThemeChoice(next);
+        }}
+      >
+        {themeChoices.map((choice) => (
+          <option key={choice} value={choice}>
+            {t(`theme.${choice}`)}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+const navLinkClass = ({ isActive }: { isActive: boolean }) =>
+  `rounded-md px-3 py-1.5 text-sm font-medium ${focusRing} ${
+    isActive ? 'bg-blue-600 text-white' : 'text-slate-700 hover:bg-slate-100 dark:text-slate-200 dark:hover:bg-slate-800'
+  }`;
+
+export function AppHeader({ showNav = true }: { showNav?: boolean }) {
+  const { t } = useI18n();
+  const navigate = useNavigate();
+  const session = useQuery(sessionQueryOptions());
+  const signOut = useSignOutMutation();
+  return (
+    <header className="border-b border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:z-50 focus:bg-white focus:p-2 dark:focus:bg-slate-900">
+        {t('app.skipToContent')}
+      </a>
+      <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-4 gap-y-2 px-4 py-2">
+        <span className="font-semibold">{t('app.name')}</span>
+        {showNav && (
+          <nav aria-label={t('nav.label')} className="order-last w-full sm:order-none sm:w-auto">
+            <ul className="flex flex-wrap gap-1">
+              <li>
+                <NavLink to="/" end className={navLinkClass}>
+                  {t('nav.token')}
+                </NavLink>
+              </li>
+              <li>
+                <NavLink to="/catalog" className={navLinkClass}>
+                  {t('nav.catalog')}
+                </NavLink>
+              </li>
+              <li>
+                <NavLink to="/networks" className={navLinkClass}>
+                  {t('nav.networks')}
+                </NavLink>
+              </li>
+            </ul>
+          </nav>
+        )}
+        <div className="ml-auto flex flex-wrap items-center gap-2">
+          {showNav && session.data?.project && <ProjectSwitch />}
+          <Preferences />
+          {session.data && (
+            <span className="hidden text-xs text-slate-600 md:inline dark:text-slate-400">
+              {t('header.signedInAs', { user: `${session.data.user.name} @ ${session.data.cloud}` })}
+            </span>
+          )}
+          <Button
+            onClick={() =>
+              signOut.mutate(undefined, {
+                // Signed out either way: a failed revoke still ends the browser's session view.
+                onSettled: () => void navigate('/login?reason=signed_out', { replace: true }),
+              })
+            }
+            disabled={signOut.isPending}
+          >
+            {t('header.signOut')}
+          </Button>
+        </div>
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,31 @@
+import { useQuery } from '@tanstack/react-query';
+import type { ReactNode } from 'react';
+import { Navigate, useLocation } from 'react-router';
+import { Notice } from '../components/ui/notice';
+import { isAuthLostError } from '../lib/api-client';
+import { describeError } from '../lib/error-message';
+import { useI18n } from '../lib/i18n/i18n-context';
+import { sessionQueryOptions } from '../features/session/queries';
+
+/**
+ * Gate for signed-in pages. A 401 is not handled here: lib/query-client.ts sends the operator to
+ * /login. An unscoped token leads to the project picker first.
+ */
+export function RequireSession({ children, allowUnscoped = false }: { children: ReactNode; allowUnscoped?: boolean }) {
+  const { t } = useI18n();
+  const location = useLocation();
+  const session = useQuery(sessionQueryOptions());
+  if (session.isPending) return <p className="p-4">{t('app.loading')}</p>;
+  if (session.isError) {
+    if (isAuthLostError(session.error)) return null;
+    return (
+      <div className="p-4">
+        <Notice tone="error">{describeError(session.error, t)}</Notice>
+      </div>
+    );
+  }
+  if (!session.data.project && !allowUnscoped && location.pathname !== '/projects') {
+    return <Navigate to="/projects" replace />;
+  }
+  return <>{children}</>;
+}

@@ -1,0 +1,110 @@
+import type { CloudSummary } from '@contract/clouds';
+import type { LoginRequest } from '@contract/session';
+
+export interface LoginFormValues {
+  cloud: string;
+  username: string;
+  password: string;
+  userDomain: string;
+  project: string;
+  projectDomain: string;
+  region: string;
+}
+
+export const emptyLoginForm: LoginFormValues = {
+  cloud: '',
+  username: '',
+  password: '',
+  userDomain: '',
+  project: '',
+  projectDomain: '',
+  region: '',
+};
+
+// Keystone project and domain ids are UUID hex without dashes; anything else is taken as a name.
+const keystoneIdPattern = /^[0-9a-f]{32}$/i;
+
+export function isKeystoneId(value: string): boolean {
+  return keystoneIdPattern.test(value);
+}
+
+/** The form prefilled from a cloud's clouds.yaml defaults (and its demo credentials, if any). */
+export function prefillFromCloud(cloud: CloudSummary, region: string | null): LoginFormValues {
+  const d = cloud.defaults;
+  const regionChoice =
+    region && (cloud.regions.length === 0 || cloud.regions.includes(region))
+      ? region
+      : (d.regionName ?? cloud.regions[0] ?? '');
+  return {
+    cloud: cloud.name,
+    username: cloud.demo?.username ?? d.username ?? '',
+    password: cloud.demo?.password ?? '',
+    userDomain: d.userDomainName ?? d.userDomainId ?? '',
+    project: d.projectName ?? d.projectId ?? '',
+    projectDomain: d.projectDomainName ?? d.projectDomainId ?? '',
+    region: regionChoice,
+  };
+}
+
+/**
+ * Turn the form into the contract's LoginRequest. A domain field holding the id from the defaults,
+ * or anything shaped like a Keystone id, is sent as an id; otherwise as a name
+ * (https://docs.openstack.org/api-ref/identity/v3/#password-authentication-with-scoped-authorization).
+ */
+export function buildLoginRequest(values: LoginFormValues, cloud: CloudSummary | undefined): LoginRequest {
+  const trimmed = (value: string) => value.trim() || undefined;
+  const request: LoginRequest = { cloud: values.cloud, password: values.password };
+  const username = trimmed(values.username);
+  if (username) request.username = username;
+
+  const userDomain = trimmed(values.userDomain);
+  if (userDomain) {
+    if (userDomain === cloud?.defaults.userDomainId || isKeystoneId(userDomain)) request.userDomainId = userDomain;
+    else request.userDomainName = userDomain;
+  }
+
+  const project = trimmed(values.project);
+  if (project) {
+    if (project === cloud?.defaults.projectId || isKeystoneId(project)) {
+      request.projectId = project;
+    } else {
+      request.projectName = project;
+      const projectDomain = trimmed(values.projectDomain);
+      if (projectDomain) {
+        if (projectDomain === cloud?.defaults.projectDomainId || isKeystoneId(projectDomain)) {
+          request.projectDomainId = projectDomain;
+        } else {
+          request.projectDomainName = projectDomain;
+        }
+      }
+    }
+  }
+
+  const region = trimmed(values.region);
+  if (region) request.regionName = region;
+  return request;
+}
+
+/** Map the server's invalid_input field paths back onto the form's fields. */
+export function mapFieldErrors(fields: Record<string, string> | undefined): Partial<Record<keyof LoginFormValues, string>> {
+  const out: Partial<Record<keyof LoginFormValues, string>> = {};
+  if (!fields) return out;
+  const map: Record<string, keyof LoginFormValues> = {
+    cloud: 'cloud',
+    username: 'username',
+    userId: 'username',
+    password: 'password',
+    userDomainName: 'userDomain',
+    userDomainId: 'userDomain',
+    projectId: 'project',
+    projectName: 'project',
+    projectDomainName: 'projectDomain',
+    projectDomainId: 'projectDomain',
+    regionName: 'region',
+  };
+  for (const [path, message] of Object.entries(fields)) {
+    const field = map[path.split('.')[0] ?? ''];
+    if (field) out[field] = message;
+  }
+  return out;
+}

@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import { looksLikeOpenrc, normalizeAuthUrl, parseOpenrc } from './openrc-parser';
+
+const horizonV3 = `#!/usr/bin/env bash
+# To use an OpenStack cloud you need to authenticate against the Identity
+# service named keystone, which returns a **Token** and **Service Catalog**.
+export OS_AUTH_URL=https://infra.mail.ru:35357/v3/
+# With the addition of Keystone we have standardized on the term **project**
+export OS_PROJECT_ID=b5b7ffd4ef0547e5b222f44555dfcc4a
+export OS_PROJECT_NAME="mcs1234567890"
+export OS_USER_DOMAIN_NAME="users"
+if [ -z "$OS_USER_DOMAIN_NAME" ]; then unset OS_USER_DOMAIN_NAME; fi
+export OS_PROJECT_DOMAIN_ID="2f8a4b3ba1d04a9e8d3e5f1c0a7b6c5d"
+# unset v2.0 items in case set
+unset OS_TENANT_ID
+unset OS_TENANT_NAME
+# In addition to the owning entity (tenant), OpenStack stores the entity
+export OS_USERNAME="operator@example.com"
+# With Keystone you pass the keystone password.
+echo "Please enter your OpenStack Password for project $OS_PROJECT_NAME as user $OS_USERNAME: "
+read -sr OS_PASSWORD_INPUT
+export OS_PASSWORD=$OS_PASSWORD_INPUT
+# If your configuration has multiple regions, we set that information here.
+export OS_REGION_NAME="RegionOne"
+# Don't leave a blank variable, unset it if it was empty
+if [ -z "$OS_REGION_NAME" ]; then unset OS_REGION_NAME; fi
+export OS_INTERFACE=public
+export OS_IDENTITY_API_VERSION=3
+`;
+
+const horizonV2 = `export OS_AUTH_URL=http://controller:5000/v2.0
+export OS_TENANT_ID='0123abcd'
+export OS_TENANT_NAME='demo project'
+export OS_USERNAME=admin
+export OS_PASSWORD="s3cr\\"et\\$1"
+export OS_REGION_NAME=RegionTwo
+export OS_ENDPOINT_TYPE=internalURL
+`;
+
+describe('parseOpenrc', () => {
+  it('reads a Horizon v3 file and skips the prompted password', () => {
+    expect(parseOpenrc(horizonV3)).toEqual({
+      authUrl: 'https://infra.mail.ru:35357/v3/',
+      projectId: 'b5b7ffd4ef0547e5b222f44555dfcc4a',
+      projectName: 'mcs1234567890',
+      userDomainName: 'users',
+      projectDomainId: '2f8a4b3ba1d04a9e8d3e5f1c0a7b6c5d',
+      username: 'operator@example.com',
+      regionName: 'RegionOne',
+      interface: 'public',
+      identityApiVersion: '3',
+    });
+  });
+
+  it('maps v2.0 tenant variables and endpoint type, and unescapes double quotes', () => {
+    expect(parseOpenrc(horizonV2)).toEqual({
+      authUrl: 'http://controller:5000/v2.0',
+      projectId: '0123abcd',
+      projectName: 'demo project',
+      username: 'admin',
+      password: 's3cr"et$1',
+      regionName: 'RegionTwo',
+      interface: 'internal',
+    });
+  });
+
+  it('handles single, double and no quoting, trailing comments and CRLF', () => {
+    const text = [
+      "export OS_USERNAME='it'\\''s me'",
+      'export OS_PROJECT_NAME="a b" # the project',
+      'OS_REGION_NAME=Region\\ One',
+      "export OS_PASSWORD='$not expanded'",
+      '   export OS_USER_DOMAIN_NAME=Default   ',
+    ].join('\r\n');
+    expect(parseOpenrc(text)).toEqual({
+      username: "it's me",
+      projectName: 'a b',
+      regionName: 'Region One',
+      password: '$not expanded',
+      userDomainName: 'Default',
+    });
+  });
+
+  it('ignores expansions, unknown variables, commands and broken quoting', () => {
+    const text = [
+      'export OS_PROJECT_NAME="$PROJECT"',
+      'export OS_USERNAME=$(whoami)',
+      'export OS_REGION_NAME=`cat region`',
+      'export OS_CACERT=/etc/ca.pem',
+      'export HOME=/root',
+      'echo export OS_USERNAME=nope',
+      'export OS_USER_ID="unterminated',
+      '# export OS_PROJECT_ID=commented',
+    ].join('\n');
+    expect(parseOpenrc(text)).toEqual({});
+  });
+
+  it('lets the later line win, as the shell would', () => {
+    expect(parseOpenrc('export OS_REGION_NAME=a\nexport OS_REGION_NAME=b\n')).toEqual({ regionName: 'b' });
+  });
+});
+
+describe('normalizeAuthUrl and looksLikeOpenrc', () => {
+  it('compares auth URLs without the version and trailing slash', () => {
+    expect(normalizeAuthUrl('https://K:5000/v3/')).toBe(normalizeAuthUrl('https://k:5000'));
+    expect(normalizeAuthUrl('http://c:5000/v2.0')).toBe('http://c:5000');
+  });
+
+  it('tells an openrc from a plain value', () => {
+    expect(looksLikeOpenrc(horizonV3)).toBe(true);
+    expect(looksLikeOpenrc('OS_USERNAME=x')).toBe(true);
+    expect(looksLikeOpenrc('just a password')).toBe(false);
+  });
+});

@@ -1,0 +1,137 @@
+/**
+ * Reads an OpenStack RC file (v2.0 or v3, as Horizon and the seed clouds hand them out) in the
+ * browser, so the file never leaves it. Only `export OS_NAME=value` / `OS_NAME=value` lines with
+ * a literal value count; values that expand a variable (`$OS_PASSWORD_INPUT`), other commands,
+ * comments and unknown variables are ignored.
+ */
+export interface OpenrcValues {
+  authUrl?: string;
+  identityApiVersion?: string;
+  username?: string;
+  userId?: string;
+  password?: string;
+  userDomainName?: string;
+  userDomainId?: string;
+  projectId?: string;
+  projectName?: string;
+  projectDomainName?: string;
+  projectDomainId?: string;
+  regionName?: string;
+  interface?: string;
+}
+
+const variableToField: Record<string, keyof OpenrcValues> = {
+  OS_AUTH_URL: 'authUrl',
+  OS_IDENTITY_API_VERSION: 'identityApiVersion',
+  OS_USERNAME: 'username',
+  OS_USER_ID: 'userId',
+  OS_PASSWORD: 'password',
+  OS_USER_DOMAIN_NAME: 'userDomainName',
+  OS_USER_DOMAIN_ID: 'userDomainId',
+  OS_PROJECT_ID: 'projectId',
+  OS_TENANT_ID: 'projectId', // v2.0 name
+  OS_PROJECT_NAME: 'projectName',
+  OS_TENANT_NAME: 'projectName', // v2.0 name
+  OS_PROJECT_DOMAIN_NAME: 'projectDomainName',
+  OS_PROJECT_DOMAIN_ID: 'projectDomainId',
+  OS_REGION_NAME: 'regionName',
+  OS_INTERFACE: 'interface',
+  OS_ENDPOINT_TYPE: 'interface', // v2.0 name, e.g. publicURL
+};
+
+interface Word {
+  value: string;
+  /** False when the word expands a variable or a command: its value is not in the file. */
+  isLiteral: boolean;
+  end: number;
+}
+
+const expansionStart = /^\$[\w{(@*#?$!-]|^`/;
+
+/** Read one shell word starting at `start`; null on an unterminated quote. */
+function readWord(line: string, start: number): Word | null {
+  let value = '';
+  let isLiteral = true;
+  let i = start;
+  while (i < line.length) {
+    const ch = line[i]!;
+    if (ch === ' ' || ch === '\t' || ch === ';' || ch === '&' || ch === '|') break;
+    if (ch === "'") {
+      const close = line.indexOf("'", i + 1);
+      if (close === -1) return null;
+      value += line.slice(i + 1, close);
+      i = close + 1;
+    } else if (ch === '"') {
+      i += 1;
+      let closed = false;
+      while (i < line.length) {
+        const c = line[i]!;
+        if (c === '"') {
+          closed = true;
+          i += 1;
+          break;
+        }
+        if (c === '\\' && i + 1 < line.length && '$`"\\'.includes(line[i + 1]!)) {
+          value += line[i + 1];
+          i += 2;
+          continue;
+        }
+        if (expansionStart.test(line.slice(i))) isLiteral = false;
+        value += c;
+        i += 1;
+      }
+      if (!closed) return null;
+    } else if (ch === '\\') {
+      if (i + 1 < line.length) value += line[i + 1];
+      i += 2;
+    } else {
+      if (expansionStart.test(line.slice(i))) isLiteral = false;
+      value += ch;
+      i += 1;
+    }
+  }
+  return { value, isLiteral, end: i };
+}
+
+function normalizeInterface(value: string): string {
+  // v2.0 endpoint types carry a URL suffix: publicURL, internalURL, adminURL.
+  return value.replace(/URL$/, '');
+}
+
+export function parseOpenrc(text: string): OpenrcValues {
+  const values: OpenrcValues = {};
+  for (const rawLine of text.split(/\r?\n/)) {
+    let line = rawLine.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    if (line.startsWith('export ')) line = line.slice('export '.length).trimStart();
+    let i = 0;
+    while (i < line.length) {
+      const assignment = /^([A-Za-z_]\w*)=/.exec(line.slice(i));
+      if (!assignment) break; // not an assignment: another command, or a comment after the value
+      const name = assignment[1]!;
+      const word = readWord(line, i + assignment[0].length);
+      if (!word) break;
+      const field = variableToField[name];
+      if (field && word.isLiteral) {
+        values[field] = field === 'interface' ? normalizeInterface(word.value) : word.value;
+      }
+      i = word.end;
+      while (line[i] === ' ' || line[i] === '\t') i += 1;
+    }
+  }
+  return values;
+}
+
+/** Auth URLs are compared without trailing slashes or the version suffix: `.../v3/` equals `...`. */
+export function normalizeAuthUrl(url: string): string {
+  return url
+    .trim()
+    .replace(/\/+$/, '')
+    .replace(/\/v(3|2\.0)$/, '')
+    .toLowerCase();
+}
+
+/** Quick check used on paste: does this text look like an openrc rather than a single value? */
+export function looksLikeOpenrc(text: string): boolean {
+  return /(^|\n)\s*(export\s+)?OS_[A-Z_]+=/.test(text);
+}

@@ -1,0 +1,96 @@
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import type { CloudSummary } from '@contract/clouds';
+import { Button } from '../../components/ui/button';
+import { CopyButton } from '../../components/ui/copy-button';
+import { SelectField } from '../../components/ui/field';
+import { useI18n } from '../../lib/i18n/i18n-context';
+import { catalogQueryOptions, findEndpointUrl, listRegionsWithService } from '../catalog/queries';
+import { buildCloudsYaml, buildOpenrc, downloadText } from './config-files';
+import { fetchTokenSecret, type AnchoredTokenInfo } from './queries';
+import { buildCurlSnippet, buildExportSnippet, buildOpenstackSnippet } from './snippets';
+
+// Shown on screen in place of the token; the copied text has the real one, fetched at copy time.
+const placeholder = '<token>';
+
+export function CopyAsPanel({ token, cloud }: { token: AnchoredTokenInfo; cloud: CloudSummary | undefined }) {
+  const { t } = useI18n();
+  const catalogQuery = useQuery(catalogQueryOptions());
+  const iface = cloud?.interface ?? 'public';
+  const regions = catalogQuery.data ? listRegionsWithService(catalogQuery.data, 'network') : [];
+  const [chosenRegion, setChosenRegion] = useState<string | null>(null);
+  const region = chosenRegion ?? (token.regionName && regions.includes(token.regionName) ? token.regionName : (regions[0] ?? null));
+  const networkUrl = catalogQuery.data ? findEndpointUrl(catalogQuery.data, 'network', region, iface) : undefined;
+
+  const snippets: { key: string; label: string; build: (secret: string) => string }[] = [
+    { key: 'export', label: t('token.copyAs.export'), build: buildExportSnippet },
+  ];
+  if (networkUrl) {
+    snippets.push({ key: 'curl', label: t('token.copyAs.curl'), build: (secret) => buildCurlSnippet(secret, networkUrl) });
+  }
+  if (cloud) {
+    snippets.push({
+      key: 'openstack',
+      label: t('token.copyAs.openstack'),
+      build: (secret) =>
+        buildOpenstackSnippet({
+          token: secret,
+          authUrl: cloud.authUrl,
+          projectId: token.project?.id ?? null,
+          regionName: region,
+          interface: iface,
+          identityApiVersion: token.identityApiVersion,
+        }),
+    });
+  }
+
+  return (
+    <section aria-labelledby="copy-as-heading" className="space-y-3">
+      <h2 id="copy-as-heading" className="text-lg font-semibold">
+        {t('token.copyAs')}
+      </h2>
+      {regions.length > 1 && (
+        <div className="max-w-xs">
+          <SelectField label={t('token.copyAs.region')} value={region ?? ''} onChange={(e) => setChosenRegion(e.target.value)}>
+            {regions.map((r) => (
+              <option key={r} value={r}>
+                {r}
+              </option>
+            ))}
+          </SelectField>
+        </div>
+      )}
+      {catalogQuery.isSuccess && !networkUrl && (
+        <p className="text-sm text-slate-600 dark:text-slate-400">{t('token.copyAs.noNetwork', { region: region ?? '—' })}</p>
+      )}
+      <ul className="space-y-3">
+        {snippets.map((snippet) => (
+          <li key={snippet.key} className="space-y-1">
+            <div className="flex flex-wrap items-center gap-2">
+              <span className="text-sm font-medium">{snippet.label}</span>
+              <CopyButton label={`${t('token.copyAs')} ${snippet.label}`} getText={async () => snippet.build(await fetchTokenSecret())} />
+            </div>
+            <pre className="overflow-x-auto rounded-md bg-slate-100 p-2 text-xs dark:bg-slate-900">
+              <code>{snippet.build(placeholder)}</code>
+            </pre>
+          </li>
+        ))}
+      </ul>
+
+      {cloud && (
+        <div className="space-y-2">
+          <h3 className="font-semibold">{t('token.downloads')}</h3>
+          <p className="text-xs text-slate-600 dark:text-slate-400">{t('token.downloadsHint')}</p>
+          <div className="flex flex-wrap gap-2">
+            <Button onClick={() => downloadText(`${cloud.name}-openrc.sh`, buildOpenrc({ cloud, token }), 'application/x-sh')}>
+              {t('token.downloadOpenrc')}
+            </Button>
+            <Button onClick={() => downloadText('clouds.yaml', buildCloudsYaml({ cloud, token }), 'application/yaml')}>
+              {t('token.downloadCloudsYaml')}
+            </Button>
+          </div>
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,67 @@
+import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
+import {
+  issuedTokenListSchema,
+  tokenInfoSchema,
+  tokenSecretSchema,
+  type ReissueRequest,
+  type TokenInfo,
+} from '@contract/token';
+import { apiClient } from '../../lib/api-client';
+import { sessionKeys } from '../session/queries';
+
+/** TokenInfo plus the monotonic clock reading taken when it arrived: the countdown's anchor. */
+export type AnchoredTokenInfo = TokenInfo & { receivedAtMs: number };
+
+function anchor(info: TokenInfo): AnchoredTokenInfo {
+  return { ...info, receivedAtMs: performance.now() };
+}
+
+export const tokenKeys = {
+  all: ['token'] as const,
+  info: ['token', 'info'] as const,
+  issued: ['token', 'issued'] as const,
+};
+
+export const tokenInfoQueryOptions = () =>
+  queryOptions({
+    queryKey: tokenKeys.info,
+    queryFn: async ({ signal }) => anchor(await apiClient.get('/api/token', tokenInfoSchema, signal)),
+    // Re-anchor now and then (and on focus) so a suspended laptop does not show a stale countdown.
+    staleTime: 60_000,
+    refetchInterval: 5 * 60_000,
+  });
+
+export const issuedTokensQueryOptions = () =>
+  queryOptions({
+    queryKey: tokenKeys.issued,
+    queryFn: ({ signal }) => apiClient.get('/api/tokens', issuedTokenListSchema, signal),
+  });
+
+/**
+ * The token itself. Deliberately not a query: it is fetched on reveal/copy, held in component
+ * state while shown, and never kept in the query cache, browser storage or a URL.
+ */
+export async function fetchTokenSecret(): Promise<string> {
+  const secret = await apiClient.get('/api/token/secret', tokenSecretSchema);
+  return secret.token;
+}
+
+export function useReissueMutation() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (request: ReissueRequest) => apiClient.post('/api/token/reissue', request, tokenInfoSchema),
+    onSuccess: (info) => {
+      queryClient.setQueryData(tokenKeys.info, anchor(info));
+      void queryClient.invalidateQueries({ queryKey: tokenKeys.issued });
+      void queryClient.invalidateQueries({ queryKey: sessionKeys.session });
+    },
+  });
+}
+
+export function useRevokeTokenMutation() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => apiClient.delete(`/api/tokens/${encodeURIComponent(id)}`),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: tokenKeys.all }),
+  });
+}

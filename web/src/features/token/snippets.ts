@@ -1,0 +1,57 @@
+/**
+ * "Copy as" snippets. Every value is single-quoted for POSIX shells: inside single quotes nothing
+ * is special except the quote itself, which is written as '\'' (close, escaped quote, reopen).
+ */
+export function quoteForShell(value: string): string {
+  return `'${value.replaceAll("'", `'\\''`)}'`;
+}
+
+/**
+ * Join Neutron's list path onto a catalog endpoint. Catalogs publish the network endpoint with or
+ * without the version and with or without a trailing slash (`https://h:9696`, `.../v2.0/`); the
+ * API lives under /v2.0 (https://docs.openstack.org/api-ref/network/v2/#list-networks).
+ */
+export function buildNetworksUrl(endpointUrl: string): string {
+  const base = endpointUrl.trim().replace(/\/+$/, '');
+  return /\/v2\.0$/.test(base) ? `${base}/networks` : `${base}/v2.0/networks`;
+}
+
+export function buildExportSnippet(token: string): string {
+  return `export OS_TOKEN=${quoteForShell(token)}`;
+}
+
+export function buildCurlSnippet(token: string, networkEndpointUrl: string): string {
+  return [
+    'curl -sS',
+    `-H ${quoteForShell(`X-Auth-Token: ${token}`)}`,
+    `-H ${quoteForShell('Accept: application/json')}`,
+    quoteForShell(buildNetworksUrl(networkEndpointUrl)),
+  ].join(' ');
+}
+
+export interface OpenstackSnippetInput {
+  token: string;
+  authUrl: string;
+  projectId: string | null;
+  regionName: string | null;
+  interface: string;
+  identityApiVersion: string;
+}
+
+/**
+ * The `token` auth plugin re-authenticates with the token method, so it needs the project to
+ * scope to (https://docs.openstack.org/api-ref/identity/v3/#token-authentication-with-scoped-authorization).
+ */
+export function buildOpenstackSnippet(input: OpenstackSnippetInput): string {
+  const parts = [
+    'openstack',
+    '--os-auth-type token',
+    `--os-token ${quoteForShell(input.token)}`,
+    `--os-auth-url ${quoteForShell(input.authUrl)}`,
+    `--os-identity-api-version ${quoteForShell(input.identityApiVersion)}`,
+  ];
+  if (input.projectId) parts.push(`--os-project-id ${quoteForShell(input.projectId)}`);
+  if (input.regionName) parts.push(`--os-region-name ${quoteForShell(input.regionName)}`);
+  parts.push(`--os-interface ${quoteForShell(input.interface)}`, 'network list');
+  return parts.join(' ');
+}

@@ -1,0 +1,33 @@
+import type { TokenInfo } from '@contract/token';
+import { useI18n } from '../../lib/i18n/i18n-context';
+
+export function TokenDetails({ token }: { token: TokenInfo }) {
+  const { t } = useI18n();
+  const none = t('token.none');
+  const rows: [string, string][] = [
+    [t('token.user'), `${token.user.name} (${token.user.id})`],
+    [t('token.userDomain'), token.user.domain?.name ?? token.user.domain?.id ?? none],
+    [t('token.project'), token.project ? `${token.project.name} (${token.project.id})` : none],
+    [t('token.projectDomain'), token.project?.domain?.name ?? token.project?.domain?.id ?? none],
+    [t('token.roles'), token.roles.map((r) => r.name).join(', ') || none],
+    [t('token.methods'), token.methods.join(', ') || none],
+    [t('token.auditIds'), token.auditIds.join(', ') || none],
+    [t('token.cloud'), token.cloud],
+    [t('token.region'), token.regionName ?? none],
+  ];
+  return (
+    <section aria-labelledby="token-details-heading">
+      <h2 id="token-details-heading" className="text-lg font-semibold">
+        {t('token.details')}
+      </h2>
+      <dl className="mt-2 grid grid-cols-1 gap-x-4 gap-y-1 text-sm sm:grid-cols-[max-content_1fr]">
+        {rows.map(([label, value]) => (
+          <div key={label} className="contents">
+            <dt className="font-medium text-slate-600 dark:text-slate-400">{label}</dt>
+            <dd className="break-all">{value}</dd>
+          </div>
+        ))}
+      </dl>
+    </section>
+  );
+}

@@ -1,0 +1,64 @@
+import { useEffect, useState } from 'react';
+import { Button } from '../../components/ui/button';
+import { CopyButton, CopyIcon } from '../../components/ui/copy-button';
+import { Notice } from '../../components/ui/notice';
+import { describeError } from '../../lib/error-message';
+import { useI18n } from '../../lib/i18n/i18n-context';
+import { fetchTokenSecret } from './queries';
+
+/**
+ * The token, masked until revealed. The secret is fetched on reveal or copy and lives only in this
+ * component's state while shown; hiding it, or a new token, forgets it.
+ */
+export function TokenSecretField({ tokenId }: { tokenId: string }) {
+  const { t } = useI18n();
+  const [secret, setSecret] = useState<string | null>(null);
+  const [isLoading, setIsLoading] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+
+  useEffect(() => {
+    setSecret(null);
+    setError(null);
+  }, [tokenId]);
+
+  const toggle = async () => {
+    if (secret !== null) {
+      setSecret(null);
+      return;
+    }
+    setIsLoading(true);
+    setError(null);
+    try {
+      setSecret(await fetchTokenSecret());
+    } catch (caught) {
+      setError(caught);
+    } finally {
+      setIsLoading(false);
+    }
+  };
+
+  return (
+    <div className="space-y-2">
+      <p id="token-label" className="text-sm font-medium">
+        {t('token.label')}
+      </p>
+      <div className="flex flex-wrap items-center gap-2">
+        <code
+          aria-labelledby="token-label"
+          className="min-w-0 flex-1 rounded-md border border-slate-300 bg-slate-50 px-2 py-1.5 font-mono text-sm break-all dark:border-slate-600 dark:bg-slate-900"
+          data-testid="token-value"
+        >
+          {secret ?? <span aria-hidden="true">{'•'.repeat(32)}</span>}
+        </code>
+        <Button onClick={() => void toggle()} disabled={isLoading} aria-controls="token-value">
+          {secret !== null ? t('token.hide') : t('token.reveal')}
+        </Button>
+        <CopyButton label={t('token.copy')} variant="primary" getText={() => secret ?? fetchTokenSecret()}>
+          <CopyIcon />
+          {t('token.copy')}
+        </CopyButton>
+      </div>
+      {error !== null && <Notice tone="error">{describeError(error, t)}</Notice>}
+    </div>
+  );
+}

@@ -1,0 +1,48 @@
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { readPreference, writePreference } from '../preferences';
+import { messages, type Language, type MessageKey } from './messages';
+
+export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
+
+interface I18nValue {
+  language: Language;
+  setLanguage: (language: Language) => void;
+  t: Translate;
+}
+
+export function detectLanguage(): Language {
+  const stored = readPreference('language');
+  if (stored === 'en' || stored === 'ru') return stored;
+  const browser = typeof navigator === 'undefined' ? '' : navigator.language.toLowerCase();
+  return browser.startsWith('ru') ? 'ru' : 'en';
+}
+
+export function translate(language: Language, key: MessageKey, params?: Record<string, string | number>): string {
+  const template = messages[language][key];
+  if (!params) return template;
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
+
+const I18nContext = createContext<I18nValue | null>(null);
+
+export function I18nProvider({ children, initialLanguage }: { children: ReactNode; initialLanguage?: Language }) {
+  const [language, setLanguageState] = useState<Language>(() => initialLanguage ?? detectLanguage());
+  const setLanguage = useCallback((next: Language) => {
+    writePreference('language', next);
+    setLanguageState(next);
+  }, []);
+  useEffect(() => {
+    document.documentElement.lang = language;
+  }, [language]);
+  const value = useMemo<I18nValue>(
+    () => ({ language, setLanguage, t: (key, params) => translate(language, key, params) }),
+    [language, setLanguage],
+  );
+  return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
+}
+
+export function useI18n(): I18nValue {
+  const value = useContext(I18nContext);
+  if (!value) throw new Error('useI18n outside I18nProvider');
+  return value;
+}
