@@ -29,8 +29,24 @@ export default defineConfig({
           root: 'server',
           environment: 'node',
           include: ['src/**/*.test.ts'],
+          exclude: ['src/**/*.lab.test.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        // Integration tests against the real Keystone + Neutron lab (npm run lab -- start).
+        extends: false,
+        test: {
+          name: 'lab',
+          root: 'server',
+          environment: 'node',
+          include: ['src/**/*.lab.test.ts'],
+          globalSetup: ['src/test-support/lab-global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          // One lab, one Keystone with 2 workers: files run one after another.
+          fileParallelism: false,
         },
       },
       {

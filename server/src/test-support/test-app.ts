@@ -1,0 +1,71 @@
+import fs from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { createApp, type AppConfig } from '../app.js';
+import { createCloudRegistry, type CloudConfig } from '../clouds/clouds-config.js';
+import { SqliteSessionStore } from '../http/sqlite-session-store.js';
+import { createLogger } from '../logger.js';
+
+export interface TestApp {
+  url: string;
+  dataDir: string;
+  /** Every log line the app wrote, as text: tests search it for secrets. */
+  logs: () => string;
+  store: SqliteSessionStore;
+  close(): Promise<void>;
+}
+
+export const testSecret = 'test-secret-that-is-long-enough-for-hkdf-0123456789';
+
+/** The real app, in-process on 127.0.0.1 port 0, with a SQLite store in a temp (or given) data dir. */
+export async function startTestApp(
+  clouds: CloudConfig[],
+  overrides: Partial<AppConfig> & { dataDir?: string; now?: () => number } = {},
+): Promise<TestApp> {
+  const dataDir = overrides.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'api-access-test-'));
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      lines.push(chunk.toString());
+      callback();
+    },
+  });
+  const logger = createLogger('debug', sink);
+  const store = new SqliteSessionStore(path.join(dataDir, 'sessions.db'), { defaultTtlMs: 3_600_000 });
+  const config: AppConfig = {
+    sessionIdleTimeoutMs: 3_600_000,
+    sessionAbsoluteTimeoutMs: 24 * 3_600_000,
+    keepPasswordForReissue: true,
+    upstreamTimeoutMs: 5_000,
+    tokenCreationsPerMinute: 1000,
+    secureCookies: false,
+    trustProxy: false,
+    staticDir: path.join(dataDir, 'no-static'),
+    ...overrides,
+  };
+  const app = createApp({
+    config,
+    clouds: createCloudRegistry(clouds, null),
+    sessionStore: store,
+    isStoreReachable: async () => store.isReachable(),
+    secrets: [testSecret],
+    logger,
+    ...(overrides.now ? { now: overrides.now } : {}),
+  });
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    dataDir,
+    logs: () => lines.join(''),
+    store,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      store.close();
+    },
+  };
+}
