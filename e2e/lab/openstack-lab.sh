@@ -57,7 +57,8 @@ warn() { printf 'lab: WARNING: %s\n' "$*" >&2; }
 
 show_log_tail() {
   local file=$1 lines=${2:-40}
-  if [[ -n $file && -s $file ]]; then
+  # Only the main shell prints the tail: a failure in a subshell also fails its parent.
+  if [[ -n $file && -s $file && $BASHPID == "$$" ]]; then
     printf 'lab: ---- last %d lines of %s ----\n' "$lines" "$file" >&2
     tail -n "$lines" "$file" | sed 's/^/  | /' >&2
     printf 'lab: ----\n' >&2
@@ -246,8 +247,12 @@ launch() {
   setsid sh -c 'echo $$ >"$0"; exec "$@"' "$pidfile" "$@" >>"$out" 2>&1 </dev/null 9>&- &
 }
 
+KS_LAUNCHED_AT=""
+NT_LAUNCHED_AT=""
+
 start_keystone() {
   CURRENT_LOG=$KS_UWSGI_LOG
+  KS_LAUNCHED_AT=$EPOCHREALTIME
   printf '\n==== %s start ====\n' "$(date -Is)" >>"$KS_UWSGI_LOG"
   # --processes 2 --threads 1 + WAL: threads share sqlite objects across threads (pitfall 5).
   # Connection: close: --http-socket has no keep-alive but speaks HTTP/1.1 (pitfall 4).
@@ -260,21 +265,22 @@ start_keystone() {
 
 start_neutron() {
   CURRENT_LOG=$NT_LOG
+  NT_LAUNCHED_AT=$EPOCHREALTIME
   printf '\n==== %s start ====\n' "$(date -Is)" >>"$NT_STDOUT_LOG"
   launch "$NT_PID" "$NT_STDOUT_LOG" env -u PYTHONHOME -u PYTHONPATH \
     "$BIN/neutron-server" --config-file "$NT/neutron.conf" --config-file "$NT/ml2_conf.ini" \
     --log-file "$NT_LOG"
 }
 
-# wait_healthy NAME PIDFN HEALTHFN LOG TIMEOUT_S
+# wait_healthy NAME PIDFN HEALTHFN LOG TIMEOUT_S LAUNCHED_AT
 wait_healthy() {
-  local name=$1 pidfn=$2 healthfn=$3 logfile=$4 timeout=$5 t0=$EPOCHREALTIME
+  local name=$1 pidfn=$2 healthfn=$3 logfile=$4 timeout=$5 t0=$6
   local deadline=$(($(now_us) + timeout * 1000000))
   # The pid file appears a moment after launch.
   while (($(now_us) < deadline)); do
     if "$healthfn"; then
       "$pidfn" >/dev/null || die "$name answers on its port but not from the pid this lab recorded" "$logfile"
-      log "$name up ($(since "$t0"))"
+      log "$name up ($(since "$t0") after launch)"
       return 0
     fi
     if [[ -s $RUN/$name.pid ]] && ! "$pidfn" >/dev/null; then
@@ -313,6 +319,9 @@ stop_service() {
     log "$name stopped (pid $pid)"
   fi
   rm -f "$pidfile"
+  if [[ -z $pid ]] && is_port_open "$port"; then
+    die "port $port is held by a process this lab did not start (a lab with another OSLAB_DIR?); left alone"
+  fi
   deadline=$(($(now_us) + 15 * 1000000))
   while is_port_open "$port"; do
     if (($(now_us) > deadline)); then
@@ -508,20 +517,26 @@ keystone_manage() {
     >>"$LOGS/keystone-manage.log" 2>&1
 }
 
-init_keystone_keys() {
-  # The default owner is user "keystone", which only the `keystone` package creates (pitfall 3).
-  keystone_manage fernet_setup --keystone-user root --keystone-group root
-  keystone_manage credential_setup --keystone-user root --keystone-group root
+# What `keystone-manage fernet_setup` / `credential_setup --keystone-user root --keystone-group root`
+# leave behind (pitfall 3: without those flags they want a `keystone` user), without two Python
+# start-ups (~3 s each on a busy 2-core box): key 0 = staged, key 1 = primary, each in the format of
+# cryptography's Fernet.generate_key() (url-safe base64 of 32 random bytes), dir 0700, files 0600.
+make_key_repository() {
+  local dir=$1 i
+  (
+    umask 077
+    mkdir -p "$dir"
+    for i in 0 1; do head -c 32 /dev/urandom | base64 -w0 | tr '+/' '-_' >"$dir/$i"; done
+  )
 }
 
 init_keystone_db() {
   CURRENT_LOG=$LOGS/keystone-manage.log
-  rm -f "$KS_DB" "$KS_DB-wal" "$KS_DB-shm"
-  init_keystone_keys &
-  local keys_pid=$!
+  rm -rf "$KS_DB" "$KS_DB-wal" "$KS_DB-shm" "$KS/fernet-keys" "$KS/credential-keys"
+  make_key_repository "$KS/fernet-keys"
+  make_key_repository "$KS/credential-keys"
   keystone_manage db_sync
   sqlite3 "$KS_DB" 'PRAGMA journal_mode=WAL;' >/dev/null
-  wait "$keys_pid" || die "keystone-manage fernet_setup/credential_setup failed"
   keystone_manage bootstrap --bootstrap-password "$ADMIN_PASSWORD" --bootstrap-username admin \
     --bootstrap-project-name admin --bootstrap-role-name admin --bootstrap-service-name keystone \
     --bootstrap-region-id RegionOne --bootstrap-admin-url "$KEYSTONE_URL/v3/" \
@@ -554,8 +569,8 @@ EOF
 HTTP_CODE=""
 BODY=""
 call() {
-  local method=$1 url=$2 hdr=$3 data=${4-}
-  local args=(-sS --max-time 60 -o "$RUN/resp.$$.json" -w '%{http_code}' -X "$method"
+  local method=$1 url=$2 hdr=$3 data=${4-} tmp=$RUN/resp.$BASHPID.json
+  local args=(-sS --max-time 60 -o "$tmp" -w '%{http_code}' -X "$method"
     -H 'Accept: application/json')
   [[ -n $hdr ]] && args+=(-H "@$hdr")
   if [[ -n $data ]]; then
@@ -564,8 +579,8 @@ call() {
   else
     HTTP_CODE=$(curl "${args[@]}" "$url") || HTTP_CODE=000
   fi
-  BODY=$(cat "$RUN/resp.$$.json" 2>/dev/null || true)
-  rm -f "$RUN/resp.$$.json"
+  BODY=$(cat "$tmp" 2>/dev/null || true)
+  rm -f "$tmp"
 }
 
 # expect METHOD URL CODE...: fail unless HTTP_CODE is one of CODEs.
@@ -592,16 +607,16 @@ api() {
 # issue_token HEADERFILE USER PASSWORD PROJECT: project-scoped password token written as a header
 # file. POST /v3/auth/tokens -> 201, token in X-Subject-Token.
 issue_token() {
-  local hdrfile=$1 user=$2 password=$3 project=$4 body token
+  local hdrfile=$1 user=$2 password=$3 project=$4 body token tmp=$RUN/resp.$BASHPID
   body=$(jq -nc --arg u "$user" --arg p "$password" --arg pr "$project" \
     '{auth:{identity:{methods:["password"],password:{user:{name:$u,domain:{id:"default"},password:$p}}},
       scope:{project:{name:$pr,domain:{id:"default"}}}}}')
-  HTTP_CODE=$(curl -sS --max-time 60 -o "$RUN/resp.$$.json" -D "$RUN/resp.$$.headers" -w '%{http_code}' \
+  HTTP_CODE=$(curl -sS --max-time 60 -o "$tmp.json" -D "$tmp.headers" -w '%{http_code}' \
     -X POST -H 'Content-Type: application/json' --data-binary @- "$KEYSTONE_URL/v3/auth/tokens" \
     <<<"$body") || HTTP_CODE=000
-  BODY=$(cat "$RUN/resp.$$.json" 2>/dev/null || true)
-  token=$(awk 'tolower($1) == "x-subject-token:" {print $2}' "$RUN/resp.$$.headers" | tr -d '\r')
-  rm -f "$RUN/resp.$$.json" "$RUN/resp.$$.headers"
+  BODY=$(cat "$tmp.json" 2>/dev/null || true)
+  token=$(awk 'tolower($1) == "x-subject-token:" {print $2}' "$tmp.headers" 2>/dev/null | tr -d '\r' || true)
+  rm -f "$tmp.json" "$tmp.headers"
   expect POST "$KEYSTONE_URL/v3/auth/tokens ($user@$project)" 201
   [[ -n $token ]] || die "no X-Subject-Token for $user"
   (
@@ -694,7 +709,8 @@ CATALOG=(
 )
 
 seed_catalog() {
-  local K=$KEYSTONE_URL/v3 entry type name desc url1 url2 sid endpoints region url iface
+  local K=$KEYSTONE_URL/v3 entry type name desc url1 url2 sid endpoints region url iface body
+  local missing=()
   api GET "$K/services" "$ADMIN_HDR" -- 200
   local services=$BODY
   api GET "$K/endpoints" "$ADMIN_HDR" -- 200
@@ -713,13 +729,23 @@ seed_catalog() {
       for iface in public internal admin; do
         if [[ -z $(jq -r --arg s "$sid" --arg r "$region" --arg i "$iface" \
           '.endpoints[] | select(.service_id == $s and .region_id == $r and .interface == $i) | .id' <<<"$endpoints") ]]; then
-          api POST "$K/endpoints" "$ADMIN_HDR" \
-            "$(jq -nc --arg s "$sid" --arg r "$region" --arg i "$iface" --arg u "$url" \
-              '{endpoint:{service_id:$s,region_id:$r,interface:$i,url:$u,enabled:true}}')" -- 201
+          missing+=("$(jq -nc --arg s "$sid" --arg r "$region" --arg i "$iface" --arg u "$url" \
+            '{endpoint:{service_id:$s,region_id:$r,interface:$i,url:$u,enabled:true}}')")
         fi
       done
     done
   done
+  # Two lanes, one per uwsgi worker: 27 sequential POSTs are most of a first run's seeding time.
+  local lane pids=() i
+  for lane in 0 1; do
+    (
+      for ((i = lane; i < ${#missing[@]}; i += 2)); do
+        api POST "$K/endpoints" "$ADMIN_HDR" "${missing[i]}" -- 201
+      done
+    ) &
+    pids+=($!)
+  done
+  for i in "${pids[@]}"; do wait "$i" || die "POST /v3/endpoints failed"; done
 }
 
 # --------------------------------------------------------------------------------------- network seed
@@ -854,7 +880,7 @@ write_lab_json() {
     --arg demoId "${USER_ID[demo]}" --arg demoPassword "$DEMO_PASSWORD" \
     --arg adminId "${USER_ID[admin]}" --arg adminPassword "$ADMIN_PASSWORD" \
     --arg pDemo "${PROJECT_ID[demo]}" --arg pOther "${PROJECT_ID[other]}" --arg pAdmin "${PROJECT_ID[admin]}" \
-    --argjson networks "$networks" --argjson expiration "$TOKEN_EXPIRATION" \
+    --argjson networks "$networks" \
     '{keystoneUrl:$keystoneUrl, neutronUrl:$neutronUrl, cloudsYaml:$cloudsYaml,
       users:{
         demo:{id:$demoId, name:"demo", password:$demoPassword, domainId:"default"},
@@ -862,8 +888,16 @@ write_lab_json() {
       projects:{
         demo:{id:$pDemo, name:"demo"}, other:{id:$pOther, name:"other"}, admin:{id:$pAdmin, name:"admin"}},
       regions:["RegionOne","RegionTwo"],
-      networks:$networks,
-      tokenExpirationSeconds:$expiration}' >"$LAB_JSON.tmp"
+      networks:$networks}' >"$LAB_JSON.tmp"
+  chmod 600 "$LAB_JSON.tmp"
+  mv "$LAB_JSON.tmp" "$LAB_JSON"
+  write_lab_json_settings
+}
+
+# The settings part of lab.json follows the config of the running services (see cmd_start).
+write_lab_json_settings() {
+  jq --argjson e "$TOKEN_EXPIRATION" --argjson c "$TOKEN_CACHE_TIME" --argjson q "$QUOTA_NETWORK" \
+    '. + {tokenExpirationSeconds:$e, neutronTokenCacheSeconds:$c, networkQuota:$q}' "$LAB_JSON" >"$LAB_JSON.tmp"
   chmod 600 "$LAB_JSON.tmp"
   mv "$LAB_JSON.tmp" "$LAB_JSON"
 }
@@ -897,7 +931,7 @@ cmd_start() {
     nt_init_pid=$!
   fi
   if [[ ! -e $KS/.initialized ]]; then
-    step "keystone db_sync + fernet/credential keys + bootstrap" init_keystone_db
+    step "keystone fernet/credential keys + db_sync + bootstrap" init_keystone_db
   fi
   if [[ -n $nt_init_pid ]]; then
     wait "$nt_init_pid" || die "neutron schema creation failed" "$LOGS/neutron-db.log"
@@ -907,14 +941,16 @@ cmd_start() {
   # Neutron needs Keystone only when the first authenticated request arrives: start both at once.
   ((ks_running)) || start_keystone
   ((nt_running)) || start_neutron
-  ((ks_running)) || wait_healthy keystone keystone_pid is_keystone_healthy "$KS_UWSGI_LOG" 90
-  ((nt_running)) || wait_healthy neutron neutron_pid is_neutron_healthy "$NT_LOG" 90
+  ((ks_running)) || wait_healthy keystone keystone_pid is_keystone_healthy "$KS_UWSGI_LOG" 90 "$KS_LAUNCHED_AT"
+  ((nt_running)) || wait_healthy neutron neutron_pid is_neutron_healthy "$NT_LOG" 90 "$NT_LAUNCHED_AT"
 
   write_client_files
   if [[ ! -s $LAB_JSON || $RESEED == 1 ]]; then
     step "identity data (regions, projects, users, roles, 30 endpoints)" seed_identity
     step "network data (public, demo-net-1..3, demo-router)" seed_networks
     write_lab_json
+  else
+    write_lab_json_settings
   fi
   rm -f "$RUN"/*.hdr
   log "ready in $(since "$t0"): keystone $KEYSTONE_URL/v3, neutron $NEUTRON_URL, clouds.yaml $CLOUDS_YAML, facts $LAB_JSON"
@@ -999,7 +1035,11 @@ main() {
   start) take_lock; cmd_start ;;
   stop) take_lock; cmd_stop ;;
   reset) take_lock; cmd_reset ;;
-  status) cmd_status ;;
+  status)
+    local rc=0
+    cmd_status || rc=$?
+    exit "$rc"
+    ;;
   check) cmd_check ;;
   -h | --help | help) usage ;;
   *) usage; exit 2 ;;
