@@ -9,7 +9,7 @@ export const demoCloudUsage = `Usage: npm run demo-cloud -- [options]
   --port <n>              port on 127.0.0.1 (default: 0 = any free port)
   --networks <n>          networks per project per region (default: 5)
   --token-lifetime <s>    token lifetime in seconds (default: the profile's)
-  --clock-skew <s>        the fake Keystone's clock offset in seconds (default: 0)
+  --clock-skew <s>        the fake Keystone's clock offset in seconds (default: 0; negative: --clock-skew=-300)
   --rate-limit <n>        token creations per user per minute before 429 (default: the profile's)
   -h, --help              show this help`;
 

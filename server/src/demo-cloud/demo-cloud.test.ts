@@ -44,7 +44,11 @@ const scopedTokenSchema = z.object({
       audit_ids: z.array(z.string().regex(/^[\w-]{22}$/)),
       expires_at: z.string().regex(keystoneTime),
       issued_at: z.string().regex(keystoneTime),
-      project: z.object({ domain: z.object({ id: z.string(), name: z.string() }), id: z.string(), name: z.string() }),
+      project: z.object({
+        domain: z.object({ id: z.string(), name: z.string() }),
+        id: z.string(),
+        name: z.string(),
+      }),
       is_domain: z.literal(false),
       is_admin_project: z.literal(false).optional(),
       roles: z.array(z.object({ id: z.string(), name: z.string() })),
@@ -109,10 +113,17 @@ function projectScope(cloud: DemoCloud, projectId = cloud.credentials.projectId)
 }
 
 async function postJson(url: string, body: unknown): Promise<Response> {
-  return fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  return fetch(url, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
 }
 
-async function issueV3(cloud: DemoCloud, body: unknown): Promise<{ response: Response; token: string; json: unknown }> {
+async function issueV3(
+  cloud: DemoCloud,
+  body: unknown,
+): Promise<{ response: Response; token: string; json: unknown }> {
   const response = await postJson(`${cloud.url}/v3/auth/tokens`, body);
   const json: unknown = await response.json();
   return { response, token: response.headers.get('x-subject-token') ?? '', json };
@@ -157,7 +168,12 @@ describe('default profile: Keystone v3', () => {
   it('issues a project-scoped token shaped like Keystone 22, with a two-region catalog', async () => {
     const cloud = await start();
     expect(cloud.authUrl).toBe(`${cloud.url}/v3`);
-    expect(cloud.credentials).toMatchObject({ username: 'demo', password: 'demo-pass', userDomainName: 'Default', projectName: 'demo' });
+    expect(cloud.credentials).toMatchObject({
+      username: 'demo',
+      password: 'demo-pass',
+      userDomainName: 'Default',
+      projectName: 'demo',
+    });
     const { response, token, json } = await issueV3(
       cloud,
       passwordAuth(cloud, { project: { name: 'demo', domain: { name: 'Default' } } }),
@@ -170,7 +186,11 @@ describe('default profile: Keystone v3', () => {
     expect(token).toHaveLength(183);
     const body = scopedTokenSchema.parse(json).token;
     expect(body.methods).toEqual(['password']);
-    expect(body.project).toEqual({ domain: { id: 'default', name: 'Default' }, id: cloud.credentials.projectId, name: 'demo' });
+    expect(body.project).toEqual({
+      domain: { id: 'default', name: 'Default' },
+      id: cloud.credentials.projectId,
+      name: 'demo',
+    });
     expect(body.user.id).toBe(cloud.credentials.userId);
     expect(body.roles.map((r) => r.name).sort()).toEqual(['member', 'reader']);
     expect(seconds(body.expires_at) - seconds(body.issued_at)).toBe(3600);
@@ -190,7 +210,10 @@ describe('default profile: Keystone v3', () => {
     const cloud = await start();
     const byId = await issueV3(cloud, {
       auth: {
-        identity: { methods: ['password'], password: { user: { id: cloud.credentials.userId, password: 'demo-pass' } } },
+        identity: {
+          methods: ['password'],
+          password: { user: { id: cloud.credentials.userId, password: 'demo-pass' } },
+        },
         scope: { project: { id: cloud.credentials.projectId } },
       },
     });
@@ -200,22 +223,42 @@ describe('default profile: Keystone v3', () => {
     expect(unscoped.token).toHaveLength(162);
     unscopedTokenSchema.parse(unscoped.json);
 
-    const projects = await fetch(`${cloud.url}/v3/auth/projects`, { headers: { 'X-Auth-Token': unscoped.token } });
+    const projects = await fetch(`${cloud.url}/v3/auth/projects`, {
+      headers: { 'X-Auth-Token': unscoped.token },
+    });
     expect(projects.status).toBe(200);
     const list = z
-      .object({ projects: z.array(z.object({ id: z.string(), name: z.string(), domain_id: z.string(), enabled: z.boolean() })), links: z.object({ self: z.string() }) })
+      .object({
+        projects: z.array(
+          z.object({ id: z.string(), name: z.string(), domain_id: z.string(), enabled: z.boolean() }),
+        ),
+        links: z.object({ self: z.string() }),
+      })
       .parse(await projects.json());
     expect(list.projects.map((p) => p.name)).toEqual(['demo', 'other']);
 
-    const catalog = await fetch(`${cloud.url}/v3/auth/catalog`, { headers: { 'X-Auth-Token': unscoped.token } });
+    const catalog = await fetch(`${cloud.url}/v3/auth/catalog`, {
+      headers: { 'X-Auth-Token': unscoped.token },
+    });
     expect(catalog.status).toBe(403);
   });
 
   it('answers bad credentials, unknown projects and malformed bodies exactly like Keystone', async () => {
     const cloud = await start();
-    const unauthorizedBody = { error: { code: 401, message: 'The request you have made requires authentication.', title: 'Unauthorized' } };
+    const unauthorizedBody = {
+      error: {
+        code: 401,
+        message: 'The request you have made requires authentication.',
+        title: 'Unauthorized',
+      },
+    };
     const wrongPassword = await postJson(`${cloud.url}/v3/auth/tokens`, {
-      auth: { identity: { methods: ['password'], password: { user: { name: 'demo', domain: { id: 'default' }, password: 'nope' } } } },
+      auth: {
+        identity: {
+          methods: ['password'],
+          password: { user: { name: 'demo', domain: { id: 'default' }, password: 'nope' } },
+        },
+      },
     });
     expect(wrongPassword.status).toBe(401);
     expect(wrongPassword.headers.get('www-authenticate')).toBe(`Keystone uri="${cloud.url}/v3"`);
@@ -227,7 +270,11 @@ describe('default profile: Keystone v3', () => {
 
     const empty = await postJson(`${cloud.url}/v3/auth/tokens`, { auth: {} });
     expect(empty.status).toBe(400);
-    const emptyBody = z.object({ error: z.object({ code: z.literal(400), message: z.string(), title: z.literal('Bad Request') }) }).parse(await empty.json());
+    const emptyBody = z
+      .object({
+        error: z.object({ code: z.literal(400), message: z.string(), title: z.literal('Bad Request') }),
+      })
+      .parse(await empty.json());
     expect(emptyBody.error.message).toMatch(/^'identity' is a required property/);
     expect(cloud.stats.tokensIssued).toBe(0);
   });
@@ -245,9 +292,13 @@ describe('default profile: Keystone v3', () => {
     const head = await fetch(`${cloud.url}/v3/auth/tokens`, { method: 'HEAD', headers });
     expect(head.status).toBe(200);
 
-    const garbage = await fetch(`${cloud.url}/v3/auth/tokens`, { headers: { 'X-Auth-Token': token, 'X-Subject-Token': 'garbage' } });
+    const garbage = await fetch(`${cloud.url}/v3/auth/tokens`, {
+      headers: { 'X-Auth-Token': token, 'X-Subject-Token': 'garbage' },
+    });
     expect(garbage.status).toBe(404);
-    expect(await garbage.json()).toEqual({ error: { code: 404, message: 'Could not recognize Fernet token', title: 'Not Found' } });
+    expect(await garbage.json()).toEqual({
+      error: { code: 404, message: 'Could not recognize Fernet token', title: 'Not Found' },
+    });
     const anonymous = await fetch(`${cloud.url}/v3/auth/tokens`, { headers: { 'X-Subject-Token': token } });
     expect(anonymous.status).toBe(401);
   });
@@ -256,9 +307,16 @@ describe('default profile: Keystone v3', () => {
     const cloud = await start();
     const parent = await issueV3(cloud, passwordAuth(cloud));
     const parentBody = unscopedTokenSchema.parse(parent.json).token;
-    const otherId = (await (await fetch(`${cloud.url}/v3/auth/projects`, { headers: { 'X-Auth-Token': parent.token } })).json() as { projects: { id: string; name: string }[] }).projects.find((p) => p.name === 'other')?.id;
+    const otherId = (
+      (await (
+        await fetch(`${cloud.url}/v3/auth/projects`, { headers: { 'X-Auth-Token': parent.token } })
+      ).json()) as { projects: { id: string; name: string }[] }
+    ).projects.find((p) => p.name === 'other')?.id;
     const child = await issueV3(cloud, {
-      auth: { identity: { methods: ['token'], token: { id: parent.token } }, scope: { project: { id: otherId } } },
+      auth: {
+        identity: { methods: ['token'], token: { id: parent.token } },
+        scope: { project: { id: otherId } },
+      },
     });
     expect(child.response.status).toBe(201);
     const childBody = scopedTokenSchema.parse(child.json).token;
@@ -276,10 +334,15 @@ describe('default profile: Keystone v3', () => {
     expect(revoke.status).toBe(204);
     expect(cloud.isTokenValid(parent.token)).toBe(true);
     const fromRevoked = await issueV3(cloud, {
-      auth: { identity: { methods: ['token'], token: { id: child.token } }, scope: { project: { id: otherId } } },
+      auth: {
+        identity: { methods: ['token'], token: { id: child.token } },
+        scope: { project: { id: otherId } },
+      },
     });
     expect(fromRevoked.response.status).toBe(404);
-    expect(fromRevoked.json).toEqual({ error: { code: 404, message: 'Failed to validate token', title: 'Not Found' } });
+    expect(fromRevoked.json).toEqual({
+      error: { code: 404, message: 'Failed to validate token', title: 'Not Found' },
+    });
   });
 
   it('revokes with 204, then 404 "Failed to validate token"; a revoked token is 401 everywhere else', async () => {
@@ -293,9 +356,15 @@ describe('default profile: Keystone v3', () => {
     expect(cloud.stats.tokensRevoked).toBe(1);
     const again = await fetch(`${cloud.url}/v3/auth/tokens`, { method: 'DELETE', headers });
     expect(again.status).toBe(404);
-    expect(await again.json()).toEqual({ error: { code: 404, message: 'Failed to validate token', title: 'Not Found' } });
-    expect((await fetch(`${cloud.url}/v3/auth/projects`, { headers: { 'X-Auth-Token': token } })).status).toBe(401);
-    const neutron = await fetch(`${cloud.url}/network/RegionOne/v2.0/networks`, { headers: { 'X-Auth-Token': token } });
+    expect(await again.json()).toEqual({
+      error: { code: 404, message: 'Failed to validate token', title: 'Not Found' },
+    });
+    expect(
+      (await fetch(`${cloud.url}/v3/auth/projects`, { headers: { 'X-Auth-Token': token } })).status,
+    ).toBe(401);
+    const neutron = await fetch(`${cloud.url}/network/RegionOne/v2.0/networks`, {
+      headers: { 'X-Auth-Token': token },
+    });
     expect(neutron.status).toBe(401);
   });
 
@@ -305,9 +374,13 @@ describe('default profile: Keystone v3', () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(Date.now() + 61_000);
     expect(cloud.isTokenValid(token)).toBe(false);
-    const validate = await fetch(`${cloud.url}/v3/auth/tokens`, { headers: { 'X-Auth-Token': token, 'X-Subject-Token': token } });
+    const validate = await fetch(`${cloud.url}/v3/auth/tokens`, {
+      headers: { 'X-Auth-Token': token, 'X-Subject-Token': token },
+    });
     expect(validate.status).toBe(404);
-    const neutron = await fetch(`${cloud.url}/network/RegionOne/v2.0/networks`, { headers: { 'X-Auth-Token': token } });
+    const neutron = await fetch(`${cloud.url}/network/RegionOne/v2.0/networks`, {
+      headers: { 'X-Auth-Token': token },
+    });
     expect(neutron.status).toBe(401);
   });
 
@@ -320,7 +393,9 @@ describe('default profile: Keystone v3', () => {
     expect(skew).toBeLessThan(-7195);
     expect(seconds(body.expires_at) - seconds(body.issued_at)).toBe(3600);
     expect(cloud.isTokenValid(token)).toBe(true);
-    const neutron = await fetch(`${cloud.url}/network/RegionOne/v2.0/networks`, { headers: { 'X-Auth-Token': token } });
+    const neutron = await fetch(`${cloud.url}/network/RegionOne/v2.0/networks`, {
+      headers: { 'X-Auth-Token': token },
+    });
     expect(neutron.status).toBe(200);
   });
 
@@ -331,10 +406,29 @@ describe('default profile: Keystone v3', () => {
     });
     expect(response.status).toBe(200);
     const access = z
-      .object({ access: z.object({ token: z.object({ id: z.string().regex(/^[0-9a-f]{32}$/) }), serviceCatalog: z.array(z.object({ endpoints: z.array(z.object({ publicURL: z.string(), internalURL: z.string(), adminURL: z.string(), region: z.string() })) })) }) })
+      .object({
+        access: z.object({
+          token: z.object({ id: z.string().regex(/^[0-9a-f]{32}$/) }),
+          serviceCatalog: z.array(
+            z.object({
+              endpoints: z.array(
+                z.object({
+                  publicURL: z.string(),
+                  internalURL: z.string(),
+                  adminURL: z.string(),
+                  region: z.string(),
+                }),
+              ),
+            }),
+          ),
+        }),
+      })
       .parse(await response.json());
     const id = access.access.token.id;
-    const revoke = await fetch(`${cloud.url}/v2.0/tokens/${id}`, { method: 'DELETE', headers: { 'X-Auth-Token': id } });
+    const revoke = await fetch(`${cloud.url}/v2.0/tokens/${id}`, {
+      method: 'DELETE',
+      headers: { 'X-Auth-Token': id },
+    });
     expect(revoke.status).toBe(204);
     expect(cloud.isTokenValid(id)).toBe(false);
     const root = await fetch(`${cloud.url}/`);
@@ -355,7 +449,13 @@ describe('vk profile', () => {
       auth: {
         identity: {
           methods: ['password'],
-          password: { user: { domain: { id: 'users' }, name: cloud.credentials.username, password: cloud.credentials.password } },
+          password: {
+            user: {
+              domain: { id: 'users' },
+              name: cloud.credentials.username,
+              password: cloud.credentials.password,
+            },
+          },
         },
         scope: { project: { id: cloud.credentials.projectId, region: cloud.regions[0] } },
       },
@@ -363,12 +463,20 @@ describe('vk profile', () => {
     expect(response.status).toBe(201);
     const body = unscopedTokenSchema.parse(json).token;
     // Seed 001's key order; zod's parse output would reorder, so look at the raw JSON.
-    expect(Object.keys((json as { token: object }).token)).toEqual(['issued_at', 'audit_ids', 'methods', 'expires_at', 'user']);
+    expect(Object.keys((json as { token: object }).token)).toEqual([
+      'issued_at',
+      'audit_ids',
+      'methods',
+      'expires_at',
+      'user',
+    ]);
     expect(body.user.domain).toEqual({ id: 'users', name: 'users' });
     expect(seconds(body.expires_at) - seconds(body.issued_at)).toBe(3600);
 
     // Validation reveals the scope (still without a catalog); /v3/auth/catalog has it.
-    const validated = await fetch(`${cloud.url}/v3/auth/tokens`, { headers: { 'X-Auth-Token': token, 'X-Subject-Token': token } });
+    const validated = await fetch(`${cloud.url}/v3/auth/tokens`, {
+      headers: { 'X-Auth-Token': token, 'X-Subject-Token': token },
+    });
     const validatedBody = scopedTokenSchema.parse(await validated.json()).token;
     expect(validatedBody.project.id).toBe(cloud.credentials.projectId);
     expect(validatedBody.catalog).toBeUndefined();
@@ -392,7 +500,10 @@ describe('ovh profile', () => {
     expect(cloud.authUrl).toBe(`${cloud.url}/v3/`);
     expect(cloud.regions).toEqual(['GRA11', 'SBG5', 'BHS5']);
     // The OVH guide concatenates `${OS_AUTH_URL}auth/tokens`.
-    const response = await postJson(`${cloud.authUrl}auth/tokens`, passwordAuth(cloud, { project: { name: cloud.credentials.projectName, domain: { id: 'default' } } }));
+    const response = await postJson(
+      `${cloud.authUrl}auth/tokens`,
+      passwordAuth(cloud, { project: { name: cloud.credentials.projectName, domain: { id: 'default' } } }),
+    );
     expect(response.status).toBe(201);
     const token = response.headers.get('x-subject-token') ?? '';
     const body = scopedTokenSchema.parse(await response.json()).token;
@@ -409,7 +520,8 @@ describe('ovh profile', () => {
   it('answers 429 with Retry-After after 60 token creations per user per minute', async () => {
     const cloud = await start({ profile: 'ovh' });
     const statuses: number[] = [];
-    for (let i = 0; i < 60; i += 1) statuses.push((await issueV3(cloud, passwordAuth(cloud))).response.status);
+    for (let i = 0; i < 60; i += 1)
+      statuses.push((await issueV3(cloud, passwordAuth(cloud))).response.status);
     expect(statuses.every((s) => s === 201)).toBe(true);
     const limited = await issueV3(cloud, passwordAuth(cloud));
     expect(limited.response.status).toBe(429);
@@ -442,9 +554,18 @@ describe('nhn profile', () => {
         tenant: z.object({ id: z.string(), name: z.string(), enabled: z.literal(true) }),
       }),
       serviceCatalog: z.array(
-        z.object({ endpoints: z.array(z.object({ region: z.string(), publicURL: z.string() }).strict()), type: z.string(), name: z.string() }),
+        z.object({
+          endpoints: z.array(z.object({ region: z.string(), publicURL: z.string() }).strict()),
+          type: z.string(),
+          name: z.string(),
+        }),
       ),
-      user: z.object({ id: z.string(), name: z.string(), username: z.string(), roles: z.array(z.object({ name: z.string() })) }),
+      user: z.object({
+        id: z.string(),
+        name: z.string(),
+        username: z.string(),
+        roles: z.array(z.object({ name: z.string() })),
+      }),
       metadata: z.object({ roles: z.array(z.string()), is_admin: z.literal(0) }),
     }),
   });
@@ -459,7 +580,10 @@ describe('nhn profile', () => {
     expect(v3.headers.get('content-type')).toMatch(/^text\/html/);
 
     const response = await postJson(`${cloud.authUrl}/tokens`, {
-      auth: { tenantId: cloud.credentials.projectId, passwordCredentials: { username: cloud.credentials.username, password: cloud.credentials.password } },
+      auth: {
+        tenantId: cloud.credentials.projectId,
+        passwordCredentials: { username: cloud.credentials.username, password: cloud.credentials.password },
+      },
     });
     expect(response.status).toBe(200);
     const { access } = v2AccessSchema.parse(await response.json());
@@ -478,19 +602,28 @@ describe('nhn profile', () => {
       expect(list.networks.some((n) => n.name === `net-${endpoint.region}-0001`)).toBe(true);
     }
     // NHN documents no revocation: 501, the token lives on.
-    const revoke = await fetch(`${cloud.url}/v2.0/tokens/${access.token.id}`, { method: 'DELETE', headers: { 'X-Auth-Token': access.token.id } });
+    const revoke = await fetch(`${cloud.url}/v2.0/tokens/${access.token.id}`, {
+      method: 'DELETE',
+      headers: { 'X-Auth-Token': access.token.id },
+    });
     expect(revoke.status).toBe(501);
     expect(cloud.isTokenValid(access.token.id)).toBe(true);
 
     const wrong = await postJson(`${cloud.authUrl}/tokens`, {
-      auth: { tenantId: cloud.credentials.projectId, passwordCredentials: { username: cloud.credentials.username, password: 'x' } },
+      auth: {
+        tenantId: cloud.credentials.projectId,
+        passwordCredentials: { username: cloud.credentials.username, password: 'x' },
+      },
     });
     expect(wrong.status).toBe(401);
   });
 });
 
 describe('Neutron networks', () => {
-  async function walk(firstUrl: string, token: string): Promise<{ items: Network[]; pages: z.infer<typeof networkListSchema>[] }> {
+  async function walk(
+    firstUrl: string,
+    token: string,
+  ): Promise<{ items: Network[]; pages: z.infer<typeof networkListSchema>[] }> {
     const items: Network[] = [];
     const pages: z.infer<typeof networkListSchema>[] = [];
     let url: string | undefined = firstUrl;
@@ -515,14 +648,22 @@ describe('Neutron networks', () => {
     expect(ids).toEqual([...ids].sort());
     const external = all.networks.filter((n) => n['router:external']);
     expect(external).toHaveLength(1);
-    expect(all.networks.filter((n) => !n['router:external']).every((n) => n.mtu === 1450 && n.project_id === cloud.credentials.projectId)).toBe(true);
+    expect(
+      all.networks
+        .filter((n) => !n['router:external'])
+        .every((n) => n.mtu === 1450 && n.project_id === cloud.credentials.projectId),
+    ).toBe(true);
 
     const { items, pages } = await walk(`${base}?limit=5`, token);
     expect(items.map((n) => n.id)).toEqual(ids);
     expect(pages).toHaveLength(5);
     for (const page of pages) expect(page.networks_links?.some((l) => l.rel === 'previous')).toBe(true);
-    expect(pages[0]?.networks_links?.find((l) => l.rel === 'next')?.href).toBe(`${base}?limit=5&marker=${ids[4]}`);
-    expect(pages[0]?.networks_links?.find((l) => l.rel === 'previous')?.href).toBe(`${base}?limit=5&marker=${ids[0]}&page_reverse=True`);
+    expect(pages[0]?.networks_links?.find((l) => l.rel === 'next')?.href).toBe(
+      `${base}?limit=5&marker=${ids[4]}`,
+    );
+    expect(pages[0]?.networks_links?.find((l) => l.rel === 'previous')?.href).toBe(
+      `${base}?limit=5&marker=${ids[0]}&page_reverse=True`,
+    );
     expect(pages.at(-1)?.networks_links?.map((l) => l.rel)).toEqual(['previous']);
 
     // Exactly N items with limit=N: the next page is empty with only a previous link.
@@ -554,7 +695,9 @@ describe('Neutron networks', () => {
 
     const named = await listNetworks(`${base}?name=net-RegionOne-0007`, token);
     expect(named.networks.map((n) => n.name)).toEqual(['net-RegionOne-0007']);
-    const fields = await fetch(`${base}?fields=id&fields=name&limit=1`, { headers: { 'X-Auth-Token': token } });
+    const fields = await fetch(`${base}?fields=id&fields=name&limit=1`, {
+      headers: { 'X-Auth-Token': token },
+    });
     const fieldsBody = (await fields.json()) as { networks: Record<string, unknown>[] };
     expect(Object.keys(fieldsBody.networks[0] ?? {})).toEqual(['id', 'name']);
 
@@ -568,7 +711,9 @@ describe('Neutron networks', () => {
     const marker = '00000000-0000-4000-a000-000000000000';
     const unknown = await fetch(`${base}?limit=2&marker=${marker}`, { headers: { 'X-Auth-Token': token } });
     expect(unknown.status).toBe(404);
-    expect(await unknown.json()).toEqual({ NeutronError: { type: 'NetworkNotFound', message: `Network ${marker} could not be found.`, detail: '' } });
+    expect(await unknown.json()).toEqual({
+      NeutronError: { type: 'NetworkNotFound', message: `Network ${marker} could not be found.`, detail: '' },
+    });
     const zero = await listNetworks(`${base}?limit=0`, token);
     expect(zero.networks).toHaveLength(13);
     expect(zero.networks_links).toBeUndefined();
@@ -577,19 +722,24 @@ describe('Neutron networks', () => {
   it('checks X-Auth-Token like keystonemiddleware and scopes networks by project and region', async () => {
     const cloud = await start({ networkCount: 3 });
     const demo = await scopedToken(cloud);
-    const projects = (await (await fetch(`${cloud.url}/v3/auth/projects`, { headers: { 'X-Auth-Token': demo } })).json()) as { projects: { id: string; name: string }[] };
+    const projects = (await (
+      await fetch(`${cloud.url}/v3/auth/projects`, { headers: { 'X-Auth-Token': demo } })
+    ).json()) as { projects: { id: string; name: string }[] };
     const otherId = projects.projects.find((p) => p.name === 'other')?.id ?? '';
     const other = await scopedToken(cloud, otherId);
 
     const missing = await fetch(`${cloud.url}/network/RegionOne/v2.0/networks`);
     expect(missing.status).toBe(401);
     expect(missing.headers.get('www-authenticate')).toBe(`Keystone uri="${cloud.url}"`);
-    expect(await missing.text()).toBe('{"error": {"code": 401, "title": "Unauthorized", "message": "The request you have made requires authentication."}}');
+    expect(await missing.text()).toBe(
+      '{"error": {"code": 401, "title": "Unauthorized", "message": "The request you have made requires authentication."}}',
+    );
 
     const r1 = await listNetworks(`${cloud.url}/network/RegionOne/v2.0/networks`, demo);
     const r2 = await listNetworks(`${cloud.url}/network/RegionTwo/v2.0/networks`, demo);
     const o1 = await listNetworks(`${cloud.url}/network/RegionOne/v2.0/networks`, other);
-    const tenantIds = (list: { networks: Network[] }): string[] => list.networks.filter((n) => !n['router:external']).map((n) => n.id);
+    const tenantIds = (list: { networks: Network[] }): string[] =>
+      list.networks.filter((n) => !n['router:external']).map((n) => n.id);
     expect(tenantIds(r1)).toHaveLength(3);
     expect(tenantIds(r1).some((id) => tenantIds(r2).includes(id))).toBe(false);
     expect(tenantIds(r1).some((id) => tenantIds(o1).includes(id))).toBe(false);
@@ -597,12 +747,18 @@ describe('Neutron networks', () => {
     expect(r2.networks.map((n) => n.name)).toContain('net-RegionTwo-0003');
 
     const unscoped = await issueV3(cloud, passwordAuth(cloud));
-    expect(await listNetworks(`${cloud.url}/network/RegionOne/v2.0/networks`, unscoped.token)).toEqual({ networks: [] });
+    expect(await listNetworks(`${cloud.url}/network/RegionOne/v2.0/networks`, unscoped.token)).toEqual({
+      networks: [],
+    });
 
-    const one = await fetch(`${cloud.url}/network/RegionOne/v2.0/networks/${tenantIds(r1)[0]}`, { headers: { 'X-Auth-Token': demo } });
+    const one = await fetch(`${cloud.url}/network/RegionOne/v2.0/networks/${tenantIds(r1)[0]}`, {
+      headers: { 'X-Auth-Token': demo },
+    });
     expect(one.status).toBe(200);
     networkSchema.parse(((await one.json()) as { network: unknown }).network);
-    const foreign = await fetch(`${cloud.url}/network/RegionOne/v2.0/networks/${tenantIds(o1)[0]}`, { headers: { 'X-Auth-Token': demo } });
+    const foreign = await fetch(`${cloud.url}/network/RegionOne/v2.0/networks/${tenantIds(o1)[0]}`, {
+      headers: { 'X-Auth-Token': demo },
+    });
     expect(foreign.status).toBe(404);
   });
 
@@ -619,7 +775,10 @@ describe('Neutron networks', () => {
     expect(pages).toHaveLength(11);
     expect(items.some((n) => n.name === 'net-RegionOne-10000')).toBe(true);
     const pageStart = performance.now();
-    const deep = await listNetworks(`${cloud.url}/network/RegionOne/v2.0/networks?limit=50&marker=${items[9000]?.id}`, token);
+    const deep = await listNetworks(
+      `${cloud.url}/network/RegionOne/v2.0/networks?limit=50&marker=${items[9000]?.id}`,
+      token,
+    );
     const pageMs = performance.now() - pageStart;
     expect(deep.networks[0]?.id).toBe(items[9001]?.id);
     expect(startupMs).toBeLessThan(3000);
@@ -646,7 +805,9 @@ describe('faults', () => {
       return { status: r.status, ms: performance.now() - slowStart };
     });
     const fastStart = performance.now();
-    const fast = await fetch(`${cloud.url}/network/RegionOne/v2.0/networks`, { headers: { 'X-Auth-Token': token } });
+    const fast = await fetch(`${cloud.url}/network/RegionOne/v2.0/networks`, {
+      headers: { 'X-Auth-Token': token },
+    });
     const fastMs = performance.now() - fastStart;
     expect(fast.status).toBe(200);
     expect(fastMs).toBeLessThan(300);
@@ -663,10 +824,15 @@ describe('faults', () => {
     expect(keystone500.status).toBe(500);
     expect(await keystone500.json()).toMatchObject({ error: { code: 500, title: 'Internal Server Error' } });
     // The fault targets Keystone only: Neutron still answers.
-    expect((await fetch(`${cloud.url}/network/RegionOne/v2.0/networks`, { headers: { 'X-Auth-Token': token } })).status).toBe(200);
+    expect(
+      (await fetch(`${cloud.url}/network/RegionOne/v2.0/networks`, { headers: { 'X-Auth-Token': token } }))
+        .status,
+    ).toBe(200);
 
     cloud.setFault({ kind: 'status', status: 500 }, 'neutron');
-    const neutron500 = await fetch(`${cloud.url}/network/RegionOne/v2.0/networks`, { headers: { 'X-Auth-Token': token } });
+    const neutron500 = await fetch(`${cloud.url}/network/RegionOne/v2.0/networks`, {
+      headers: { 'X-Auth-Token': token },
+    });
     expect(await neutron500.json()).toMatchObject({ NeutronError: { type: 'HTTPInternalServerError' } });
 
     for (const status of [502, 503]) {
@@ -691,7 +857,9 @@ describe('faults', () => {
     const cloud = await start();
     cloud.setFault({ kind: 'rate-limit', retryAfterSeconds: 17 }, 'neutron');
     const token = await scopedToken(cloud);
-    const response = await fetch(`${cloud.url}/network/RegionTwo/v2.0/networks`, { headers: { 'X-Auth-Token': token } });
+    const response = await fetch(`${cloud.url}/network/RegionTwo/v2.0/networks`, {
+      headers: { 'X-Auth-Token': token },
+    });
     expect(response.status).toBe(429);
     expect(response.headers.get('retry-after')).toBe('17');
     expect(cloud.stats.requests).toBe(2);
@@ -704,16 +872,38 @@ describe('demoCloudsYaml and close', () => {
     const text = demoCloudsYaml(cloud, 'nhn-demo');
     expect(text).not.toContain(cloud.credentials.password);
     const doc = z
-      .object({ clouds: z.record(z.string(), z.object({ auth: z.record(z.string(), z.string()), region_name: z.string(), regions: z.array(z.string()), identity_api_version: z.string() })) })
+      .object({
+        clouds: z.record(
+          z.string(),
+          z.object({
+            auth: z.record(z.string(), z.string()),
+            region_name: z.string(),
+            regions: z.array(z.string()),
+            identity_api_version: z.string(),
+          }),
+        ),
+      })
       .parse(parseYaml(text));
     const entry = doc.clouds['nhn-demo'];
-    expect(entry?.auth).toEqual({ auth_url: cloud.authUrl, username: cloud.credentials.username, project_id: cloud.credentials.projectId, project_name: cloud.credentials.projectName });
+    expect(entry?.auth).toEqual({
+      auth_url: cloud.authUrl,
+      username: cloud.credentials.username,
+      project_id: cloud.credentials.projectId,
+      project_name: cloud.credentials.projectName,
+    });
     expect(entry?.identity_api_version).toBe('2.0');
     expect(entry?.regions).toEqual(['KR1', 'KR2']);
 
     const v3 = await start();
-    const v3Entry = (parseYaml(demoCloudsYaml(v3)) as { clouds: Record<string, { auth: Record<string, string> }> }).clouds.demo;
-    expect(v3Entry?.auth).toMatchObject({ auth_url: `${v3.url}/v3`, username: 'demo', user_domain_name: 'Default', project_name: 'demo' });
+    const v3Entry = (
+      parseYaml(demoCloudsYaml(v3)) as { clouds: Record<string, { auth: Record<string, string> }> }
+    ).clouds.demo;
+    expect(v3Entry?.auth).toMatchObject({
+      auth_url: `${v3.url}/v3`,
+      username: 'demo',
+      user_domain_name: 'Default',
+      project_name: 'demo',
+    });
   });
 
   it('stops listening on close, region ports included', async () => {

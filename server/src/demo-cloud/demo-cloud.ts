@@ -1,4 +1,10 @@
-import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  STATUS_CODES,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { stringify } from 'yaml';
 import { sendKeystoneError } from './keystone-errors.js';
@@ -81,7 +87,12 @@ export async function startDemoCloud(options: DemoCloudOptions = {}): Promise<De
     1,
     10 * 365 * 86_400,
   );
-  const clockSkewSeconds = checkInteger('clockSkewSeconds', options.clockSkewSeconds ?? 0, -10 * 365 * 86_400, 10 * 365 * 86_400);
+  const clockSkewSeconds = checkInteger(
+    'clockSkewSeconds',
+    options.clockSkewSeconds ?? 0,
+    -10 * 365 * 86_400,
+    10 * 365 * 86_400,
+  );
   const perMinute = options.tokenCreationsPerMinute ?? spec.tokenCreationsPerMinute;
   if (Number.isFinite(perMinute)) checkInteger('tokenCreationsPerMinute', perMinute, 0, 1_000_000);
   spec.tokenCreationsPerMinute = perMinute;
@@ -115,7 +126,10 @@ export async function startDemoCloud(options: DemoCloudOptions = {}): Promise<De
         networkUrls.set(region, `${url}/network/${region}${spec.networkEndpoint.trailingSlash ? '/' : ''}`);
       } else {
         const regionPort = await listen({ kind: 'region', region }, 0);
-        networkUrls.set(region, `http://${host}:${regionPort}${spec.networkEndpoint.trailingSlash ? '/' : ''}`);
+        networkUrls.set(
+          region,
+          `http://${host}:${regionPort}${spec.networkEndpoint.trailingSlash ? '/' : ''}`,
+        );
       }
     }
     world = {
@@ -260,13 +274,17 @@ function routeKeystone(
   if (path === '/' && (req.method === 'GET' || req.method === 'HEAD')) {
     // Keystone's version discovery: 300 Multiple Choices listing the served versions.
     const values = [];
-    if (spec.servesV3) values.push(versionEntry('v3.14', 'stable', '2020-04-07T00:00:00Z', `${world.url}/v3/`));
-    if (spec.servesV2) values.push(versionEntry('v2.0', 'deprecated', '2016-08-04T00:00:00Z', `${world.url}/v2.0/`));
+    if (spec.servesV3)
+      values.push(versionEntry('v3.14', 'stable', '2020-04-07T00:00:00Z', `${world.url}/v3/`));
+    if (spec.servesV2)
+      values.push(versionEntry('v2.0', 'deprecated', '2016-08-04T00:00:00Z', `${world.url}/v2.0/`));
     const preferred = spec.servesV3 ? `${world.url}/v3/` : `${world.url}/v2.0/`;
     return sendKeystoneJson(res, 300, { versions: { values } }, { Location: preferred });
   }
-  if ((path === '/v3' || path.startsWith('/v3/')) && spec.servesV3) return handleKeystoneV3(world, req, res, path, query);
-  if ((path === '/v2.0' || path.startsWith('/v2.0/')) && spec.servesV2) return handleKeystoneV2(world, req, res, path);
+  if ((path === '/v3' || path.startsWith('/v3/')) && spec.servesV3)
+    return handleKeystoneV3(world, req, res, path, query);
+  if ((path === '/v2.0' || path.startsWith('/v2.0/')) && spec.servesV2)
+    return handleKeystoneV2(world, req, res, path);
   // Keystone 22 answers an unserved API version (e.g. /v2.0/tokens) with Flask's 404 HTML page.
   return sendFlaskNotFound(res);
 }
@@ -277,7 +295,12 @@ function versionEntry(id: string, status: string, updated: string, href: string)
     status,
     updated,
     links: [{ rel: 'self', href }],
-    'media-types': [{ base: 'application/json', type: `application/vnd.openstack.identity-${id === 'v2.0' ? 'v2.0' : 'v3'}+json` }],
+    'media-types': [
+      {
+        base: 'application/json',
+        type: `application/vnd.openstack.identity-${id === 'v2.0' ? 'v2.0' : 'v3'}+json`,
+      },
+    ],
   };
 }
 
@@ -291,7 +314,12 @@ function runRoute(route: Route, res: ServerResponse): void {
       sendKeystoneError(res, 413, 'Request Entity Too Large', 'Request is too large.');
       return;
     }
-    sendKeystoneError(res, 500, 'Internal Server Error', 'An unexpected error prevented the server from fulfilling your request.');
+    sendKeystoneError(
+      res,
+      500,
+      'Internal Server Error',
+      'An unexpected error prevented the server from fulfilling your request.',
+    );
   };
   try {
     const pending = route.run();

@@ -51,7 +51,11 @@ export function sendText(
   text: string,
   headers: Record<string, string> = {},
 ): void {
-  res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(text), ...headers });
+  res.writeHead(status, {
+    'Content-Type': contentType,
+    'Content-Length': Buffer.byteLength(text),
+    ...headers,
+  });
   res.end(res.req.method === 'HEAD' ? undefined : text);
 }
 

@@ -62,7 +62,8 @@ export interface ProfileSpec {
   identityRegions: 'all' | 'first';
   /** DELETE /v2.0/tokens/{id}: default revokes (204); nhn answers 501 (see keystone-v2-routes.ts). */
   isV2RevokeSupported: boolean;
-  networkEndpoint: { form: 'path-prefix'; trailingSlash: boolean } | { form: 'origin-per-region'; trailingSlash: boolean };
+  networkEndpoint:
+    { form: 'path-prefix'; trailingSlash: boolean } | { form: 'origin-per-region'; trailingSlash: boolean };
   /** Neutron MTU of tenant networks: 1450 on the lab's vxlan, 1500 in VK's sample. */
   tenantMtu: number;
   /** VK's Neutron adds `dns_domain`, `private_dns_domain`, `sdn` to each network (seed 000). */
@@ -133,7 +134,11 @@ export function describeProfile(profile: DemoProfile): ProfileSpec {
         password: demoPassword,
         projects: [
           { id: projectIdFor(profile, 'mcs0000000001'), name: 'mcs0000000001', description: 'Demo project' },
-          { id: projectIdFor(profile, 'mcs0000000002'), name: 'mcs0000000002', description: 'A second project' },
+          {
+            id: projectIdFor(profile, 'mcs0000000002'),
+            name: 'mcs0000000002',
+            description: 'A second project',
+          },
         ],
       };
     case 'ovh':
@@ -161,8 +166,16 @@ export function describeProfile(profile: DemoProfile): ProfileSpec {
         username: 'user-DemoAbCd1234',
         password: demoPassword,
         projects: [
-          { id: projectIdFor(profile, '1234567890123456'), name: '1234567890123456', description: 'Demo project' },
-          { id: projectIdFor(profile, '6543210987654321'), name: '6543210987654321', description: 'A second project' },
+          {
+            id: projectIdFor(profile, '1234567890123456'),
+            name: '1234567890123456',
+            description: 'Demo project',
+          },
+          {
+            id: projectIdFor(profile, '6543210987654321'),
+            name: '6543210987654321',
+            description: 'A second project',
+          },
         ],
       };
     case 'nhn':

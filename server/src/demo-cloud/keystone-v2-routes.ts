@@ -84,16 +84,23 @@ async function issueToken(world: DemoWorld, req: IncomingMessage, res: ServerRes
     return sendV2Error(res, 400, 'Bad Request', 'Malformed request body');
   }
   const auth = isPlainObject(body) ? body.auth : undefined;
-  if (!isPlainObject(auth)) return sendV2Error(res, 400, 'Bad Request', 'Expecting to find auth in request body.');
+  if (!isPlainObject(auth))
+    return sendV2Error(res, 400, 'Bad Request', 'Expecting to find auth in request body.');
 
   let parent: DemoToken | undefined;
   const credentials = auth.passwordCredentials;
   if (isPlainObject(credentials)) {
     if (typeof credentials.username !== 'string' && typeof credentials.userId !== 'string') {
-      return sendV2Error(res, 400, 'Bad Request', 'Expecting to find username or userId in passwordCredentials.');
+      return sendV2Error(
+        res,
+        400,
+        'Bad Request',
+        'Expecting to find username or userId in passwordCredentials.',
+      );
     }
     const isUser = credentials.username === world.spec.username || credentials.userId === world.userId;
-    if (!isUser || credentials.password !== world.spec.password) return sendUnauthorized(res, authUri(world), false);
+    if (!isUser || credentials.password !== world.spec.password)
+      return sendUnauthorized(res, authUri(world), false);
   } else if (isPlainObject(auth.token) && typeof auth.token.id === 'string') {
     // v2.0 token-for-token exchange; like v3 re-scope it keeps the parent's expiry.
     const found = world.registry.lookup(auth.token.id);
@@ -114,7 +121,12 @@ async function issueToken(world: DemoWorld, req: IncomingMessage, res: ServerRes
 
   const budget = world.limiter.take(world.userId);
   if (!budget.isAllowed) {
-    return sendTooManyTokenCreations(res, budget.retryAfterSeconds, world.spec.tokenCreationsPerMinute, false);
+    return sendTooManyTokenCreations(
+      res,
+      budget.retryAfterSeconds,
+      world.spec.tokenCreationsPerMinute,
+      false,
+    );
   }
   const token = world.registry.issue({
     apiVersion: '2.0',
@@ -135,7 +147,12 @@ function accessBody(world: DemoWorld, token: DemoToken): unknown {
     expires: formatSecondsZ(token.expiresAtMs),
   };
   if (project) {
-    tokenPart.tenant = { id: project.id, name: project.name, description: project.description, enabled: true };
+    tokenPart.tenant = {
+      id: project.id,
+      name: project.name,
+      description: project.description,
+      enabled: true,
+    };
   }
   // `YYYY-MM-DDThh:mm:ss.SSSSSS`, no time zone: a client must read it as UTC (seed 004).
   tokenPart.issued_at = formatV2IssuedAt(token.issuedAtMs);
@@ -161,13 +178,23 @@ function listTenants(world: DemoWorld, req: IncomingMessage, res: ServerResponse
   }
   sendNeutronJson(res, 200, {
     tenants_links: [],
-    tenants: world.spec.projects.map((p) => ({ description: p.description, enabled: true, id: p.id, name: p.name })),
+    tenants: world.spec.projects.map((p) => ({
+      description: p.description,
+      enabled: true,
+      id: p.id,
+      name: p.name,
+    })),
   });
 }
 
 function revokeToken(world: DemoWorld, req: IncomingMessage, res: ServerResponse, id: string): void {
   if (!world.spec.isV2RevokeSupported) {
-    return sendV2Error(res, 501, 'Not Implemented', 'The action you have requested has not been implemented.');
+    return sendV2Error(
+      res,
+      501,
+      'Not Implemented',
+      'The action you have requested has not been implemented.',
+    );
   }
   const caller = headerValue(req, 'x-auth-token');
   if (caller === undefined || (caller !== id && world.registry.lookup(caller).kind !== 'valid')) {

@@ -75,12 +75,22 @@ function versionDocument(world: DemoWorld): unknown {
 
 type Resolution<T> = { ok: true; value: T } | { ok: false; send: (res: ServerResponse) => void };
 
-function fail(status: 400 | 401 | 404, world: DemoWorld, message?: string): { ok: false; send: (res: ServerResponse) => void } {
+function fail(
+  status: 400 | 401 | 404,
+  world: DemoWorld,
+  message?: string,
+): { ok: false; send: (res: ServerResponse) => void } {
   if (status === 401) return { ok: false, send: (res) => sendUnauthorized(res, authUri(world)) };
   if (status === 404) {
-    return { ok: false, send: (res) => sendKeystoneError(res, 404, 'Not Found', message ?? 'Failed to validate token') };
+    return {
+      ok: false,
+      send: (res) => sendKeystoneError(res, 404, 'Not Found', message ?? 'Failed to validate token'),
+    };
   }
-  return { ok: false, send: (res) => sendKeystoneError(res, 400, 'Bad Request', badRequestMessage(message ?? '')) };
+  return {
+    ok: false,
+    send: (res) => sendKeystoneError(res, 400, 'Bad Request', badRequestMessage(message ?? '')),
+  };
 }
 
 async function issueToken(world: DemoWorld, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -88,11 +98,21 @@ async function issueToken(world: DemoWorld, req: IncomingMessage, res: ServerRes
   try {
     body = JSON.parse(await readBodyText(req));
   } catch {
-    return sendKeystoneError(res, 400, 'Bad Request', badRequestMessage('Expecting to find valid JSON in request body.'));
+    return sendKeystoneError(
+      res,
+      400,
+      'Bad Request',
+      badRequestMessage('Expecting to find valid JSON in request body.'),
+    );
   }
   const auth = isPlainObject(body) ? body.auth : undefined;
   if (!isPlainObject(auth)) {
-    return sendKeystoneError(res, 400, 'Bad Request', "'auth' is a required property\n\nFailed validating 'required' in schema");
+    return sendKeystoneError(
+      res,
+      400,
+      'Bad Request',
+      "'auth' is a required property\n\nFailed validating 'required' in schema",
+    );
   }
   const identity = auth.identity;
   if (!isPlainObject(identity)) {
@@ -114,7 +134,7 @@ async function issueToken(world: DemoWorld, req: IncomingMessage, res: ServerRes
   if (methods.includes('token')) {
     const tokenRef = identity.token;
     const parentId = isPlainObject(tokenRef) && typeof tokenRef.id === 'string' ? tokenRef.id : undefined;
-    if (parentId === undefined) return fail(400, world, "Expecting to find id in token.").send(res);
+    if (parentId === undefined) return fail(400, world, 'Expecting to find id in token.').send(res);
     const found = world.registry.lookup(parentId);
     // Lab: re-scope with an expired (or revoked) token is 404, not 401.
     if (found.kind === 'unknown') return fail(404, world, 'Could not recognize Fernet token').send(res);
@@ -253,7 +273,12 @@ function minimalTokenBody(world: DemoWorld, token: DemoToken): unknown {
       audit_ids: token.auditIds,
       methods: token.methods,
       expires_at: formatKeystoneTime(token.expiresAtMs),
-      user: { password_expires_at: null, domain: { id: domain.id, name: domain.name }, id: world.userId, name: world.spec.username },
+      user: {
+        password_expires_at: null,
+        domain: { id: domain.id, name: domain.name },
+        id: world.userId,
+        name: world.spec.username,
+      },
     },
   };
 }
@@ -263,7 +288,11 @@ function minimalTokenBody(world: DemoWorld, token: DemoToken): unknown {
  * equals X-Subject-Token the subject check alone decides, so revoking an already revoked token is
  * 404 "Failed to validate token" as in the lab, not 401.
  */
-function checkCaller(world: DemoWorld, req: IncomingMessage, res: ServerResponse): string | undefined | false {
+function checkCaller(
+  world: DemoWorld,
+  req: IncomingMessage,
+  res: ServerResponse,
+): string | undefined | false {
   const authToken = headerValue(req, 'x-auth-token');
   const subject = headerValue(req, 'x-subject-token');
   if (authToken === undefined) {
@@ -277,9 +306,18 @@ function checkCaller(world: DemoWorld, req: IncomingMessage, res: ServerResponse
   return subject;
 }
 
-function lookupSubject(world: DemoWorld, res: ServerResponse, subject: string | undefined): DemoToken | undefined {
+function lookupSubject(
+  world: DemoWorld,
+  res: ServerResponse,
+  subject: string | undefined,
+): DemoToken | undefined {
   if (subject === undefined) {
-    sendKeystoneError(res, 400, 'Bad Request', badRequestMessage('Expecting to find X-Subject-Token in header.'));
+    sendKeystoneError(
+      res,
+      400,
+      'Bad Request',
+      badRequestMessage('Expecting to find X-Subject-Token in header.'),
+    );
     return undefined;
   }
   const found = world.registry.lookup(subject);
@@ -293,7 +331,12 @@ function lookupSubject(world: DemoWorld, res: ServerResponse, subject: string | 
   return undefined;
 }
 
-function validateToken(world: DemoWorld, req: IncomingMessage, res: ServerResponse, query: URLSearchParams): void {
+function validateToken(
+  world: DemoWorld,
+  req: IncomingMessage,
+  res: ServerResponse,
+  query: URLSearchParams,
+): void {
   const subject = checkCaller(world, req, res);
   if (subject === false) return;
   const token = lookupSubject(world, res, subject);
@@ -325,7 +368,12 @@ function listCatalog(world: DemoWorld, req: IncomingMessage, res: ServerResponse
   if (!caller) return;
   const project = findProject(world, caller.projectId);
   if (!project) {
-    return sendKeystoneError(res, 403, 'Forbidden', 'A project-scoped token is required to produce a service catalog.');
+    return sendKeystoneError(
+      res,
+      403,
+      'Forbidden',
+      'A project-scoped token is required to produce a service catalog.',
+    );
   }
   sendKeystoneJson(res, 200, {
     catalog: buildV3Catalog(world, project.id),

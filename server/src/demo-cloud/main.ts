@@ -11,7 +11,9 @@ async function main(): Promise<void> {
   try {
     options = parseDemoCloudArgs(process.argv.slice(2));
   } catch (error) {
-    process.stderr.write(`demo-cloud: ${error instanceof Error ? error.message : String(error)}\n\n${demoCloudUsage}\n`);
+    process.stderr.write(
+      `demo-cloud: ${error instanceof Error ? error.message : String(error)}\n\n${demoCloudUsage}\n`,
+    );
     process.exitCode = 2;
     return;
   }
@@ -23,7 +25,9 @@ async function main(): Promise<void> {
   try {
     cloud = await startDemoCloud(options);
   } catch (error) {
-    process.stderr.write(`demo-cloud: cannot start: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(
+      `demo-cloud: cannot start: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
     process.exitCode = 1;
     return;
   }

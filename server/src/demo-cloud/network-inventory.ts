@@ -131,7 +131,10 @@ export class NetworkInventory {
     let limit = 0;
     if (limitText !== null) {
       if (!/^\d+$/.test(limitText.trim())) {
-        return badRequest('BadRequest', `Bad limit request: Limit must be an integer 0 or greater and not '${limitText}'.`);
+        return badRequest(
+          'BadRequest',
+          `Bad limit request: Limit must be an integer 0 or greater and not '${limitText}'.`,
+        );
       }
       limit = Number.parseInt(limitText, 10);
     }
@@ -143,8 +146,10 @@ export class NetworkInventory {
     const sorts: SortSpec[] = [];
     for (const [i, key] of sortKeys.entries()) {
       const dir = sortDirs[i] ?? 'asc';
-      if (!sortableFields.has(key)) return badRequest('HTTPBadRequest', `${key} is invalid attribute for sort_key`);
-      if (dir !== 'asc' && dir !== 'desc') return badRequest('HTTPBadRequest', `${dir} is invalid attribute for sort_dir`);
+      if (!sortableFields.has(key))
+        return badRequest('HTTPBadRequest', `${key} is invalid attribute for sort_key`);
+      if (dir !== 'asc' && dir !== 'desc')
+        return badRequest('HTTPBadRequest', `${dir} is invalid attribute for sort_dir`);
       sorts.push({ key, isAsc: dir === 'asc' });
     }
     if (!sorts.some((s) => s.key === 'id')) sorts.push({ key: 'id', isAsc: true });
@@ -152,7 +157,8 @@ export class NetworkInventory {
     const filters: [string, string[]][] = [];
     for (const key of new Set(query.keys())) {
       if (reservedParams.has(key)) continue;
-      if (!filterableFields.has(key)) return badRequest('HTTPBadRequest', `[${key}] is invalid attribute for filtering`);
+      if (!filterableFields.has(key))
+        return badRequest('HTTPBadRequest', `[${key}] is invalid attribute for filtering`);
       filters.push([key, query.getAll(key)]);
     }
 
@@ -162,23 +168,36 @@ export class NetworkInventory {
     let markerIndex: number | null = null;
     if (markerId !== null && limit > 0) {
       const marker = this.find(region, projectId, markerId);
-      if (!marker) return { status: 404, error: { type: 'NetworkNotFound', message: `Network ${markerId} could not be found.` } };
+      if (!marker)
+        return {
+          status: 404,
+          error: { type: 'NetworkNotFound', message: `Network ${markerId} could not be found.` },
+        };
       markerIndex = all.indexOf(marker);
     }
 
-    const matches = (n: DemoNetwork): boolean => filters.every(([key, values]) => matchesFilter(n[key], values));
+    const matches = (n: DemoNetwork): boolean =>
+      filters.every(([key, values]) => matchesFilter(n[key], values));
     let page: DemoNetwork[];
     if (limit === 0) {
       page = filters.length === 0 ? all : all.filter(matches);
     } else if (!isPageReverse) {
       page = [];
-      for (let i = markerIndex === null ? 0 : markerIndex + 1; i < all.length && page.length < limit; i += 1) {
+      for (
+        let i = markerIndex === null ? 0 : markerIndex + 1;
+        i < all.length && page.length < limit;
+        i += 1
+      ) {
         const n = all[i] as DemoNetwork;
         if (matches(n)) page.push(n);
       }
     } else {
       page = [];
-      for (let i = markerIndex === null ? all.length - 1 : markerIndex - 1; i >= 0 && page.length < limit; i -= 1) {
+      for (
+        let i = markerIndex === null ? all.length - 1 : markerIndex - 1;
+        i >= 0 && page.length < limit;
+        i -= 1
+      ) {
         const n = all[i] as DemoNetwork;
         if (matches(n)) page.push(n);
       }

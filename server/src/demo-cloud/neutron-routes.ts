@@ -34,7 +34,13 @@ export function handleNeutron(
     return sendNeutronJson(
       res,
       401,
-      { error: { code: 401, title: 'Unauthorized', message: 'The request you have made requires authentication.' } },
+      {
+        error: {
+          code: 401,
+          title: 'Unauthorized',
+          message: 'The request you have made requires authentication.',
+        },
+      },
       { 'Www-Authenticate': `Keystone uri="${world.url}"` },
     );
   }
@@ -43,7 +49,8 @@ export function handleNeutron(
   if (id !== undefined) {
     const networkId = decodeURIComponent(id);
     const network = world.inventory.find(region, projectId, networkId);
-    if (!network) return sendNeutronError(res, 404, 'NetworkNotFound', `Network ${networkId} could not be found.`);
+    if (!network)
+      return sendNeutronError(res, 404, 'NetworkNotFound', `Network ${networkId} could not be found.`);
     return sendNeutronJson(res, 200, { network });
   }
   const result = world.inventory.list(region, projectId, query, `${mountUrl}/v2.0/networks`);

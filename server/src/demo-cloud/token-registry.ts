@@ -120,14 +120,20 @@ export class TokenCreationLimiter {
   }
 
   /** Records one creation, or returns the seconds to wait when the budget is spent. */
-  take(userKey: string, nowMs = Date.now()): { isAllowed: true } | { isAllowed: false; retryAfterSeconds: number } {
+  take(
+    userKey: string,
+    nowMs = Date.now(),
+  ): { isAllowed: true } | { isAllowed: false; retryAfterSeconds: number } {
     if (!Number.isFinite(this.#perMinute)) return { isAllowed: true };
     const windowStart = nowMs - 60_000;
     const recent = (this.#history.get(userKey) ?? []).filter((t) => t > windowStart);
     if (recent.length >= this.#perMinute) {
       this.#history.set(userKey, recent);
       const oldest = recent[0] ?? nowMs;
-      return { isAllowed: false, retryAfterSeconds: Math.max(1, Math.ceil((oldest + 60_000 - nowMs) / 1000)) };
+      return {
+        isAllowed: false,
+        retryAfterSeconds: Math.max(1, Math.ceil((oldest + 60_000 - nowMs) / 1000)),
+      };
     }
     recent.push(nowMs);
     this.#history.set(userKey, recent);
