@@ -41,7 +41,6 @@ PACKAGES=(python3-keystone python3-neutron python3-openstackclient uwsgi-core uw
 
 # ---------------------------------------------------------------------------------------------- output
 
-SCRIPT_T0=$EPOCHREALTIME
 CURRENT_STEP=""
 CURRENT_LOG=""
 
@@ -81,6 +80,15 @@ on_err() {
   exit "$rc"
 }
 trap 'on_err $LINENO' ERR
+
+# Files holding tokens that this process wrote; removed on any exit (a concurrent `check` must not
+# delete the tokens of a running `start`, so no globbing).
+TOKEN_FILES=()
+cleanup() {
+  remove_policy_rc
+  ((${#TOKEN_FILES[@]} == 0)) || rm -f -- "${TOKEN_FILES[@]}"
+}
+trap cleanup EXIT
 
 # step LABEL FUNCTION [ARGS...]: run and print the wall time.
 step() {
@@ -161,7 +169,6 @@ install_packages() {
     printf '#!/bin/sh\n# created by e2e/lab/openstack-lab.sh during apt-get install\nexit 101\n' >/usr/sbin/policy-rc.d
     chmod 755 /usr/sbin/policy-rc.d
     POLICY_RC_CREATED=1
-    trap remove_policy_rc EXIT
   fi
   # apt-get update only when some package has no install candidate (fresh image with empty lists).
   for p in "${missing[@]}"; do
@@ -619,6 +626,7 @@ issue_token() {
   rm -f "$tmp.json" "$tmp.headers"
   expect POST "$KEYSTONE_URL/v3/auth/tokens ($user@$project)" 201
   [[ -n $token ]] || die "no X-Subject-Token for $user"
+  TOKEN_FILES+=("$hdrfile")
   (
     umask 077
     printf 'X-Auth-Token: %s\n' "$token" >"$hdrfile"
@@ -952,7 +960,6 @@ cmd_start() {
   else
     write_lab_json_settings
   fi
-  rm -f "$RUN"/*.hdr
   log "ready in $(since "$t0"): keystone $KEYSTONE_URL/v3, neutron $NEUTRON_URL, clouds.yaml $CLOUDS_YAML, facts $LAB_JSON"
 }
 
@@ -992,12 +999,11 @@ cmd_check() {
   [[ -d $RUN ]] || die "no lab at $LAB_DIR (run start first)"
   local t0=$EPOCHREALTIME t1 names want
   CURRENT_LOG=$KS_LOG
-  issue_token "$RUN/check.hdr" demo "$DEMO_PASSWORD" demo
+  issue_token "$RUN/check.$$.hdr" demo "$DEMO_PASSWORD" demo
   t1=$(since "$t0")
   local t2=$EPOCHREALTIME
   CURRENT_LOG=$NT_LOG
-  api GET "$NEUTRON_URL/v2.0/networks" "$RUN/check.hdr" -- 200
-  rm -f "$RUN/check.hdr"
+  api GET "$NEUTRON_URL/v2.0/networks" "$RUN/check.$$.hdr" -- 200
   names=$(jq -r '[.networks[].name] | sort | join(" ")' <<<"$BODY")
   for want in public demo-net-1 demo-net-2 demo-net-3; do
     [[ " $names " == *" $want "* ]] || die "network $want not visible to demo (got: $names)"
@@ -1029,7 +1035,20 @@ env: OSLAB_DIR (/tmp/api-access-lab)  OSLAB_TOKEN_EXPIRATION (3600)  OSLAB_FAST_
 EOF
 }
 
+validate_settings() {
+  local name value
+  for name in OSLAB_TOKEN_EXPIRATION:$TOKEN_EXPIRATION OSLAB_TOKEN_CACHE_TIME:$TOKEN_CACHE_TIME \
+    OSLAB_QUOTA_NETWORK:$QUOTA_NETWORK; do
+    value=${name#*:}
+    [[ $value =~ ^[0-9]+$ ]] || die "${name%%:*} must be a whole number, got '$value'" /dev/null
+  done
+  ((TOKEN_EXPIRATION > 0)) || die "OSLAB_TOKEN_EXPIRATION must be > 0" /dev/null
+  [[ $FAST_HASH == 0 || $FAST_HASH == 1 ]] || die "OSLAB_FAST_HASH must be 0 or 1, got '$FAST_HASH'" /dev/null
+  [[ $RESEED == 0 || $RESEED == 1 ]] || die "OSLAB_RESEED must be 0 or 1, got '$RESEED'" /dev/null
+}
+
 main() {
+  validate_settings
   set_paths
   case $MODE in
   start) take_lock; cmd_start ;;
