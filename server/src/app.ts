@@ -13,6 +13,7 @@ import { NetworksService } from './features/networks/networks-service.js';
 import { createSessionRouter } from './features/session/session-router.js';
 import { SessionService } from './features/session/session-service.js';
 import { createTokenRouter } from './features/token/token-router.js';
+import { createCsrfRouter, requireCsrf } from './http/csrf.js';
 import { apiNotFound, createErrorHandler } from './http/error-handler.js';
 import { requestLog } from './http/request-log.js';
 import { requireJsonBody } from './http/require-json.js';
@@ -78,6 +79,8 @@ export function createApp(deps: AppDeps): Express {
       absoluteTimeoutMs: config.sessionAbsoluteTimeoutMs,
     }),
   );
+  api.use(createCsrfRouter());
+  api.use(requireCsrf);
   api.use(createCloudsRouter(deps.clouds));
   api.use(createSessionRouter(sessions, sessionCookieName(config.secureCookies)));
   api.use(createTokenRouter(sessions));

@@ -66,17 +66,21 @@ export function sessionHandle(req: Request): SessionHandle {
       if (value === undefined) delete req.session.auth;
       else req.session.auth = value;
     },
-    regenerate: () =>
-      new Promise<void>((resolve, reject) =>
+    regenerate: () => {
+      // The CSRF token belongs to the browser tab, not to the sign-in: it survives the new id.
+      const csrfToken = req.session.csrfToken;
+      return new Promise<void>((resolve, reject) =>
         req.session.regenerate((error) => {
           if (error) {
             reject(new StoreUnavailableError());
             return;
           }
           req.session.createdAt = Date.now();
+          if (csrfToken) req.session.csrfToken = csrfToken;
           resolve();
         }),
-      ),
+      );
+    },
     destroy: () =>
       new Promise<void>((resolve, reject) =>
         req.session.destroy((error) => (error ? reject(new StoreUnavailableError()) : resolve())),

@@ -17,12 +17,39 @@ export class ApiSession {
     return this.cookie;
   }
 
+  private csrfToken: string | null = null;
+
+  /** Like the SPA: mutations carry X-CSRF-Token from GET /api/csrf; a csrf_failed answer is retried once with a fresh one. */
   async request<T = any>(method: string, path: string, json?: unknown, headers: Record<string, string> = {}): Promise<ApiAnswer<T>> {
+    const isMutation = !['GET', 'HEAD'].includes(method);
+    if (isMutation && this.csrfToken === null) await this.refreshCsrfToken();
+    let answer = await this.send<T>(method, path, json, headers, isMutation);
+    if (isMutation && answer.status === 403 && (answer.body as any)?.error?.code === 'csrf_failed') {
+      await this.refreshCsrfToken();
+      answer = await this.send<T>(method, path, json, headers, isMutation);
+    }
+    return answer;
+  }
+
+  async refreshCsrfToken(): Promise<void> {
+    const answer = await this.send<{ csrfToken: string }>('GET', '/api/csrf', undefined, {}, false);
+    this.csrfToken = answer.body.csrfToken;
+  }
+
+  /** One raw request, no CSRF help: for tests of the defence itself. */
+  async send<T = any>(
+    method: string,
+    path: string,
+    json: unknown,
+    headers: Record<string, string>,
+    withCsrf: boolean,
+  ): Promise<ApiAnswer<T>> {
     const response = await fetch(`${this.baseUrl}${path}`, {
       method,
       headers: {
         ...(json === undefined ? {} : { 'Content-Type': 'application/json' }),
         ...(this.cookie ? { Cookie: this.cookie } : {}),
+        ...(withCsrf && this.csrfToken ? { 'X-CSRF-Token': this.csrfToken } : {}),
         ...headers,
       },
       body: json === undefined ? undefined : JSON.stringify(json),
