@@ -147,7 +147,36 @@ export async function issueTokenV3(
     },
   });
   if (response.status !== 201 && response.status !== 200) failTokenRequest(response, '3', endpoint.rootUrl);
-  return readV3Token(response);
+  return completeMinimalToken(endpoint, readV3Token(response), request.scope, options);
+}
+
+/**
+ * VK Cloud answers POST /v3/auth/tokens with a minimal body (issued_at, audit_ids, methods,
+ * expires_at, user) even for a project-scoped token: no project, no roles (seed 001). Validating the
+ * token (GET /v3/auth/tokens, a token may validate itself) gives them, so a renewal keeps the
+ * project scope. https://docs.openstack.org/api-ref/identity/v3/#validate-and-show-information-for-token
+ * Best effort: a cloud that refuses the validation keeps the token as issued.
+ */
+async function completeMinimalToken(
+  endpoint: IdentityEndpoint,
+  issued: IssuedToken,
+  scope: ProjectScope | null,
+  options: CallOptions,
+): Promise<IssuedToken> {
+  if (!scope || issued.project) return issued;
+  const response = await openstackFetch(`${endpoint.rootUrl}/v3/auth/tokens?nocatalog`, {
+    service: 'Keystone',
+    headers: { 'X-Auth-Token': issued.token, 'X-Subject-Token': issued.token },
+    timeoutMs: options.timeoutMs,
+  });
+  if (response.status !== 200) return issued;
+  const body = parseUpstream(v3TokenBodySchema, response.body, 'Keystone', 'the token validation').token;
+  if (!body.project) return issued;
+  return {
+    ...issued,
+    project: { id: body.project.id, name: body.project.name, domain: toDomainRef(body.project.domain) },
+    roles: (body.roles ?? []).map((role) => ({ id: role.id ?? null, name: role.name })),
+  };
 }
 
 /**
@@ -169,7 +198,7 @@ export async function rescopeTokenV3(
   // An expired parent token gives 404 here, not 401 (observed on Keystone 22).
   if (response.status === 404) throw new TokenExpiredError();
   if (response.status !== 201 && response.status !== 200) failTokenRequest(response, '3', endpoint.rootUrl);
-  return readV3Token(response);
+  return completeMinimalToken(endpoint, readV3Token(response), scope, options);
 }
 
 const v2AccessSchema = z.object({

@@ -73,12 +73,12 @@ export class SessionService {
       if (!merged.username) throw new InvalidInputError('Keystone v2.0 needs a username.', { username: 'is required' });
       username = merged.username;
       const tenant = merged.projectId ? { id: merged.projectId } : merged.projectName ? { name: merged.projectName } : null;
-      this.budget.spend(`${cloud.name}:name:${username}`);
+      this.budget.spend(budgetKeyFor(cloud.name, username, null));
       issued = await issueTokenV2(cloud.identity, { username, password: request.password, tenant }, this.call, new Date(this.now()));
     } else {
       const user = toUserSelector(merged);
       username = 'name' in user ? user.name : null;
-      this.budget.spend(`${cloud.name}:${'id' in user ? `id:${user.id}` : `name:${user.name}`}`);
+      this.budget.spend('id' in user ? budgetKeyFor(cloud.name, null, user.id) : budgetKeyFor(cloud.name, user.name, null));
       issued = await issueTokenV3(cloud.identity, { user, password: request.password, scope: toProjectScope(merged) }, this.call);
     }
     const receivedAtMs = this.now();
@@ -400,9 +400,16 @@ function currentToken(auth: AuthState): StoredToken {
   return current;
 }
 
+/**
+ * One budget per user, whatever the call: a sign-in by name and the reissues that follow it must
+ * share a key, or the user would get the budget twice.
+ */
 function budgetKey(auth: AuthState): string {
-  const user = currentToken(auth).user;
-  return `${auth.cloud}:id:${user.id}`;
+  return budgetKeyFor(auth.cloud, auth.username, currentToken(auth).user.id);
+}
+
+function budgetKeyFor(cloud: string, username: string | null, userId: string | null): string {
+  return username ? `${cloud}:name:${username}` : `${cloud}:id:${userId ?? ''}`;
 }
 
 function previewOf(token: string): string {
