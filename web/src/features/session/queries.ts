@@ -42,8 +42,11 @@ export function useSelectProjectMutation() {
   return useMutation({
     mutationFn: (projectId: string) => apiClient.post('/api/session/project', { projectId }, sessionInfoSchema),
     onSuccess: (session: SessionInfo) => {
-      queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== 'session' && query.queryKey[0] !== 'projects' });
       queryClient.setQueryData(sessionKeys.session, session);
+      // reset, not remove: mounted pages refetch at once instead of holding a detached query.
+      void queryClient.resetQueries({
+        predicate: (query) => !['session', 'projects', 'clouds'].includes(String(query.queryKey[0])),
+      });
     },
   });
 }
