@@ -222,6 +222,10 @@ export function stableHex(seed: string, length = 32): string {
 
 /** A UUID-shaped stable id, as Neutron uses for networks and subnets. */
 export function stableUuid(seed: string): string {
-  const hex = stableHex(seed, 32);
+  return uuidFromHex(stableHex(seed, 32));
+}
+
+/** Formats 32 hex chars as a version-4-looking UUID. */
+export function uuidFromHex(hex: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
