@@ -16,7 +16,9 @@ beforeEach(() => {
   unexpectedErrors = [];
   allowedPatterns = [];
   vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => {
-    const text = args.map((arg) => (arg instanceof Error ? arg.stack ?? arg.message : String(arg))).join(' ');
+    const text = args
+      .map((arg) => (arg instanceof Error ? (arg.stack ?? arg.message) : String(arg)))
+      .join(' ');
     if (!allowedPatterns.some((pattern) => pattern.test(text))) unexpectedErrors.push(text);
   });
   // jsdom has no matchMedia; the theme code asks for prefers-color-scheme.

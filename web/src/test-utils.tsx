@@ -58,7 +58,13 @@ export const demoCloud = {
   identityApiVersion: '3',
   interface: 'public',
   regions: ['RegionOne', 'RegionTwo'],
-  defaults: { username: 'demo', userDomainName: 'Default', projectName: 'demo', projectDomainName: 'Default', regionName: 'RegionOne' },
+  defaults: {
+    username: 'demo',
+    userDomainName: 'Default',
+    projectName: 'demo',
+    projectDomainName: 'Default',
+    regionName: 'RegionOne',
+  },
 } as const;
 
 export const sessionInfo = {

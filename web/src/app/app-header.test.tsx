@@ -1,7 +1,15 @@
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { catalog, demoCloud, jsonResponse, makeTokenInfo, mockFetch, renderApp, sessionInfo } from '../test-utils';
+import {
+  catalog,
+  demoCloud,
+  jsonResponse,
+  makeTokenInfo,
+  mockFetch,
+  renderApp,
+  sessionInfo,
+} from '../test-utils';
 
 function routes() {
   let project: { id: string; name: string; domain: { id: string; name: string } } = sessionInfo.project;
@@ -42,7 +50,8 @@ describe('AppHeader', () => {
     const user = userEvent.setup();
     mockFetch(routes());
     renderApp('/');
-    for (const name of ['API access', 'Catalog', 'Networks']) expect(await screen.findByRole('link', { name })).toBeTruthy();
+    for (const name of ['API access', 'Catalog', 'Networks'])
+      expect(await screen.findByRole('link', { name })).toBeTruthy();
     await user.selectOptions(screen.getByRole('combobox', { name: 'Language' }), 'ru');
     expect(await screen.findByRole('heading', { name: 'Доступ по API' })).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Показать токен' })).toBeTruthy();

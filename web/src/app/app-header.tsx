@@ -7,7 +7,12 @@ import { describeError } from '../lib/error-message';
 import { useI18n } from '../lib/i18n/i18n-context';
 import type { Language } from '../lib/i18n/messages';
 import { readThemeChoice, saveThemeChoice, themeChoices, type ThemeChoice } from '../lib/theme';
-import { projectsQueryOptions, sessionQueryOptions, useSelectProjectMutation, useSignOutMutation } from '../features/session/queries';
+import {
+  projectsQueryOptions,
+  sessionQueryOptions,
+  useSelectProjectMutation,
+  useSignOutMutation,
+} from '../features/session/queries';
 
 function ProjectSwitch() {
   const { t } = useI18n();
@@ -15,7 +20,9 @@ function ProjectSwitch() {
   const projects = useQuery(projectsQueryOptions());
   const select = useSelectProjectMutation();
   const current = session.data?.project;
-  const options = projects.data?.projects ?? (current ? [{ id: current.id, name: current.name, enabled: true, domainId: null }] : []);
+  const options =
+    projects.data?.projects ??
+    (current ? [{ id: current.id, name: current.name, enabled: true, domainId: null }] : []);
   return (
     <div className="flex items-center gap-2">
       <label htmlFor="header-project" className="text-sm font-medium">
@@ -36,7 +43,11 @@ function ProjectSwitch() {
           </option>
         ))}
       </select>
-      {select.isPending && <span className="text-xs" role="status">{t('header.switchingProject')}</span>}
+      {select.isPending && (
+        <span className="text-xs" role="status">
+          {t('header.switchingProject')}
+        </span>
+      )}
       {select.isError && (
         <span id="header-project-error" role="alert" className="text-xs text-red-700 dark:text-red-400">
           {describeError(select.error, t)}
@@ -60,8 +71,12 @@ function Preferences() {
         value={language}
         onChange={(event) => setLanguage(event.target.value as Language)}
       >
-        <option value="en" lang="en">English</option>
-        <option value="ru" lang="ru">Русский</option>
+        <option value="en" lang="en">
+          English
+        </option>
+        <option value="ru" lang="ru">
+          Русский
+        </option>
       </select>
       <label htmlFor="header-theme" className="sr-only">
         {t('header.theme')}
@@ -88,7 +103,9 @@ function Preferences() {
 
 const navLinkClass = ({ isActive }: { isActive: boolean }) =>
   `rounded-md px-3 py-1.5 text-sm font-medium ${focusRing} ${
-    isActive ? 'bg-blue-600 text-white' : 'text-slate-700 hover:bg-slate-100 dark:text-slate-200 dark:hover:bg-slate-800'
+    isActive
+      ? 'bg-blue-600 text-white'
+      : 'text-slate-700 hover:bg-slate-100 dark:text-slate-200 dark:hover:bg-slate-800'
   }`;
 
 export function AppHeader({ showNav = true }: { showNav?: boolean }) {
@@ -98,7 +115,10 @@ export function AppHeader({ showNav = true }: { showNav?: boolean }) {
   const signOut = useSignOutMutation();
   return (
     <header className="border-b border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
-      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:z-50 focus:bg-white focus:p-2 dark:focus:bg-slate-900">
+      <a
+        href="#main"
+        className="sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:z-50 focus:bg-white focus:p-2 dark:focus:bg-slate-900"
+      >
         {t('app.skipToContent')}
       </a>
       <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-4 gap-y-2 px-4 py-2">

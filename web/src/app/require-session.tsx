@@ -11,7 +11,13 @@ import { sessionQueryOptions } from '../features/session/queries';
  * Gate for signed-in pages. A 401 is not handled here: lib/query-client.ts sends the operator to
  * /login. An unscoped token leads to the project picker first.
  */
-export function RequireSession({ children, allowUnscoped = false }: { children: ReactNode; allowUnscoped?: boolean }) {
+export function RequireSession({
+  children,
+  allowUnscoped = false,
+}: {
+  children: ReactNode;
+  allowUnscoped?: boolean;
+}) {
   const { t } = useI18n();
   const location = useLocation();
   const session = useQuery(sessionQueryOptions());

@@ -29,7 +29,12 @@ describe('apiClient error mapping', () => {
       'POST /api/session': () => errorResponse(400, 'invalid_input', { fields: { username: 'is required' } }),
     });
     const error = await rejectionOf(apiClient.post('/api/session', {}, okSchema));
-    expect(error).toMatchObject({ status: 400, code: 'invalid_input', message: 'invalid_input', fields: { username: 'is required' } });
+    expect(error).toMatchObject({
+      status: 400,
+      code: 'invalid_input',
+      message: 'invalid_input',
+      fields: { username: 'is required' },
+    });
   });
 
   it('carries retryAfter from the body, or from the Retry-After header', async () => {
@@ -46,7 +51,10 @@ describe('apiClient error mapping', () => {
     mockFetch({ 'GET /api/gw': () => new Response('<html>Bad gateway</html>', { status: 503 }) });
     expect((await rejectionOf(apiClient.get('/api/gw', okSchema))).code).toBe('upstream_unavailable');
     mockFetch({ 'GET /api/down': () => Promise.reject(new TypeError('Failed to fetch')) });
-    expect(await rejectionOf(apiClient.get('/api/down', okSchema))).toMatchObject({ status: 0, code: 'network_error' });
+    expect(await rejectionOf(apiClient.get('/api/down', okSchema))).toMatchObject({
+      status: 0,
+      code: 'network_error',
+    });
   });
 
   it('rejects a success body that does not match the contract', async () => {
@@ -55,7 +63,10 @@ describe('apiClient error mapping', () => {
   });
 
   it('recognises a lost session', async () => {
-    mockFetch({ 'GET /api/a': () => errorResponse(401, 'token_expired'), 'GET /api/b': () => errorResponse(401, 'invalid_credentials') });
+    mockFetch({
+      'GET /api/a': () => errorResponse(401, 'token_expired'),
+      'GET /api/b': () => errorResponse(401, 'invalid_credentials'),
+    });
     expect(isAuthLostError(await rejectionOf(apiClient.get('/api/a', okSchema)))).toBe(true);
     expect(isAuthLostError(await rejectionOf(apiClient.get('/api/b', okSchema)))).toBe(false);
   });
@@ -72,7 +83,10 @@ describe('apiClient CSRF', () => {
     await apiClient.post('/api/a', {}, okSchema);
     await apiClient.get('/api/b', okSchema);
     expect(calls.filter((c) => c.path === '/api/csrf')).toHaveLength(1);
-    expect(calls.filter((c) => c.path === '/api/a').map((c) => c.headers['x-csrf-token'])).toEqual(['c1', 'c1']);
+    expect(calls.filter((c) => c.path === '/api/a').map((c) => c.headers['x-csrf-token'])).toEqual([
+      'c1',
+      'c1',
+    ]);
     expect(calls.find((c) => c.path === '/api/b')?.headers['x-csrf-token']).toBeUndefined();
   });
 
@@ -84,7 +98,10 @@ describe('apiClient CSRF', () => {
       'POST /api/a': () => (++posts === 1 ? errorResponse(403, 'csrf_failed') : jsonResponse({ ok: true })),
     });
     await expect(apiClient.post('/api/a', {}, okSchema)).resolves.toEqual({ ok: true });
-    expect(calls.filter((c) => c.path === '/api/a').map((c) => c.headers['x-csrf-token'])).toEqual(['c1', 'c2']);
+    expect(calls.filter((c) => c.path === '/api/a').map((c) => c.headers['x-csrf-token'])).toEqual([
+      'c1',
+      'c2',
+    ]);
   });
 
   it('gives up after one retry', async () => {

@@ -68,7 +68,13 @@ export async function toApiError(response: Response): Promise<ApiError> {
   const headerRetryAfter = parseRetryAfterHeader(response.headers.get('Retry-After'));
   if (parsed.success) {
     const { code, message, fields, retryAfter } = parsed.data.error;
-    return new ApiError({ status: response.status, code, message, fields, retryAfter: retryAfter ?? headerRetryAfter });
+    return new ApiError({
+      status: response.status,
+      code,
+      message,
+      fields,
+      retryAfter: retryAfter ?? headerRetryAfter,
+    });
   }
   return new ApiError({
     status: response.status,
@@ -91,7 +97,10 @@ async function obtainCsrfToken(): Promise<string | null> {
   if (csrfToken !== undefined) return csrfToken;
   let response: Response;
   try {
-    response = await fetch('/api/csrf', { credentials: 'same-origin', headers: { Accept: 'application/json' } });
+    response = await fetch('/api/csrf', {
+      credentials: 'same-origin',
+      headers: { Accept: 'application/json' },
+    });
   } catch {
     return null;
   }
@@ -120,7 +129,12 @@ interface RequestOptions<S extends z.ZodType | undefined> {
 
 type Result<S> = S extends z.ZodType ? z.infer<S> : undefined;
 
-async function send(method: Method, path: string, body: unknown, signal: AbortSignal | undefined): Promise<Response> {
+async function send(
+  method: Method,
+  path: string,
+  body: unknown,
+  signal: AbortSignal | undefined,
+): Promise<Response> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET') {
@@ -162,7 +176,11 @@ export async function request<S extends z.ZodType | undefined>(
   try {
     json = await response.json();
   } catch {
-    throw new ApiError({ status: response.status, code: 'invalid_response', message: 'The server answered with no JSON.' });
+    throw new ApiError({
+      status: response.status,
+      code: 'invalid_response',
+      message: 'The server answered with no JSON.',
+    });
   }
   const parsed = options.schema.safeParse(json);
   if (!parsed.success) {

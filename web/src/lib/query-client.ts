@@ -29,7 +29,10 @@ export function buildLoginPath(lost: AuthLost): string {
 function shouldRetry(failureCount: number, error: unknown): boolean {
   if (!isApiError(error)) return failureCount < 2;
   // Client errors will fail the same way again; unreachable upstreams may come back.
-  const isTransient = error.code === 'network_error' || error.code === 'upstream_unavailable' || error.code === 'store_unavailable';
+  const isTransient =
+    error.code === 'network_error' ||
+    error.code === 'upstream_unavailable' ||
+    error.code === 'store_unavailable';
   return isTransient && failureCount < 2;
 }
 
@@ -39,7 +42,6 @@ function shouldRetry(failureCount: number, error: unknown): boolean {
  * and sends the operator to the login page with the reason, keeping cloud and region.
  */
 export function createAppQueryClient(options: AppQueryClientOptions): QueryClient {
-  let queryClient: QueryClient;
   const handleError = (error: unknown) => {
     if (!isAuthLostError(error) || options.isOnAuthScreen()) return;
     const session = queryClient.getQueryData<SessionInfo>(['session']);
@@ -52,7 +54,7 @@ export function createAppQueryClient(options: AppQueryClientOptions): QueryClien
     queryClient.clear();
     options.onAuthLost(lost);
   };
-  queryClient = new QueryClient({
+  const queryClient: QueryClient = new QueryClient({
     queryCache: new QueryCache({ onError: handleError }),
     mutationCache: new MutationCache({ onError: handleError }),
     defaultOptions: {

@@ -40,7 +40,12 @@ export function CopyButton({
 
   return (
     <span className="inline-flex items-center gap-2">
-      <Button variant={variant} aria-label={children ? undefined : label} onClick={() => void copy()} className={className}>
+      <Button
+        variant={variant}
+        aria-label={children ? undefined : label}
+        onClick={() => void copy()}
+        className={className}
+      >
         {children ?? <CopyIcon />}
       </Button>
       <span role="status" className="text-xs text-green-700 dark:text-green-400">
@@ -52,7 +57,14 @@ export function CopyButton({
 
 export function CopyIcon() {
   return (
-    <svg aria-hidden="true" viewBox="0 0 20 20" className="size-4" fill="none" stroke="currentColor" strokeWidth="1.6">
+    <svg
+      aria-hidden="true"
+      viewBox="0 0 20 20"
+      className="size-4"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="1.6"
+    >
       <rect x="7" y="7" width="10" height="10" rx="1.5" />
       <path d="M13 7V4.5A1.5 1.5 0 0 0 11.5 3h-7A1.5 1.5 0 0 0 3 4.5v7A1.5 1.5 0 0 0 4.5 13H7" />
     </svg>

@@ -2,7 +2,9 @@ import { useId } from 'react';
 
 export function formatLocal(iso: string, locale: string): string {
   const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : date.toLocaleString(locale, { dateStyle: 'medium', timeStyle: 'medium' });
+  return Number.isNaN(date.getTime())
+    ? iso
+    : date.toLocaleString(locale, { dateStyle: 'medium', timeStyle: 'medium' });
 }
 
 export function formatUtc(iso: string): string {
@@ -30,14 +32,14 @@ export function DateTime({
   const utc = formatUtc(iso);
   return (
     <span className="group relative inline-block">
-      <time
-        dateTime={iso}
-        tabIndex={0}
+      {/* A button so keyboard users can focus it to see the tooltip; it does nothing when pressed. */}
+      <button
+        type="button"
         aria-describedby={id}
-        className="cursor-help rounded underline decoration-dotted underline-offset-2 focus-visible:outline-2 focus-visible:outline-blue-600"
+        className="cursor-help rounded text-left underline decoration-dotted underline-offset-2 focus-visible:outline-2 focus-visible:outline-blue-600"
       >
-        {local}
-      </time>
+        <time dateTime={iso}>{local}</time>
+      </button>
       <span
         role="tooltip"
         id={id}

@@ -35,7 +35,12 @@ function describedBy(id: string, hint?: string, error?: string): string | undefi
   return ids.length ? ids.join(' ') : undefined;
 }
 
-export function TextField({ label, hint, error, ...props }: FieldChrome & InputHTMLAttributes<HTMLInputElement>) {
+export function TextField({
+  label,
+  hint,
+  error,
+  ...props
+}: FieldChrome & InputHTMLAttributes<HTMLInputElement>) {
   const id = useId();
   return (
     <Chrome id={id} label={label} hint={hint} error={error}>

@@ -14,7 +14,11 @@ const catalog: Catalog = {
         { interface: 'public', region: 'RegionTwo', url: 'https://n2' },
       ],
     },
-    { type: 'identity', name: 'keystone', endpoints: [{ interface: 'public', region: null, url: 'https://k' }] },
+    {
+      type: 'identity',
+      name: 'keystone',
+      endpoints: [{ interface: 'public', region: null, url: 'https://k' }],
+    },
   ],
 };
 
@@ -37,7 +41,9 @@ describe('buildCatalogMatrix', () => {
     const matrix = buildCatalogMatrix(catalog, { region: 'RegionOne', iface: 'admin', type: null });
     expect(matrix.columns).toEqual([{ region: 'RegionOne', iface: 'admin' }]);
     expect(matrix.rows).toEqual([{ type: 'network', name: 'neutron', cells: [['https://n1-admin']] }]);
-    expect(buildCatalogMatrix(catalog, { ...all, type: 'identity' }).rows.map((r) => r.name)).toEqual(['keystone']);
+    expect(buildCatalogMatrix(catalog, { ...all, type: 'identity' }).rows.map((r) => r.name)).toEqual([
+      'keystone',
+    ]);
   });
 
   it('lists service types once, sorted', () => {

@@ -31,7 +31,8 @@ export function buildCatalogMatrix(catalog: Catalog, filters: CatalogFilters): C
   const hasRegionless = catalog.services.some((s) => s.endpoints.some((e) => e.region === null));
   const allRegions: (string | null)[] = [...catalog.regions];
   for (const service of catalog.services) {
-    for (const e of service.endpoints) if (e.region !== null && !allRegions.includes(e.region)) allRegions.push(e.region);
+    for (const e of service.endpoints)
+      if (e.region !== null && !allRegions.includes(e.region)) allRegions.push(e.region);
   }
   if (hasRegionless) allRegions.push(null);
 
@@ -45,7 +46,9 @@ export function buildCatalogMatrix(catalog: Catalog, filters: CatalogFilters): C
       type: service.type,
       name: service.name,
       cells: columns.map((column) =>
-        service.endpoints.filter((e) => e.region === column.region && e.interface === column.iface).map((e) => e.url),
+        service.endpoints
+          .filter((e) => e.region === column.region && e.interface === column.iface)
+          .map((e) => e.url),
       ),
     }))
     .filter((row) => row.cells.some((urls) => urls.length > 0))

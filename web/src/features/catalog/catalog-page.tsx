@@ -42,7 +42,11 @@ export function CatalogPage() {
       {query.data && matrix && (
         <>
           <div className="grid grid-cols-1 gap-3 sm:grid-cols-3">
-            <SelectField label={t('catalog.filterRegion')} value={region} onChange={(e) => setRegion(e.target.value)}>
+            <SelectField
+              label={t('catalog.filterRegion')}
+              value={region}
+              onChange={(e) => setRegion(e.target.value)}
+            >
               <option value={all}>{t('catalog.all')}</option>
               {query.data.regions.map((r) => (
                 <option key={r} value={r}>
@@ -50,7 +54,11 @@ export function CatalogPage() {
                 </option>
               ))}
             </SelectField>
-            <SelectField label={t('catalog.filterInterface')} value={iface} onChange={(e) => setIface(e.target.value)}>
+            <SelectField
+              label={t('catalog.filterInterface')}
+              value={iface}
+              onChange={(e) => setIface(e.target.value)}
+            >
               <option value={all}>{t('catalog.all')}</option>
               {endpointInterfaces.map((i) => (
                 <option key={i} value={i}>
@@ -58,7 +66,11 @@ export function CatalogPage() {
                 </option>
               ))}
             </SelectField>
-            <SelectField label={t('catalog.filterType')} value={type} onChange={(e) => setType(e.target.value)}>
+            <SelectField
+              label={t('catalog.filterType')}
+              value={type}
+              onChange={(e) => setType(e.target.value)}
+            >
               <option value={all}>{t('catalog.all')}</option>
               {listServiceTypes(query.data).map((ty) => (
                 <option key={ty} value={ty}>
@@ -74,18 +86,31 @@ export function CatalogPage() {
               <table className="min-w-full text-left text-sm" aria-label={t('catalog.table')}>
                 <thead className="bg-slate-50 dark:bg-slate-900">
                   <tr>
-                    <th scope="col" rowSpan={2} className="sticky left-0 bg-slate-50 px-3 py-2 align-bottom dark:bg-slate-900">
+                    <th
+                      scope="col"
+                      rowSpan={2}
+                      className="sticky left-0 bg-slate-50 px-3 py-2 align-bottom dark:bg-slate-900"
+                    >
                       {t('catalog.service')}
                     </th>
                     {matrix.regions.map((r) => (
-                      <th key={r ?? '∅'} scope="colgroup" colSpan={matrix.interfaces.length} className="border-l border-slate-200 px-3 py-1 dark:border-slate-700">
+                      <th
+                        key={r ?? '∅'}
+                        scope="colgroup"
+                        colSpan={matrix.interfaces.length}
+                        className="border-l border-slate-200 px-3 py-1 dark:border-slate-700"
+                      >
                         {regionName(r)}
                       </th>
                     ))}
                   </tr>
                   <tr>
                     {matrix.columns.map((c) => (
-                      <th key={`${c.region ?? '∅'}-${c.iface}`} scope="col" className="border-l border-slate-200 px-3 py-1 font-normal dark:border-slate-700">
+                      <th
+                        key={`${c.region ?? '∅'}-${c.iface}`}
+                        scope="col"
+                        className="border-l border-slate-200 px-3 py-1 font-normal dark:border-slate-700"
+                      >
                         {c.iface}
                       </th>
                     ))}
@@ -93,18 +118,33 @@ export function CatalogPage() {
                 </thead>
                 <tbody>
                   {matrix.rows.map((row) => (
-                    <tr key={`${row.type}-${row.name}`} className="border-t border-slate-200 dark:border-slate-700">
-                      <th scope="row" className="sticky left-0 bg-white px-3 py-2 align-top font-medium dark:bg-slate-950">
+                    <tr
+                      key={`${row.type}-${row.name}`}
+                      className="border-t border-slate-200 dark:border-slate-700"
+                    >
+                      <th
+                        scope="row"
+                        className="sticky left-0 bg-white px-3 py-2 align-top font-medium dark:bg-slate-950"
+                      >
                         {row.type}
-                        <span className="block text-xs font-normal text-slate-600 dark:text-slate-400">{row.name}</span>
+                        <span className="block text-xs font-normal text-slate-600 dark:text-slate-400">
+                          {row.name}
+                        </span>
                       </th>
                       {row.cells.map((urls, index) => (
-                        <td key={index} className="border-l border-slate-200 px-3 py-2 align-top dark:border-slate-700">
+                        <td
+                          key={index}
+                          className="border-l border-slate-200 px-3 py-2 align-top dark:border-slate-700"
+                        >
                           {urls.map((url) => (
                             <Fragment key={url}>
                               <span className="flex items-start gap-1">
                                 <code className="text-xs break-all">{url}</code>
-                                <CopyButton variant="ghost" label={t('catalog.copyUrl', { url })} getText={() => url} />
+                                <CopyButton
+                                  variant="ghost"
+                                  label={t('catalog.copyUrl', { url })}
+                                  getText={() => url}
+                                />
                               </span>
                             </Fragment>
                           ))}

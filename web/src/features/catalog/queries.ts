@@ -19,7 +19,9 @@ export function findEndpointUrl(
 ): string | undefined {
   for (const service of catalog.services) {
     if (service.type !== serviceType) continue;
-    const endpoint = service.endpoints.find((e) => e.interface === iface && (region === null || e.region === region));
+    const endpoint = service.endpoints.find(
+      (e) => e.interface === iface && (region === null || e.region === region),
+    );
     if (endpoint) return endpoint.url;
   }
   return undefined;
@@ -32,5 +34,7 @@ export function listRegionsWithService(catalog: Catalog, serviceType: string): s
     if (service.type !== serviceType) continue;
     for (const endpoint of service.endpoints) if (endpoint.region) regions.add(endpoint.region);
   }
-  return catalog.regions.filter((r) => regions.has(r)).concat([...regions].filter((r) => !catalog.regions.includes(r)));
+  return catalog.regions
+    .filter((r) => regions.has(r))
+    .concat([...regions].filter((r) => !catalog.regions.includes(r)));
 }

@@ -59,7 +59,8 @@ export function buildLoginRequest(values: LoginFormValues, cloud: CloudSummary |
 
   const userDomain = trimmed(values.userDomain);
   if (userDomain) {
-    if (userDomain === cloud?.defaults.userDomainId || isKeystoneId(userDomain)) request.userDomainId = userDomain;
+    if (userDomain === cloud?.defaults.userDomainId || isKeystoneId(userDomain))
+      request.userDomainId = userDomain;
     else request.userDomainName = userDomain;
   }
 
@@ -86,7 +87,9 @@ export function buildLoginRequest(values: LoginFormValues, cloud: CloudSummary |
 }
 
 /** Map the server's invalid_input field paths back onto the form's fields. */
-export function mapFieldErrors(fields: Record<string, string> | undefined): Partial<Record<keyof LoginFormValues, string>> {
+export function mapFieldErrors(
+  fields: Record<string, string> | undefined,
+): Partial<Record<keyof LoginFormValues, string>> {
   const out: Partial<Record<keyof LoginFormValues, string>> = {};
   if (!fields) return out;
   const map: Record<string, keyof LoginFormValues> = {

@@ -1,7 +1,16 @@
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { catalog, demoCloud, errorResponse, jsonResponse, makeTokenInfo, mockFetch, renderApp, sessionInfo } from '../../test-utils';
+import {
+  catalog,
+  demoCloud,
+  errorResponse,
+  jsonResponse,
+  makeTokenInfo,
+  mockFetch,
+  renderApp,
+  sessionInfo,
+} from '../../test-utils';
 
 const signedInRoutes = {
   'GET /api/token': makeTokenInfo(),
@@ -50,7 +59,9 @@ describe('LoginPage', () => {
 
   it('shows the demo cloud notice with its credentials and prefills them', async () => {
     mockFetch({
-      'GET /api/clouds': { clouds: [{ ...demoCloud, name: 'demo', demo: { username: 'guest', password: 'guest-pass' } }] },
+      'GET /api/clouds': {
+        clouds: [{ ...demoCloud, name: 'demo', demo: { username: 'guest', password: 'guest-pass' } }],
+      },
     });
     renderApp('/login');
     expect(await screen.findByText('This is the built-in demo cloud')).toBeTruthy();
@@ -76,7 +87,9 @@ describe('LoginPage', () => {
       ].join('\n'),
     );
     expect((screen.getByLabelText('Username') as HTMLInputElement).value).toBe('alice');
-    expect((screen.getByLabelText('Project') as HTMLInputElement).value).toBe('0123456789abcdef0123456789abcdef');
+    expect((screen.getByLabelText('Project') as HTMLInputElement).value).toBe(
+      '0123456789abcdef0123456789abcdef',
+    );
     expect((screen.getByLabelText('User domain') as HTMLInputElement).value).toBe('Users');
     expect((screen.getByLabelText('Region') as HTMLSelectElement).value).toBe('RegionTwo');
     expect((screen.getByLabelText('Password') as HTMLInputElement).value).toBe('');
@@ -90,14 +103,18 @@ describe('LoginPage', () => {
     mockFetch({
       'GET /api/clouds': { clouds: [demoCloud] },
       'POST /api/session': () =>
-        ++attempt === 1 ? errorResponse(401, 'invalid_credentials') : errorResponse(429, 'rate_limited', { retryAfter: 30 }),
+        ++attempt === 1
+          ? errorResponse(401, 'invalid_credentials')
+          : errorResponse(429, 'rate_limited', { retryAfter: 30 }),
     });
     const { router } = renderApp('/login');
     await user.type(await screen.findByLabelText('Password'), 'nope');
     await user.click(screen.getByRole('button', { name: 'Sign in' }));
     expect((await screen.findByRole('alert')).textContent).toBe('Wrong username, password or domain.');
     await user.click(screen.getByRole('button', { name: 'Sign in' }));
-    await waitFor(() => expect(screen.getByRole('alert').textContent).toBe('Too many attempts. Try again in 30 s.'));
+    await waitFor(() =>
+      expect(screen.getByRole('alert').textContent).toBe('Too many attempts. Try again in 30 s.'),
+    );
     // A wrong password is not a lost session: we stay on the form.
     expect(router.state.location.pathname).toBe('/login');
   });
@@ -130,6 +147,8 @@ describe('lost session', () => {
     await screen.findByText('Your token expired and could not be renewed. Sign in again.');
     expect(router.state.location.pathname).toBe('/login');
     expect(router.state.location.search).toBe('?reason=token_expired&cloud=lab&region=RegionTwo');
-    await waitFor(() => expect((screen.getByLabelText('Region') as HTMLSelectElement).value).toBe('RegionTwo'));
+    await waitFor(() =>
+      expect((screen.getByLabelText('Region') as HTMLSelectElement).value).toBe('RegionTwo'),
+    );
   });
 });

@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { useEffect, useMemo, useState, type ClipboardEvent, type DragEvent, type FormEvent } from 'react';
+import { useMemo, useState, type ClipboardEvent, type DragEvent, type FormEvent } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import type { CloudSummary } from '@contract/clouds';
 import { Button } from '../../components/ui/button';
@@ -10,7 +10,13 @@ import { describeError } from '../../lib/error-message';
 import { useI18n } from '../../lib/i18n/i18n-context';
 import type { MessageKey } from '../../lib/i18n/messages';
 import { readPreference, writePreference } from '../../lib/preferences';
-import { buildLoginRequest, emptyLoginForm, mapFieldErrors, prefillFromCloud, type LoginFormValues } from './build-login-request';
+import {
+  buildLoginRequest,
+  emptyLoginForm,
+  mapFieldErrors,
+  prefillFromCloud,
+  type LoginFormValues,
+} from './build-login-request';
 import { looksLikeOpenrc, normalizeAuthUrl, parseOpenrc } from './openrc-parser';
 import { cloudsQueryOptions, useSignInMutation } from './queries';
 
@@ -30,13 +36,15 @@ export function LoginPage() {
   const reason = reasons.find((r) => r === searchParams.get('reason'));
 
   // Once the clouds arrive, pick the cloud from the URL (after a lost session), else the last one used.
-  useEffect(() => {
-    if (values.cloud || clouds.length === 0) return;
+  // (Adjusting state while rendering, as React recommends over an effect for derived state.)
+  if (!values.cloud && clouds.length > 0) {
     const wanted = searchParams.get('cloud') ?? readPreference('lastCloud');
     const initial = clouds.find((c) => c.name === wanted) ?? clouds[0]!;
-    const region = searchParams.get('region') ?? (initial.name === readPreference('lastCloud') ? readPreference('lastRegion') : null);
+    const region =
+      searchParams.get('region') ??
+      (initial.name === readPreference('lastCloud') ? readPreference('lastRegion') : null);
     setValues(prefillFromCloud(initial, region));
-  }, [clouds, searchParams, values.cloud]);
+  }
 
   const update = (field: keyof LoginFormValues) => (event: { target: { value: string } }) =>
     setValues((current) => ({ ...current, [field]: event.target.value }));
@@ -51,13 +59,16 @@ export function LoginPage() {
     const filled: Partial<LoginFormValues> = {};
     let unknownUrl: string | null = null;
     if (parsed.authUrl) {
-      const match = clouds.find((c) => normalizeAuthUrl(c.authUrl) === normalizeAuthUrl(parsed.authUrl ?? ''));
+      const match = clouds.find(
+        (c) => normalizeAuthUrl(c.authUrl) === normalizeAuthUrl(parsed.authUrl ?? ''),
+      );
       if (match) filled.cloud = match.name;
       else unknownUrl = parsed.authUrl;
     }
     if (parsed.username ?? parsed.userId) filled.username = parsed.username ?? parsed.userId;
     if (parsed.password) filled.password = parsed.password;
-    if (parsed.userDomainName ?? parsed.userDomainId) filled.userDomain = parsed.userDomainName ?? parsed.userDomainId;
+    if (parsed.userDomainName ?? parsed.userDomainId)
+      filled.userDomain = parsed.userDomainName ?? parsed.userDomainId;
     if (parsed.projectId ?? parsed.projectName) filled.project = parsed.projectId ?? parsed.projectName;
     if (parsed.projectDomainName ?? parsed.projectDomainId)
       filled.projectDomain = parsed.projectDomainName ?? parsed.projectDomainId;
@@ -68,7 +79,8 @@ export function LoginPage() {
       return;
     }
     setValues((current) => {
-      const base = filled.cloud && filled.cloud !== current.cloud ? { ...current, cloud: filled.cloud } : current;
+      const base =
+        filled.cloud && filled.cloud !== current.cloud ? { ...current, cloud: filled.cloud } : current;
       return { ...base, ...filled } as LoginFormValues;
     });
     setOpenrcNotice(
@@ -114,9 +126,15 @@ export function LoginPage() {
       <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">{t('login.intro')}</p>
 
       <div className="mt-4 space-y-2">
-        {reason && <Notice tone={reason === 'signed_out' ? 'success' : 'warning'}>{t(`login.reason.${reason}` as MessageKey)}</Notice>}
+        {reason && (
+          <Notice tone={reason === 'signed_out' ? 'success' : 'warning'}>
+            {t(`login.reason.${reason}` as MessageKey)}
+          </Notice>
+        )}
         {cloudsQuery.isError && <Notice tone="error">{describeError(cloudsQuery.error, t)}</Notice>}
-        {cloudsQuery.isSuccess && clouds.length === 0 && <Notice tone="warning">{t('login.noClouds')}</Notice>}
+        {cloudsQuery.isSuccess && clouds.length === 0 && (
+          <Notice tone="warning">{t('login.noClouds')}</Notice>
+        )}
         {cloud?.demo && (
           <Notice>
             <strong>{t('login.demoNotice')}</strong>
@@ -147,7 +165,13 @@ export function LoginPage() {
             </option>
           ))}
         </SelectField>
-        <TextField label={t('login.username')} value={values.username} onChange={update('username')} autoComplete="username" error={fieldErrors.username} />
+        <TextField
+          label={t('login.username')}
+          value={values.username}
+          onChange={update('username')}
+          autoComplete="username"
+          error={fieldErrors.username}
+        />
         <TextField
           label={t('login.password')}
           type="password"
@@ -157,7 +181,12 @@ export function LoginPage() {
           error={fieldErrors.password}
           required
         />
-        <TextField label={t('login.userDomain')} value={values.userDomain} onChange={update('userDomain')} error={fieldErrors.userDomain} />
+        <TextField
+          label={t('login.userDomain')}
+          value={values.userDomain}
+          onChange={update('userDomain')}
+          error={fieldErrors.userDomain}
+        />
         <TextField
           label={t('login.project')}
           value={values.project}
@@ -165,9 +194,19 @@ export function LoginPage() {
           hint={t('login.projectHint')}
           error={fieldErrors.project}
         />
-        <TextField label={t('login.projectDomain')} value={values.projectDomain} onChange={update('projectDomain')} error={fieldErrors.projectDomain} />
+        <TextField
+          label={t('login.projectDomain')}
+          value={values.projectDomain}
+          onChange={update('projectDomain')}
+          error={fieldErrors.projectDomain}
+        />
         {regionOptions.length > 0 ? (
-          <SelectField label={t('login.region')} value={values.region} onChange={update('region')} error={fieldErrors.region}>
+          <SelectField
+            label={t('login.region')}
+            value={values.region}
+            onChange={update('region')}
+            error={fieldErrors.region}
+          >
             {regionOptions.map((r) => (
               <option key={r} value={r}>
                 {r}
@@ -175,7 +214,13 @@ export function LoginPage() {
             ))}
           </SelectField>
         ) : (
-          <TextField label={t('login.region')} value={values.region} onChange={update('region')} placeholder={t('login.regionAny')} error={fieldErrors.region} />
+          <TextField
+            label={t('login.region')}
+            value={values.region}
+            onChange={update('region')}
+            placeholder={t('login.regionAny')}
+            error={fieldErrors.region}
+          />
         )}
 
         <div className="space-y-1">
@@ -201,7 +246,12 @@ export function LoginPage() {
 
         {signIn.isError && <Notice tone="error">{describeError(signIn.error, t)}</Notice>}
 
-        <Button type="submit" variant="primary" className="w-full" disabled={signIn.isPending || !values.cloud}>
+        <Button
+          type="submit"
+          variant="primary"
+          className="w-full"
+          disabled={signIn.isPending || !values.cloud}
+        >
           {t('login.submit')}
         </Button>
       </form>

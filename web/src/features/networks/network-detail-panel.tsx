@@ -8,6 +8,13 @@ export function NetworkDetailPanel({ network, onClose }: { network: Network; onC
   const { t } = useI18n();
   const headingRef = useRef<HTMLHeadingElement>(null);
   useEffect(() => headingRef.current?.focus(), [network.id]);
+  useEffect(() => {
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (event.key === 'Escape') onClose();
+    };
+    document.addEventListener('keydown', onKeyDown);
+    return () => document.removeEventListener('keydown', onKeyDown);
+  }, [onClose]);
   const yesNo = (value: boolean) => (value ? t('networks.yes') : t('networks.no'));
   const rows: [string, string][] = [
     [t('networks.name'), network.name || t('networks.unnamed')],
@@ -28,12 +35,14 @@ export function NetworkDetailPanel({ network, onClose }: { network: Network; onC
     <aside
       aria-labelledby="network-detail-heading"
       className="space-y-3 rounded-lg border border-slate-200 p-4 dark:border-slate-700"
-      onKeyDown={(event) => {
-        if (event.key === 'Escape') onClose();
-      }}
     >
       <div className="flex items-start justify-between gap-2">
-        <h2 id="network-detail-heading" ref={headingRef} tabIndex={-1} className="text-lg font-semibold focus:outline-none">
+        <h2
+          id="network-detail-heading"
+          ref={headingRef}
+          tabIndex={-1}
+          className="text-lg font-semibold focus:outline-none"
+        >
           {t('networks.details')}
         </h2>
         <Button variant="ghost" onClick={onClose}>

@@ -1,7 +1,15 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { catalog, demoCloud, jsonResponse, mockFetch, renderApp, sessionInfo, type MockCall } from '../../test-utils';
+import {
+  catalog,
+  demoCloud,
+  jsonResponse,
+  mockFetch,
+  renderApp,
+  sessionInfo,
+  type MockCall,
+} from '../../test-utils';
 
 function makeNetwork(i: number) {
   return {
@@ -45,7 +53,9 @@ function routes() {
 }
 
 const networkCalls = (calls: MockCall[]) =>
-  calls.filter((c) => c.path.startsWith('/api/networks')).map((c) => new URL(c.path, 'http://localhost').searchParams);
+  calls
+    .filter((c) => c.path.startsWith('/api/networks'))
+    .map((c) => new URL(c.path, 'http://localhost').searchParams);
 
 describe('NetworksPage', () => {
   it('lists the region session networks with a small DOM and fetches pages while scrolling', async () => {
@@ -66,7 +76,13 @@ describe('NetworksPage', () => {
       fireEvent.scroll(scroller);
       await screen.findByText(`${loaded + 200} networks loaded`);
     }
-    expect(networkCalls(calls).map((p) => p.get('marker'))).toEqual([null, 'net-00199', 'net-00399', 'net-00599', 'net-00799']);
+    expect(networkCalls(calls).map((p) => p.get('marker'))).toEqual([
+      null,
+      'net-00199',
+      'net-00399',
+      'net-00599',
+      'net-00799',
+    ]);
     expect(within(table).getAllByRole('row').length).toBeLessThan(200);
     expect(within(table).getByText('net-00795')).toBeTruthy();
   });
@@ -86,7 +102,9 @@ describe('NetworksPage', () => {
 
     await user.click(within(table).getByRole('button', { name: 'MTU' }));
     await waitFor(() => expect(networkCalls(calls).at(-1)?.get('sortKey')).toBe('mtu'));
-    expect(within(table).getByRole('columnheader', { name: /MTU/ }).getAttribute('aria-sort')).toBe('ascending');
+    expect(within(table).getByRole('columnheader', { name: /MTU/ }).getAttribute('aria-sort')).toBe(
+      'ascending',
+    );
   });
 
   it('switches region and interface from the catalog and opens a detail panel', async () => {

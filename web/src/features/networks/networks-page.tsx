@@ -20,7 +20,8 @@ import { useVirtualRows } from './use-virtual-rows';
 const rowHeight = 44;
 const sortKeys: NetworkSortKey[] = ['name', 'id', 'status', 'mtu', 'created_at'];
 // Shared by header and rows so the columns line up; wide enough to scroll sideways at 375 px.
-const gridColumns = 'grid grid-cols-[minmax(10rem,2fr)_minmax(12rem,2fr)_6rem_5rem_5rem_5rem_4rem_minmax(10rem,2fr)] gap-x-2 px-2';
+const gridColumns =
+  'grid grid-cols-[minmax(10rem,2fr)_minmax(12rem,2fr)_6rem_5rem_5rem_5rem_4rem_minmax(10rem,2fr)] gap-x-2 px-2';
 
 function statusTone(status: string) {
   if (status === 'ACTIVE') return 'green' as const;
@@ -34,15 +35,24 @@ export function NetworksPage() {
   const catalogQuery = useQuery(catalogQueryOptions());
   const session = useQuery(sessionQueryOptions());
   const clouds = useQuery(cloudsQueryOptions());
-  const cloudInterface = clouds.data?.clouds.find((c) => c.name === session.data?.cloud)?.interface ?? 'public';
+  const cloudInterface =
+    clouds.data?.clouds.find((c) => c.name === session.data?.cloud)?.interface ?? 'public';
 
-  const regions = useMemo(() => (catalogQuery.data ? listRegionsWithService(catalogQuery.data, 'network') : []), [catalogQuery.data]);
+  const regions = useMemo(
+    () => (catalogQuery.data ? listRegionsWithService(catalogQuery.data, 'network') : []),
+    [catalogQuery.data],
+  );
   const [chosenRegion, setChosenRegion] = useState<string | null>(null);
   const region =
-    chosenRegion ?? (session.data?.regionName && regions.includes(session.data.regionName) ? session.data.regionName : (regions[0] ?? null));
+    chosenRegion ??
+    (session.data?.regionName && regions.includes(session.data.regionName)
+      ? session.data.regionName
+      : (regions[0] ?? null));
   const [chosenInterface, setChosenInterface] = useState<EndpointInterface | null>(null);
   const iface = chosenInterface ?? cloudInterface;
-  const hasEndpoint = Boolean(catalogQuery.data && region && findEndpointUrl(catalogQuery.data, 'network', region, iface));
+  const hasEndpoint = Boolean(
+    catalogQuery.data && region && findEndpointUrl(catalogQuery.data, 'network', region, iface),
+  );
 
   const [nameInput, setNameInput] = useState('');
   const name = useDebouncedValue(nameInput.trim(), 300);
@@ -54,7 +64,10 @@ export function NetworksPage() {
     ...networksInfiniteQueryOptions(region ?? '', iface, filters),
     enabled: region !== null && hasEndpoint,
   });
-  const networks = useMemo(() => networksQuery.data?.pages.flatMap((page) => page.networks) ?? [], [networksQuery.data]);
+  const networks = useMemo(
+    () => networksQuery.data?.pages.flatMap((page) => page.networks) ?? [],
+    [networksQuery.data],
+  );
   const [selected, setSelected] = useState<Network | null>(null);
 
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -73,7 +86,8 @@ export function NetworksPage() {
   }, [region, iface, filters, onScroll]);
 
   const yesNo = (value: boolean) => (value ? t('networks.yes') : t('networks.no'));
-  const ariaSort = (key: NetworkSortKey) => (sortKey === key ? (sortDir === 'asc' ? 'ascending' : 'descending') : undefined);
+  const ariaSort = (key: NetworkSortKey) =>
+    sortKey === key ? (sortDir === 'asc' ? 'ascending' : 'descending') : undefined;
   const columns: { label: string; key?: NetworkSortKey }[] = [
     { label: t('networks.name'), key: 'name' },
     { label: t('networks.id'), key: 'id' },
@@ -90,29 +104,50 @@ export function NetworksPage() {
       <h1 className="text-2xl font-semibold">{t('networks.title')}</h1>
       {catalogQuery.isError && <Notice tone="error">{describeError(catalogQuery.error, t)}</Notice>}
       <div className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-5">
-        <SelectField label={t('networks.region')} value={region ?? ''} onChange={(e) => setChosenRegion(e.target.value)}>
+        <SelectField
+          label={t('networks.region')}
+          value={region ?? ''}
+          onChange={(e) => setChosenRegion(e.target.value)}
+        >
           {regions.map((r) => (
             <option key={r} value={r}>
               {r}
             </option>
           ))}
         </SelectField>
-        <SelectField label={t('networks.interface')} value={iface} onChange={(e) => setChosenInterface(e.target.value as EndpointInterface)}>
+        <SelectField
+          label={t('networks.interface')}
+          value={iface}
+          onChange={(e) => setChosenInterface(e.target.value as EndpointInterface)}
+        >
           {endpointInterfaces.map((i) => (
             <option key={i} value={i}>
               {i}
             </option>
           ))}
         </SelectField>
-        <TextField label={t('networks.filterName')} type="search" value={nameInput} onChange={(e) => setNameInput(e.target.value)} />
-        <SelectField label={t('networks.sort')} value={sortKey} onChange={(e) => setSortKey(e.target.value as NetworkSortKey)}>
+        <TextField
+          label={t('networks.filterName')}
+          type="search"
+          value={nameInput}
+          onChange={(e) => setNameInput(e.target.value)}
+        />
+        <SelectField
+          label={t('networks.sort')}
+          value={sortKey}
+          onChange={(e) => setSortKey(e.target.value as NetworkSortKey)}
+        >
           {sortKeys.map((key) => (
             <option key={key} value={key}>
               {key === 'created_at' ? t('networks.created') : t(`networks.${key}`)}
             </option>
           ))}
         </SelectField>
-        <SelectField label={t('networks.sortDir')} value={sortDir} onChange={(e) => setSortDir(e.target.value as SortDir)}>
+        <SelectField
+          label={t('networks.sortDir')}
+          value={sortDir}
+          onChange={(e) => setSortDir(e.target.value as SortDir)}
+        >
           <option value="asc">{t('networks.asc')}</option>
           <option value="desc">{t('networks.desc')}</option>
         </SelectField>
@@ -130,10 +165,17 @@ export function NetworksPage() {
             aria-busy={networksQuery.isFetching || undefined}
             className="min-w-[60rem] text-sm"
           >
-            <div role="rowgroup" className="border-b border-slate-200 bg-slate-50 dark:border-slate-700 dark:bg-slate-900">
+            <div
+              role="rowgroup"
+              className="border-b border-slate-200 bg-slate-50 dark:border-slate-700 dark:bg-slate-900"
+            >
               <div role="row" aria-rowindex={1} className={`${gridColumns} py-2 font-medium`}>
                 {columns.map((column) => (
-                  <div key={column.label} role="columnheader" aria-sort={column.key ? ariaSort(column.key) : undefined}>
+                  <div
+                    key={column.label}
+                    role="columnheader"
+                    aria-sort={column.key ? ariaSort(column.key) : undefined}
+                  >
                     {column.key ? (
                       <button
                         type="button"
@@ -147,7 +189,9 @@ export function NetworksPage() {
                         }}
                       >
                         {column.label}
-                        {sortKey === column.key && <span aria-hidden="true">{sortDir === 'asc' ? ' ▲' : ' ▼'}</span>}
+                        {sortKey === column.key && (
+                          <span aria-hidden="true">{sortDir === 'asc' ? ' ▲' : ' ▼'}</span>
+                        )}
                       </button>
                     ) : (
                       column.label
@@ -156,7 +200,13 @@ export function NetworksPage() {
                 ))}
               </div>
             </div>
-            <div role="rowgroup" ref={scrollRef} onScroll={onScroll} className="relative h-[60vh] min-h-64 overflow-y-auto" data-testid="networks-scroll">
+            <div
+              role="rowgroup"
+              ref={scrollRef}
+              onScroll={onScroll}
+              className="relative h-[60vh] min-h-64 overflow-y-auto"
+              data-testid="networks-scroll"
+            >
               <div className="relative" style={{ height: `${totalHeight}px` }}>
                 {networks.slice(start, end).map((network, offset) => {
                   const index = start + offset;
@@ -180,7 +230,11 @@ export function NetworksPage() {
                       </div>
                       <div role="cell" className="flex min-w-0 items-center gap-1">
                         <code className="truncate text-xs">{network.id}</code>
-                        <CopyButton variant="ghost" label={t('networks.copyId', { id: network.id })} getText={() => network.id} />
+                        <CopyButton
+                          variant="ghost"
+                          label={t('networks.copyId', { id: network.id })}
+                          getText={() => network.id}
+                        />
                       </div>
                       <div role="cell">
                         <Badge tone={statusTone(network.status)}>{network.status}</Badge>

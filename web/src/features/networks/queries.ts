@@ -14,7 +14,12 @@ export interface NetworkFilters {
 
 export const networksPageSize = 200;
 
-export function buildNetworksPath(region: string, iface: EndpointInterface, filters: NetworkFilters, marker: string | null): string {
+export function buildNetworksPath(
+  region: string,
+  iface: EndpointInterface,
+  filters: NetworkFilters,
+  marker: string | null,
+): string {
   const params = new URLSearchParams({
     region,
     interface: iface,
@@ -28,7 +33,11 @@ export function buildNetworksPath(region: string, iface: EndpointInterface, filt
 }
 
 /** Pages follow Neutron's marker pagination (https://docs.openstack.org/api-ref/network/v2/#pagination). */
-export const networksInfiniteQueryOptions = (region: string, iface: EndpointInterface, filters: NetworkFilters) =>
+export const networksInfiniteQueryOptions = (
+  region: string,
+  iface: EndpointInterface,
+  filters: NetworkFilters,
+) =>
   infiniteQueryOptions({
     queryKey: ['networks', region, iface, filters],
     queryFn: ({ pageParam, signal }) =>

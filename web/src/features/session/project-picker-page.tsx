@@ -23,7 +23,10 @@ export function ProjectPickerPage() {
       {projects.data?.projects.length === 0 && <Notice tone="warning">{t('projects.none')}</Notice>}
       <ul className="space-y-2">
         {projects.data?.projects.map((project) => (
-          <li key={project.id} className="flex flex-wrap items-center justify-between gap-2 rounded-md border border-slate-200 p-3 dark:border-slate-700">
+          <li
+            key={project.id}
+            className="flex flex-wrap items-center justify-between gap-2 rounded-md border border-slate-200 p-3 dark:border-slate-700"
+          >
             <span>
               <span className="font-medium">{project.name}</span>{' '}
               <span className="font-mono text-xs text-slate-600 dark:text-slate-400">{project.id}</span>{' '}
@@ -33,7 +36,9 @@ export function ProjectPickerPage() {
               variant="primary"
               aria-label={`${t('projects.choose')}: ${project.name}`}
               disabled={select.isPending || !project.enabled}
-              onClick={() => select.mutate(project.id, { onSuccess: () => void navigate('/', { replace: true }) })}
+              onClick={() =>
+                select.mutate(project.id, { onSuccess: () => void navigate('/', { replace: true }) })
+              }
             >
               {t('projects.choose')}
             </Button>

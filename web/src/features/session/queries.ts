@@ -1,5 +1,10 @@
 import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
-import { logoutResultSchema, projectListSchema, sessionInfoSchema, type SessionInfo } from '@contract/session';
+import {
+  logoutResultSchema,
+  projectListSchema,
+  sessionInfoSchema,
+  type SessionInfo,
+} from '@contract/session';
 import { apiClient, resetCsrfToken } from '../../lib/api-client';
 
 export const sessionKeys = {
@@ -40,7 +45,8 @@ export function useSignOutMutation() {
 export function useSelectProjectMutation() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (projectId: string) => apiClient.post('/api/session/project', { projectId }, sessionInfoSchema),
+    mutationFn: (projectId: string) =>
+      apiClient.post('/api/session/project', { projectId }, sessionInfoSchema),
     onSuccess: (session: SessionInfo) => {
       queryClient.setQueryData(sessionKeys.session, session);
       // reset, not remove: mounted pages refetch at once instead of holding a detached query.

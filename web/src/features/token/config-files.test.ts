@@ -40,10 +40,14 @@ describe('buildOpenrc', () => {
   });
 
   it('is valid shell that exports the exact values and asks for the password', () => {
-    const out = execFileSync('/bin/bash', ['-c', `eval "$(cat)"; printf '%s|%s|%s' "$OS_USERNAME" "$OS_PROJECT_NAME" "$OS_PASSWORD"`], {
-      input: openrc.replace('read -sr OS_PASSWORD_INPUT', 'OS_PASSWORD_INPUT=typed'),
-      encoding: 'utf8',
-    });
+    const out = execFileSync(
+      '/bin/bash',
+      ['-c', `eval "$(cat)"; printf '%s|%s|%s' "$OS_USERNAME" "$OS_PROJECT_NAME" "$OS_PASSWORD"`],
+      {
+        input: openrc.replace('read -sr OS_PASSWORD_INPUT', 'OS_PASSWORD_INPUT=typed'),
+        encoding: 'utf8',
+      },
+    );
     expect(out.endsWith(`o'brien $USER|demo: "x"|typed`)).toBe(true);
   });
 

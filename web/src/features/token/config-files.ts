@@ -22,8 +22,10 @@ export function buildOpenrc({ cloud, token }: ConfigFileInput): string {
   lines.push(`export OS_IDENTITY_API_VERSION=${quoteForShell(token.identityApiVersion)}`);
   lines.push(`export OS_USERNAME=${quoteForShell(token.user.name)}`);
   if (isV3) {
-    if (token.user.domain?.name) lines.push(`export OS_USER_DOMAIN_NAME=${quoteForShell(token.user.domain.name)}`);
-    else if (token.user.domain?.id) lines.push(`export OS_USER_DOMAIN_ID=${quoteForShell(token.user.domain.id)}`);
+    if (token.user.domain?.name)
+      lines.push(`export OS_USER_DOMAIN_NAME=${quoteForShell(token.user.domain.name)}`);
+    else if (token.user.domain?.id)
+      lines.push(`export OS_USER_DOMAIN_ID=${quoteForShell(token.user.domain.id)}`);
   }
   if (token.project) {
     lines.push(`export ${isV3 ? 'OS_PROJECT_ID' : 'OS_TENANT_ID'}=${quoteForShell(token.project.id)}`);

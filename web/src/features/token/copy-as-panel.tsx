@@ -19,14 +19,22 @@ export function CopyAsPanel({ token, cloud }: { token: AnchoredTokenInfo; cloud:
   const iface = cloud?.interface ?? 'public';
   const regions = catalogQuery.data ? listRegionsWithService(catalogQuery.data, 'network') : [];
   const [chosenRegion, setChosenRegion] = useState<string | null>(null);
-  const region = chosenRegion ?? (token.regionName && regions.includes(token.regionName) ? token.regionName : (regions[0] ?? null));
-  const networkUrl = catalogQuery.data ? findEndpointUrl(catalogQuery.data, 'network', region, iface) : undefined;
+  const region =
+    chosenRegion ??
+    (token.regionName && regions.includes(token.regionName) ? token.regionName : (regions[0] ?? null));
+  const networkUrl = catalogQuery.data
+    ? findEndpointUrl(catalogQuery.data, 'network', region, iface)
+    : undefined;
 
   const snippets: { key: string; label: string; build: (secret: string) => string }[] = [
     { key: 'export', label: t('token.copyAs.export'), build: buildExportSnippet },
   ];
   if (networkUrl) {
-    snippets.push({ key: 'curl', label: t('token.copyAs.curl'), build: (secret) => buildCurlSnippet(secret, networkUrl) });
+    snippets.push({
+      key: 'curl',
+      label: t('token.copyAs.curl'),
+      build: (secret) => buildCurlSnippet(secret, networkUrl),
+    });
   }
   if (cloud) {
     snippets.push({
@@ -51,7 +59,11 @@ export function CopyAsPanel({ token, cloud }: { token: AnchoredTokenInfo; cloud:
       </h2>
       {regions.length > 1 && (
         <div className="max-w-xs">
-          <SelectField label={t('token.copyAs.region')} value={region ?? ''} onChange={(e) => setChosenRegion(e.target.value)}>
+          <SelectField
+            label={t('token.copyAs.region')}
+            value={region ?? ''}
+            onChange={(e) => setChosenRegion(e.target.value)}
+          >
             {regions.map((r) => (
               <option key={r} value={r}>
                 {r}
@@ -61,14 +73,19 @@ export function CopyAsPanel({ token, cloud }: { token: AnchoredTokenInfo; cloud:
         </div>
       )}
       {catalogQuery.isSuccess && !networkUrl && (
-        <p className="text-sm text-slate-600 dark:text-slate-400">{t('token.copyAs.noNetwork', { region: region ?? '—' })}</p>
+        <p className="text-sm text-slate-600 dark:text-slate-400">
+          {t('token.copyAs.noNetwork', { region: region ?? '—' })}
+        </p>
       )}
       <ul className="space-y-3">
         {snippets.map((snippet) => (
           <li key={snippet.key} className="space-y-1">
             <div className="flex flex-wrap items-center gap-2">
               <span className="text-sm font-medium">{snippet.label}</span>
-              <CopyButton label={`${t('token.copyAs')} ${snippet.label}`} getText={async () => snippet.build(await fetchTokenSecret())} />
+              <CopyButton
+                label={`${t('token.copyAs')} ${snippet.label}`}
+                getText={async () => snippet.build(await fetchTokenSecret())}
+              />
             </div>
             <pre className="overflow-x-auto rounded-md bg-slate-100 p-2 text-xs dark:bg-slate-900">
               <code>{snippet.build(placeholder)}</code>
@@ -82,10 +99,18 @@ export function CopyAsPanel({ token, cloud }: { token: AnchoredTokenInfo; cloud:
           <h3 className="font-semibold">{t('token.downloads')}</h3>
           <p className="text-xs text-slate-600 dark:text-slate-400">{t('token.downloadsHint')}</p>
           <div className="flex flex-wrap gap-2">
-            <Button onClick={() => downloadText(`${cloud.name}-openrc.sh`, buildOpenrc({ cloud, token }), 'application/x-sh')}>
+            <Button
+              onClick={() =>
+                downloadText(`${cloud.name}-openrc.sh`, buildOpenrc({ cloud, token }), 'application/x-sh')
+              }
+            >
               {t('token.downloadOpenrc')}
             </Button>
-            <Button onClick={() => downloadText('clouds.yaml', buildCloudsYaml({ cloud, token }), 'application/yaml')}>
+            <Button
+              onClick={() =>
+                downloadText('clouds.yaml', buildCloudsYaml({ cloud, token }), 'application/yaml')
+              }
+            >
               {t('token.downloadCloudsYaml')}
             </Button>
           </div>

@@ -15,7 +15,8 @@ export function IssuedTokensList({ secondsLeftOfCurrent }: { secondsLeftOfCurren
   const utcLabel = (time: string) => t('token.utcTime', { time });
   // Expiry of other tokens is judged against the current token's clock, which is the BFF's.
   const isPast = (iso: string, currentExpiresAt: string | undefined) =>
-    currentExpiresAt !== undefined && Date.parse(iso) <= Date.parse(currentExpiresAt) - secondsLeftOfCurrent * 1000;
+    currentExpiresAt !== undefined &&
+    Date.parse(iso) <= Date.parse(currentExpiresAt) - secondsLeftOfCurrent * 1000;
   const current = query.data?.tokens.find((token) => token.isCurrent);
 
   return (
@@ -25,17 +26,29 @@ export function IssuedTokensList({ secondsLeftOfCurrent }: { secondsLeftOfCurren
       </h2>
       {query.isError && <Notice tone="error">{describeError(query.error, t)}</Notice>}
       {revoke.isError && <Notice tone="error">{describeError(revoke.error, t)}</Notice>}
-      {query.data && query.data.tokens.length === 0 && <p className="text-sm">{t('token.issuedList.empty')}</p>}
+      {query.data && query.data.tokens.length === 0 && (
+        <p className="text-sm">{t('token.issuedList.empty')}</p>
+      )}
       {query.data && query.data.tokens.length > 0 && (
         <div className="overflow-x-auto">
           <table className="w-full text-left text-sm">
             <thead>
               <tr className="border-b border-slate-200 dark:border-slate-700">
-                <th scope="col" className="py-1 pr-3">{t('token.issuedList.token')}</th>
-                <th scope="col" className="py-1 pr-3">{t('token.issuedList.issued')}</th>
-                <th scope="col" className="py-1 pr-3">{t('token.issuedList.expires')}</th>
-                <th scope="col" className="py-1 pr-3">{t('token.issuedList.status')}</th>
-                <th scope="col" className="py-1"><span className="sr-only">{t('token.issuedList.revoke')}</span></th>
+                <th scope="col" className="py-1 pr-3">
+                  {t('token.issuedList.token')}
+                </th>
+                <th scope="col" className="py-1 pr-3">
+                  {t('token.issuedList.issued')}
+                </th>
+                <th scope="col" className="py-1 pr-3">
+                  {t('token.issuedList.expires')}
+                </th>
+                <th scope="col" className="py-1 pr-3">
+                  {t('token.issuedList.status')}
+                </th>
+                <th scope="col" className="py-1">
+                  <span className="sr-only">{t('token.issuedList.revoke')}</span>
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -45,10 +58,20 @@ export function IssuedTokensList({ secondsLeftOfCurrent }: { secondsLeftOfCurren
                   <tr key={token.id} className="border-b border-slate-100 dark:border-slate-800">
                     <td className="py-1 pr-3 font-mono">{token.tokenPreview}…</td>
                     <td className="py-1 pr-3">
-                      <DateTime iso={token.issuedAt} locale={language} localLabel={localLabel} utcLabel={utcLabel} />
+                      <DateTime
+                        iso={token.issuedAt}
+                        locale={language}
+                        localLabel={localLabel}
+                        utcLabel={utcLabel}
+                      />
                     </td>
                     <td className="py-1 pr-3">
-                      <DateTime iso={token.expiresAt} locale={language} localLabel={localLabel} utcLabel={utcLabel} />
+                      <DateTime
+                        iso={token.expiresAt}
+                        locale={language}
+                        localLabel={localLabel}
+                        utcLabel={utcLabel}
+                      />
                     </td>
                     <td className="space-x-1 py-1 pr-3">
                       {token.isCurrent && <Badge tone="blue">{t('token.issuedList.current')}</Badge>}

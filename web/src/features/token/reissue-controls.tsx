@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { Button } from '../../components/ui/button';
 import { TextField } from '../../components/ui/field';
 import { Notice } from '../../components/ui/notice';
@@ -10,18 +10,23 @@ import { useReissueMutation } from './queries';
 
 /** Seconds until a cooldown deadline (monotonic ms), ticking once a second while it runs. */
 function useCooldown(): [number, (seconds: number) => void] {
-  const [until, setUntil] = useState<number | null>(null);
-  const [, setTick] = useState(0);
+  const [cooldown, setCooldown] = useState<{ until: number; left: number } | null>(null);
+  const until = cooldown?.until;
   useEffect(() => {
-    if (until === null) return;
+    if (until === undefined) return;
     const timer = setInterval(() => {
-      if (performance.now() >= until) setUntil(null);
-      setTick((n) => n + 1);
+      const left = Math.max(0, Math.ceil((until - performance.now()) / 1000));
+      setCooldown(
+        left === 0 ? null : (current) => (current && current.left !== left ? { until, left } : current),
+      );
     }, 250);
     return () => clearInterval(timer);
   }, [until]);
-  const left = until === null ? 0 : Math.max(0, Math.ceil((until - performance.now()) / 1000));
-  return [left, (seconds) => setUntil(performance.now() + seconds * 1000)];
+  const start = useCallback(
+    (seconds: number) => setCooldown({ until: performance.now() + seconds * 1000, left: seconds }),
+    [],
+  );
+  return [cooldown?.left ?? 0, start];
 }
 
 export function ReissueControls({
@@ -43,10 +48,18 @@ export function ReissueControls({
   const [didReissue, setDidReissue] = useState(false);
   const autoTriedFor = useRef<string | null>(null);
   const autoId = useId();
+  const passwordFormRef = useRef<HTMLFormElement>(null);
+  // Move focus to the password the moment it is asked for (instead of autoFocus).
+  useEffect(() => {
+    if (isAskingPassword) passwordFormRef.current?.querySelector('input')?.focus();
+  }, [isAskingPassword]);
 
   const run = (withPassword?: string) => {
     reissue.mutate(
-      { ...(withPassword ? { password: withPassword } : {}), ...(revokePrevious ? { revokePrevious: true } : {}) },
+      {
+        ...(withPassword ? { password: withPassword } : {}),
+        ...(revokePrevious ? { revokePrevious: true } : {}),
+      },
       {
         onSuccess: () => {
           setIsAskingPassword(false);
@@ -88,11 +101,21 @@ export function ReissueControls({
   return (
     <section className="space-y-3">
       <div className="flex flex-wrap items-center gap-3">
-        <Button variant="primary" onClick={onReissueClick} disabled={isBlocked} aria-busy={reissue.isPending || undefined}>
+        <Button
+          variant="primary"
+          onClick={onReissueClick}
+          disabled={isBlocked}
+          aria-busy={reissue.isPending || undefined}
+        >
           {t('token.reissue')}
         </Button>
         <label className="inline-flex items-center gap-2 text-sm">
-          <input type="checkbox" checked={revokePrevious} onChange={(e) => setRevokePrevious(e.target.checked)} className="size-4" />
+          <input
+            type="checkbox"
+            checked={revokePrevious}
+            onChange={(e) => setRevokePrevious(e.target.checked)}
+            className="size-4"
+          />
           {t('token.revokePrevious')}
         </label>
         <label className="inline-flex items-center gap-2 text-sm">
@@ -114,13 +137,20 @@ export function ReissueControls({
       <div aria-live="polite">
         {reissue.isPending && <p className="text-sm">{t('token.reissuing')}</p>}
         {cooldown > 0 && <Notice tone="warning">{t('token.cooldown', { seconds: cooldown })}</Notice>}
-        {didReissue && !reissue.isPending && reissue.isSuccess && <Notice tone="success">{t('token.reissued')}</Notice>}
+        {didReissue && !reissue.isPending && reissue.isSuccess && (
+          <Notice tone="success">{t('token.reissued')}</Notice>
+        )}
       </div>
-      {reissue.isError && !(isApiError(reissue.error) && reissue.error.code === 'rate_limited' && cooldown > 0) && (
-        <Notice tone="error">{describeError(reissue.error, t)}</Notice>
-      )}
+      {reissue.isError &&
+        !(isApiError(reissue.error) && reissue.error.code === 'rate_limited' && cooldown > 0) && (
+          <Notice tone="error">{describeError(reissue.error, t)}</Notice>
+        )}
       {isAskingPassword && (
-        <form onSubmit={onPasswordSubmit} className="max-w-sm space-y-2 rounded-md border border-slate-200 p-3 dark:border-slate-700">
+        <form
+          ref={passwordFormRef}
+          onSubmit={onPasswordSubmit}
+          className="max-w-sm space-y-2 rounded-md border border-slate-200 p-3 dark:border-slate-700"
+        >
           <TextField
             label={t('token.reissuePassword')}
             hint={t('token.reissuePasswordHint')}
@@ -128,7 +158,6 @@ export function ReissueControls({
             autoComplete="current-password"
             value={password}
             onChange={(e) => setPassword(e.target.value)}
-            autoFocus
           />
           <div className="flex gap-2">
             <Button type="submit" variant="primary" disabled={!password || isBlocked}>

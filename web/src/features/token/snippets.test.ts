@@ -11,10 +11,14 @@ import {
 
 /** Let a real POSIX shell split the words, so quoting is proven, not just pattern-matched. */
 function splitWithShell(command: string): string[] {
-  const out = execFileSync('/bin/sh', ['-c', `set -- ${command}; for a in "$@"; do printf '%s\\0' "$a"; done`], {
-    encoding: 'utf8',
-    env: { PATH: '/usr/bin:/bin', HOME: '/nonexistent' },
-  });
+  const out = execFileSync(
+    '/bin/sh',
+    ['-c', `set -- ${command}; for a in "$@"; do printf '%s\\0' "$a"; done`],
+    {
+      encoding: 'utf8',
+      env: { PATH: '/usr/bin:/bin', HOME: '/nonexistent' },
+    },
+  );
   return out.split('\0').slice(0, -1);
 }
 

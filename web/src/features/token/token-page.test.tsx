@@ -1,7 +1,16 @@
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { catalog, demoCloud, errorResponse, jsonResponse, makeTokenInfo, mockFetch, renderApp, sessionInfo } from '../../test-utils';
+import {
+  catalog,
+  demoCloud,
+  errorResponse,
+  jsonResponse,
+  makeTokenInfo,
+  mockFetch,
+  renderApp,
+  sessionInfo,
+} from '../../test-utils';
 
 const secret = "gAAAAA-secret-'token'";
 let monotonicNow = 1_000;
@@ -16,7 +25,15 @@ function baseRoutes(token = makeTokenInfo()) {
     'GET /api/catalog': catalog,
     'GET /api/tokens': {
       tokens: [
-        { id: 'tok1abcd', tokenPreview: 'gAAAAA', issuedAt: token.issuedAt, expiresAt: token.expiresAt, projectId: 'p1', isCurrent: true, isRevoked: false },
+        {
+          id: 'tok1abcd',
+          tokenPreview: 'gAAAAA',
+          issuedAt: token.issuedAt,
+          expiresAt: token.expiresAt,
+          projectId: 'p1',
+          isCurrent: true,
+          isRevoked: false,
+        },
       ],
     },
   };
@@ -157,11 +174,16 @@ describe('TokenPage', () => {
 
   it('shows token details and revokes an issued token', async () => {
     const user = userEvent.setup();
-    const { calls } = mockFetch({ ...baseRoutes(), 'DELETE /api/tokens/tok1abcd': () => jsonResponse(null, 204) });
+    const { calls } = mockFetch({
+      ...baseRoutes(),
+      'DELETE /api/tokens/tok1abcd': () => jsonResponse(null, 204),
+    });
     renderApp('/');
     expect(await screen.findByText('audit-1')).toBeTruthy();
     expect(screen.getByText('member')).toBeTruthy();
     await user.click(await screen.findByRole('button', { name: 'Revoke token gAAAAA' }));
-    await waitFor(() => expect(calls.some((c) => c.method === 'DELETE' && c.path === '/api/tokens/tok1abcd')).toBe(true));
+    await waitFor(() =>
+      expect(calls.some((c) => c.method === 'DELETE' && c.path === '/api/tokens/tok1abcd')).toBe(true),
+    );
   });
 });

@@ -21,7 +21,13 @@ export function TokenPage() {
   const cloudsQuery = useQuery(cloudsQueryOptions());
   const token = tokenQuery.data;
   const secondsLeft = useCountdown(
-    token ? { secondsLeft: token.secondsLeft, lifetimeSeconds: token.lifetimeSeconds, anchoredAtMs: token.receivedAtMs } : undefined,
+    token
+      ? {
+          secondsLeft: token.secondsLeft,
+          lifetimeSeconds: token.lifetimeSeconds,
+          anchoredAtMs: token.receivedAtMs,
+        }
+      : undefined,
   );
   const cloud = cloudsQuery.data?.clouds.find((c) => c.name === token?.cloud);
 
@@ -36,7 +42,7 @@ export function TokenPage() {
       {token && secondsLeft !== undefined && (
         <>
           <div className="space-y-4 rounded-lg border border-slate-200 p-4 dark:border-slate-700">
-            <TokenSecretField tokenId={token.id} />
+            <TokenSecretField key={token.id} />
             <CountdownPanel
               secondsLeft={secondsLeft}
               lifetimeSeconds={token.lifetimeSeconds}

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Button } from '../../components/ui/button';
 import { CopyButton, CopyIcon } from '../../components/ui/copy-button';
 import { Notice } from '../../components/ui/notice';
@@ -8,18 +8,14 @@ import { fetchTokenSecret } from './queries';
 
 /**
  * The token, masked until revealed. The secret is fetched on reveal or copy and lives only in this
- * component's state while shown; hiding it, or a new token, forgets it.
+ * component's state while shown; hiding it forgets it, and the page remounts this component (key)
+ * for a new token, which forgets it too.
  */
-export function TokenSecretField({ tokenId }: { tokenId: string }) {
+export function TokenSecretField() {
   const { t } = useI18n();
   const [secret, setSecret] = useState<string | null>(null);
   const [isLoading, setIsLoading] = useState(false);
   const [error, setError] = useState<unknown>(null);
-
-  useEffect(() => {
-    setSecret(null);
-    setError(null);
-  }, [tokenId]);
 
   const toggle = async () => {
     if (secret !== null) {

@@ -17,15 +17,27 @@ export function detectLanguage(): Language {
   return browser.startsWith('ru') ? 'ru' : 'en';
 }
 
-export function translate(language: Language, key: MessageKey, params?: Record<string, string | number>): string {
+export function translate(
+  language: Language,
+  key: MessageKey,
+  params?: Record<string, string | number>,
+): string {
   const template = messages[language][key];
   if (!params) return template;
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
+    name in params ? String(params[name]) : whole,
+  );
 }
 
 const I18nContext = createContext<I18nValue | null>(null);
 
-export function I18nProvider({ children, initialLanguage }: { children: ReactNode; initialLanguage?: Language }) {
+export function I18nProvider({
+  children,
+  initialLanguage,
+}: {
+  children: ReactNode;
+  initialLanguage?: Language;
+}) {
   const [language, setLanguageState] = useState<Language>(() => initialLanguage ?? detectLanguage());
   const setLanguage = useCallback((next: Language) => {
     writePreference('language', next);

@@ -27,7 +27,8 @@ const en = {
   'header.signedInAs': 'Signed in as {user}',
 
   'login.title': 'Sign in to OpenStack',
-  'login.intro': 'Your credentials are exchanged for a Keystone token on the server; the password is never stored in the browser.',
+  'login.intro':
+    'Your credentials are exchanged for a Keystone token on the server; the password is never stored in the browser.',
   'login.cloud': 'Cloud',
   'login.username': 'Username',
   'login.password': 'Password',
@@ -42,10 +43,12 @@ const en = {
   'login.demoNotice': 'This is the built-in demo cloud',
   'login.demoCredentials': 'Username: {username} · Password: {password}',
   'login.openrc.label': 'Load an openrc file',
-  'login.openrc.hint': 'Or paste or drop an openrc file onto this form. It is read in your browser and never uploaded.',
+  'login.openrc.hint':
+    'Or paste or drop an openrc file onto this form. It is read in your browser and never uploaded.',
   'login.openrc.filled': 'Filled {count} fields from the openrc file.',
   'login.openrc.nothing': 'No OS_ variables found in that file.',
-  'login.openrc.unknownCloud': 'The openrc auth URL {url} is not one of the configured clouds; the other fields were filled.',
+  'login.openrc.unknownCloud':
+    'The openrc auth URL {url} is not one of the configured clouds; the other fields were filled.',
   'login.reason.not_authenticated': 'Please sign in.',
   'login.reason.token_expired': 'Your token expired and could not be renewed. Sign in again.',
   'login.reason.signed_out': 'You signed out. The token was revoked.',
@@ -76,7 +79,8 @@ const en = {
   'projects.disabled': 'disabled',
 
   'token.title': 'API access',
-  'token.intro': 'Use this Keystone token with the OpenStack APIs. It is kept on the server and shown only when you ask.',
+  'token.intro':
+    'Use this Keystone token with the OpenStack APIs. It is kept on the server and shown only when you ask.',
   'token.label': 'API access token',
   'token.reveal': 'Reveal token',
   'token.hide': 'Hide token',
@@ -210,7 +214,8 @@ const ru: Record<MessageKey, string> = {
   'header.signedInAs': 'Вы вошли как {user}',
 
   'login.title': 'Вход в OpenStack',
-  'login.intro': 'Учётные данные обмениваются на токен Keystone на сервере; пароль никогда не хранится в браузере.',
+  'login.intro':
+    'Учётные данные обмениваются на токен Keystone на сервере; пароль никогда не хранится в браузере.',
   'login.cloud': 'Облако',
   'login.username': 'Имя пользователя',
   'login.password': 'Пароль',
@@ -225,10 +230,12 @@ const ru: Record<MessageKey, string> = {
   'login.demoNotice': 'Это встроенное демо-облако',
   'login.demoCredentials': 'Пользователь: {username} · Пароль: {password}',
   'login.openrc.label': 'Загрузить файл openrc',
-  'login.openrc.hint': 'Или вставьте или перетащите файл openrc на эту форму. Он читается в браузере и никуда не отправляется.',
+  'login.openrc.hint':
+    'Или вставьте или перетащите файл openrc на эту форму. Он читается в браузере и никуда не отправляется.',
   'login.openrc.filled': 'Из файла openrc заполнено полей: {count}.',
   'login.openrc.nothing': 'В файле нет переменных OS_.',
-  'login.openrc.unknownCloud': 'Адрес авторизации {url} из openrc не относится к настроенным облакам; остальные поля заполнены.',
+  'login.openrc.unknownCloud':
+    'Адрес авторизации {url} из openrc не относится к настроенным облакам; остальные поля заполнены.',
   'login.reason.not_authenticated': 'Войдите, пожалуйста.',
   'login.reason.token_expired': 'Срок действия токена истёк, и его не удалось обновить. Войдите снова.',
   'login.reason.signed_out': 'Вы вышли. Токен отозван.',
@@ -259,7 +266,8 @@ const ru: Record<MessageKey, string> = {
   'projects.disabled': 'отключён',
 
   'token.title': 'Доступ по API',
-  'token.intro': 'Используйте этот токен Keystone с API OpenStack. Он хранится на сервере и показывается только по запросу.',
+  'token.intro':
+    'Используйте этот токен Keystone с API OpenStack. Он хранится на сервере и показывается только по запросу.',
   'token.label': 'Токен доступа к API',
   'token.reveal': 'Показать токен',
   'token.hide': 'Скрыть токен',
@@ -283,7 +291,8 @@ const ru: Record<MessageKey, string> = {
   'token.cancel': 'Отмена',
   'token.revokePrevious': 'Отозвать предыдущий токен',
   'token.autoRegenerate': 'Автоматический перевыпуск',
-  'token.autoRegenerateHint': 'Новый токен выпускается примерно за 2 минуты до истечения, пока страница открыта.',
+  'token.autoRegenerateHint':
+    'Новый токен выпускается примерно за 2 минуты до истечения, пока страница открыта.',
   'token.autoNeedsPassword': 'Для автоматического перевыпуска нужен пароль: сервер его не хранит.',
   'token.details': 'Сведения о токене',
   'token.user': 'Пользователь',
