@@ -30,7 +30,7 @@ function ProjectSwitch() {
       </label>
       <select
         id="header-project"
-        className={`${controlClass} w-auto max-w-[12rem]`}
+        className={`${controlClass} max-w-[12rem]`}
         value={current?.id ?? ''}
         disabled={select.isPending || options.length === 0}
         aria-describedby={select.isError ? 'header-project-error' : undefined}
@@ -67,7 +67,7 @@ function Preferences() {
       </label>
       <select
         id="header-language"
-        className={`${controlClass} w-auto`}
+        className={controlClass}
         value={language}
         onChange={(event) => setLanguage(event.target.value as Language)}
       >
@@ -83,7 +83,7 @@ function Preferences() {
       </label>
       <select
         id="header-theme"
-        className={`${controlClass} w-auto`}
+        className={controlClass}
         value={theme}
         onChange={(event) => {
           const next = event.target.value as ThemeChoice;
@@ -107,6 +107,21 @@ const navLinkClass = ({ isActive }: { isActive: boolean }) =>
       ? 'bg-blue-600 text-white'
       : 'text-slate-700 hover:bg-slate-100 dark:text-slate-200 dark:hover:bg-slate-800'
   }`;
+
+/** The login page's header: no session yet, so only the name and the language/theme choices. */
+export function PublicHeader() {
+  const { t } = useI18n();
+  return (
+    <header className="border-b border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+      <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-4 gap-y-2 px-4 py-2">
+        <span className="font-semibold">{t('app.name')}</span>
+        <div className="ml-auto">
+          <Preferences />
+        </div>
+      </div>
+    </header>
+  );
+}
 
 export function AppHeader({ showNav = true }: { showNav?: boolean }) {
   const { t } = useI18n();

@@ -5,7 +5,7 @@ import { LoginPage } from '../features/login/login-page';
 import { NetworksPage } from '../features/networks/networks-page';
 import { ProjectPickerPage } from '../features/session/project-picker-page';
 import { TokenPage } from '../features/token/token-page';
-import { AppHeader } from './app-header';
+import { AppHeader, PublicHeader } from './app-header';
 import { RequireSession } from './require-session';
 
 function SignedInLayout() {
@@ -39,7 +39,15 @@ function NotFound() {
 }
 
 export const appRoutes: RouteObject[] = [
-  { path: '/login', element: <LoginPage /> },
+  {
+    path: '/login',
+    element: (
+      <>
+        <PublicHeader />
+        <LoginPage />
+      </>
+    ),
+  },
   { path: '/projects', element: <ProjectPickerLayout /> },
   {
     path: '/',

@@ -1,7 +1,7 @@
 import { useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from 'react';
 import { focusRing } from './button';
 
-export const controlClass = `block w-full rounded-md border border-slate-300 bg-white px-2.5 py-1.5 text-sm text-slate-900 dark:border-slate-600 dark:bg-slate-900 dark:text-slate-100 ${focusRing}`;
+export const controlClass = `block rounded-md border border-slate-300 bg-white px-2.5 py-1.5 text-sm text-slate-900 dark:border-slate-600 dark:bg-slate-900 dark:text-slate-100 ${focusRing}`;
 
 interface FieldChrome {
   label: string;
@@ -46,7 +46,7 @@ export function TextField({
     <Chrome id={id} label={label} hint={hint} error={error}>
       <input
         id={id}
-        className={controlClass}
+        className={`${controlClass} w-full`}
         aria-invalid={error ? true : undefined}
         aria-describedby={describedBy(id, hint, error)}
         {...props}
@@ -67,7 +67,7 @@ export function SelectField({
     <Chrome id={id} label={label} hint={hint} error={error}>
       <select
         id={id}
-        className={controlClass}
+        className={`${controlClass} w-full`}
         aria-invalid={error ? true : undefined}
         aria-describedby={describedBy(id, hint, error)}
         {...props}

@@ -41,7 +41,7 @@ export function TokenSecretField() {
       <div className="flex flex-wrap items-center gap-2">
         <code
           aria-labelledby="token-label"
-          className="min-w-0 flex-1 rounded-md border border-slate-300 bg-slate-50 px-2 py-1.5 font-mono text-sm break-all dark:border-slate-600 dark:bg-slate-900"
+          className="w-full min-w-0 rounded-md sm:w-auto sm:flex-1 border border-slate-300 bg-slate-50 px-2 py-1.5 font-mono text-sm break-all dark:border-slate-600 dark:bg-slate-900"
           data-testid="token-value"
         >
           {secret ?? <span aria-hidden="true">{'•'.repeat(32)}</span>}
