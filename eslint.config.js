@@ -33,7 +33,13 @@ export default tseslint.config(
   ...pluginQuery.configs['flat/recommended'],
   {
     // Tests and scripts may print and use loose types for raw HTTP answers.
-    files: ['**/*.test.{ts,tsx}', '**/test-support/**', 'e2e/**', 'scripts/**', 'server/src/demo-cloud/main.ts'],
+    files: [
+      '**/*.test.{ts,tsx}',
+      '**/test-support/**',
+      'e2e/**',
+      'scripts/**',
+      'server/src/demo-cloud/main.ts',
+    ],
     rules: { 'no-console': 'off', '@typescript-eslint/no-explicit-any': 'off' },
   },
 );

@@ -41,11 +41,24 @@ const systemReady = step('system packages', 'bash', ['scripts/install-system-dep
 const labReady = step('OpenStack lab', 'bash', ['e2e/lab/openstack-lab.sh', 'start']);
 step('typecheck', 'npm', ['run', '--silent', 'typecheck']);
 
-run('vitest', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile=${vitestReport}`]);
+run('vitest', 'npx', [
+  'vitest',
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile=${vitestReport}`,
+]);
 if (fs.existsSync(vitestReport)) {
   const report = JSON.parse(fs.readFileSync(vitestReport, 'utf8'));
-  const failedSuites = report.testResults.filter((file) => file.status === 'failed' && file.assertionResults.length === 0).length;
-  count('vitest', report.numPassedTests, report.numFailedTests + failedSuites, report.numPendingTests + report.numTodoTests);
+  const failedSuites = report.testResults.filter(
+    (file) => file.status === 'failed' && file.assertionResults.length === 0,
+  ).length;
+  count(
+    'vitest',
+    report.numPassedTests,
+    report.numFailedTests + failedSuites,
+    report.numPendingTests + report.numTodoTests,
+  );
 } else {
   count('vitest (no report: the runner crashed)', 0, 1);
 }
@@ -54,7 +67,12 @@ if (systemReady && labReady) {
   run('playwright', 'npx', ['playwright', 'test']);
   if (fs.existsSync(e2eReport)) {
     const { stats, errors } = JSON.parse(fs.readFileSync(e2eReport, 'utf8'));
-    count('playwright', stats.expected + stats.flaky, stats.unexpected + (errors?.length ?? 0), stats.skipped);
+    count(
+      'playwright',
+      stats.expected + stats.flaky,
+      stats.unexpected + (errors?.length ?? 0),
+      stats.skipped,
+    );
   } else {
     count('playwright (no report: the runner crashed)', 0, 1);
   }

@@ -39,7 +39,9 @@ test('an operator signs in, watches the countdown, copies a token Keystone accep
   });
 
   await test.step('the token never lands in browser storage or the URL', async () => {
-    const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }));
+    const stored = await page.evaluate(
+      () => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }),
+    );
     expect(stored).not.toContain(token);
     expect(page.url()).not.toContain(token);
   });

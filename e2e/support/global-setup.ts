@@ -5,5 +5,6 @@ export default async function assertLabIsRunning(): Promise<void> {
   const response = await fetch(`${lab.keystoneUrl}/v3`).catch((error: Error) => {
     throw new Error(`The lab's Keystone does not answer (${error.message}). Run: npm run lab -- start`);
   });
-  if (!response.ok) throw new Error(`The lab's Keystone answered HTTP ${response.status}. Run: npm run lab -- reset`);
+  if (!response.ok)
+    throw new Error(`The lab's Keystone answered HTTP ${response.status}. Run: npm run lab -- reset`);
 }

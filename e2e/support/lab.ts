@@ -15,7 +15,8 @@ export const labDir = process.env.OSLAB_DIR ?? '/tmp/api-access-lab';
 
 export function readLab(): Lab {
   const file = path.join(labDir, 'lab.json');
-  if (!fs.existsSync(file)) throw new Error(`The OpenStack lab is not running (no ${file}). Run: npm run lab -- start`);
+  if (!fs.existsSync(file))
+    throw new Error(`The OpenStack lab is not running (no ${file}). Run: npm run lab -- start`);
   return JSON.parse(fs.readFileSync(file, 'utf8')) as Lab;
 }
 

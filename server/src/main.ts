@@ -15,12 +15,16 @@ import { createLogger, type Logger } from './logger.js';
 import { resolveIdentityEndpoint } from './openstack/keystone.js';
 
 /** Loads clouds.yaml, or with none found (and DEMO_CLOUD allows it) starts the built-in demo cloud. */
-async function loadClouds(config: Config, logger: Logger): Promise<{ registry: CloudRegistry; stop: () => Promise<void> }> {
+async function loadClouds(
+  config: Config,
+  logger: Logger,
+): Promise<{ registry: CloudRegistry; stop: () => Promise<void> }> {
   const file = config.demoCloud === 'on' ? null : findCloudsFile(config.cloudsFileCandidates);
   if (file) {
     const { clouds, skipped } = loadCloudsFile(file);
     for (const entry of skipped) logger.warn({ cloud: entry.name, reason: entry.reason }, 'cloud skipped');
-    if (clouds.length === 0) throw new CloudsConfigError(`${file} lists no cloud that API Access can sign in to.`);
+    if (clouds.length === 0)
+      throw new CloudsConfigError(`${file} lists no cloud that API Access can sign in to.`);
     logger.info({ file, clouds: clouds.map((cloud) => cloud.name) }, 'clouds loaded');
     return { registry: createCloudRegistry(clouds, file), stop: async () => {} };
   }
@@ -87,7 +91,10 @@ async function main(): Promise<void> {
   const server: Server = app.listen(config.port, config.host, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
-    logger.info({ url: `http://${config.host}:${port}`, store: store.description }, 'API Access is listening');
+    logger.info(
+      { url: `http://${config.host}:${port}`, store: store.description },
+      'API Access is listening',
+    );
   });
   server.on('error', (error) => {
     logger.fatal({ err: { message: error.message } }, 'cannot listen');

@@ -37,7 +37,9 @@ describe('clouds.yaml', () => {
   it('reads the standard keys, ignores passwords, and skips auth types it cannot use', () => {
     const { clouds, skipped } = parseCloudsYaml(labYaml, 'clouds.yaml');
     expect(clouds.map((cloud) => cloud.name)).toEqual(['lab', 'nhn', 'ovh']);
-    expect(skipped).toEqual([{ name: 'appcred', reason: 'auth_type v3applicationcredential is not supported yet' }]);
+    expect(skipped).toEqual([
+      { name: 'appcred', reason: 'auth_type v3applicationcredential is not supported yet' },
+    ]);
 
     const [lab, nhn, ovh] = clouds;
     expect(lab!.defaults).toEqual({
@@ -66,7 +68,10 @@ describe('clouds.yaml', () => {
     expect(() => parseCloudsYaml('clouds: [unclosed', 'x.yaml')).toThrow(CloudsConfigError);
     expect(() => parseCloudsYaml('foo: 1', 'x.yaml')).toThrow('no "clouds:" mapping');
     expect(() =>
-      parseCloudsYaml('clouds:\n  c:\n    identity_api_version: 4\n    auth: {auth_url: "http://h/"}\n', 'x.yaml'),
+      parseCloudsYaml(
+        'clouds:\n  c:\n    identity_api_version: 4\n    auth: {auth_url: "http://h/"}\n',
+        'x.yaml',
+      ),
     ).toThrow('identity_api_version must be 3 or 2.0');
   });
 });

@@ -58,7 +58,10 @@ const cloudsFileSchema = z.object({ clouds: z.record(z.string(), z.unknown()) })
 
 const passwordAuthTypes = new Set(['password', 'v3password', 'v2password']);
 
-function toIdentityVersion(value: string | number | undefined, authType: string | undefined): IdentityApiVersion | null {
+function toIdentityVersion(
+  value: string | number | undefined,
+  authType: string | undefined,
+): IdentityApiVersion | null {
   if (authType === 'v2password') return '2.0';
   if (authType === 'v3password') return '3';
   if (value === undefined) return null;
@@ -69,7 +72,9 @@ function toIdentityVersion(value: string | number | undefined, authType: string 
 }
 
 function definedOnly(defaults: Record<string, string | undefined>): CloudDefaults {
-  return Object.fromEntries(Object.entries(defaults).filter(([, value]) => value !== undefined && value !== ''));
+  return Object.fromEntries(
+    Object.entries(defaults).filter(([, value]) => value !== undefined && value !== ''),
+  );
 }
 
 export interface ParsedClouds {
@@ -95,7 +100,9 @@ export function parseCloudsYaml(text: string, source: string): ParsedClouds {
     const entry = cloudEntrySchema.safeParse(raw);
     if (!entry.success) {
       const issue = entry.error.issues[0]!;
-      throw new CloudsConfigError(`${source}: cloud "${name}": ${issue.path.join('.') || 'entry'}: ${issue.message}`);
+      throw new CloudsConfigError(
+        `${source}: cloud "${name}": ${issue.path.join('.') || 'entry'}: ${issue.message}`,
+      );
     }
     const cloud = entry.data;
     if (cloud.auth_type && !passwordAuthTypes.has(cloud.auth_type)) {
@@ -110,7 +117,11 @@ export function parseCloudsYaml(text: string, source: string): ParsedClouds {
     }
     const identity = resolveIdentityEndpoint(cloud.auth.auth_url, version);
     const regionList = [
-      ...(Array.isArray(cloud.region_name) ? cloud.region_name : cloud.region_name ? [cloud.region_name] : []),
+      ...(Array.isArray(cloud.region_name)
+        ? cloud.region_name
+        : cloud.region_name
+          ? [cloud.region_name]
+          : []),
       ...(cloud.regions ?? []).map((region) => (typeof region === 'string' ? region : region.name)),
     ];
     const regions = [...new Set(regionList)];
@@ -119,7 +130,10 @@ export function parseCloudsYaml(text: string, source: string): ParsedClouds {
       name,
       authUrl: cloud.auth.auth_url,
       identity,
-      interface: cloud.interface ?? (cloud.endpoint_type?.replace(/URL$/, '') as EndpointInterface | undefined) ?? 'public',
+      interface:
+        cloud.interface ??
+        (cloud.endpoint_type?.replace(/URL$/, '') as EndpointInterface | undefined) ??
+        'public',
       regions,
       defaults: definedOnly({
         username: auth.username,

@@ -26,10 +26,18 @@ export type LoginRequest = z.infer<typeof loginRequestSchema>;
 export const domainRefSchema = z.object({ id: z.string().nullable(), name: z.string().nullable() });
 export type DomainRef = z.infer<typeof domainRefSchema>;
 
-export const userRefSchema = z.object({ id: z.string(), name: z.string(), domain: domainRefSchema.nullable() });
+export const userRefSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  domain: domainRefSchema.nullable(),
+});
 export type UserRef = z.infer<typeof userRefSchema>;
 
-export const projectRefSchema = z.object({ id: z.string(), name: z.string(), domain: domainRefSchema.nullable() });
+export const projectRefSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  domain: domainRefSchema.nullable(),
+});
 export type ProjectRef = z.infer<typeof projectRefSchema>;
 
 export const roleRefSchema = z.object({ id: z.string().nullable(), name: z.string() });

@@ -43,7 +43,13 @@ export function createSecretBox(secrets: readonly string[]): SecretBox {
       cipher.setAAD(Buffer.from(sessionId, 'utf8'));
       const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
       const tag = cipher.getAuthTag();
-      return [FORMAT, current.id, iv.toString('base64url'), ciphertext.toString('base64url'), tag.toString('base64url')].join('.');
+      return [
+        FORMAT,
+        current.id,
+        iv.toString('base64url'),
+        ciphertext.toString('base64url'),
+        tag.toString('base64url'),
+      ].join('.');
     },
     open(sealed, sessionId) {
       const [format, keyId, iv, ciphertext, tag] = sealed.split('.');
@@ -56,7 +62,10 @@ export function createSecretBox(secrets: readonly string[]): SecretBox {
         const decipher = createDecipheriv('aes-256-gcm', match.key, Buffer.from(iv, 'base64url'));
         decipher.setAAD(Buffer.from(sessionId, 'utf8'));
         decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-        return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]).toString('utf8');
+        return Buffer.concat([
+          decipher.update(Buffer.from(ciphertext, 'base64url')),
+          decipher.final(),
+        ]).toString('utf8');
       } catch {
         throw new SealedValueError('sealed value does not open for this session');
       }

@@ -23,14 +23,26 @@ describe('CSRF defence', () => {
 
     const crossSite = await api.send('POST', '/api/session', login, { 'Sec-Fetch-Site': 'cross-site' }, true);
     expect(crossSite.body.error.code).toBe('csrf_failed');
-    const otherOrigin = await api.send('POST', '/api/session', login, { Origin: 'https://evil.example' }, true);
+    const otherOrigin = await api.send(
+      'POST',
+      '/api/session',
+      login,
+      { Origin: 'https://evil.example' },
+      true,
+    );
     expect(otherOrigin.body.error.code).toBe('csrf_failed');
   });
 
   it('lets a same-origin request with the session token through to validation', async () => {
     const api = new ApiSession(app.url);
     await api.refreshCsrfToken();
-    const sameOrigin = await api.send('POST', '/api/session', login, { 'Sec-Fetch-Site': 'same-origin', Origin: app.url }, true);
+    const sameOrigin = await api.send(
+      'POST',
+      '/api/session',
+      login,
+      { 'Sec-Fetch-Site': 'same-origin', Origin: app.url },
+      true,
+    );
     expect(sameOrigin.status).toBe(400);
     expect(sameOrigin.body.error.fields).toEqual({ cloud: 'is not a configured cloud' });
   });

@@ -1,6 +1,12 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { ErrorBody, ErrorCode } from '../contract/errors.js';
-import { AppError, InvalidInputError, NotFoundError, RateLimitedError, UpstreamUnavailableError } from '../errors.js';
+import {
+  AppError,
+  InvalidInputError,
+  NotFoundError,
+  RateLimitedError,
+  UpstreamUnavailableError,
+} from '../errors.js';
 import type { Logger } from '../logger.js';
 
 /** The only place that decides an error's HTTP status. */
@@ -22,7 +28,10 @@ const statusByCode: Record<ErrorCode, number> = {
 };
 
 /** Errors raised by body-parser and the router carry `type`/`status`; map the client-side ones. */
-function fromHttpError(error: { status?: unknown; type?: unknown }): { code: ErrorCode; message: string } | null {
+function fromHttpError(error: {
+  status?: unknown;
+  type?: unknown;
+}): { code: ErrorCode; message: string } | null {
   const status = typeof error.status === 'number' ? error.status : null;
   if (status === null || status >= 500) return null;
   switch (error.type) {
@@ -55,12 +64,14 @@ export function createErrorHandler(logger: Logger): ErrorRequestHandler {
       message = error.message;
       status = statusByCode[code];
       if (error instanceof UpstreamUnavailableError && error.isTimeout) status = 504;
-      if (error instanceof InvalidInputError && Object.keys(error.fields).length > 0) extra.fields = error.fields;
+      if (error instanceof InvalidInputError && Object.keys(error.fields).length > 0)
+        extra.fields = error.fields;
       if (error instanceof RateLimitedError) {
         extra.retryAfter = error.retryAfter;
         res.setHeader('Retry-After', String(error.retryAfter));
       }
-      if (status >= 500) logger.warn({ requestId, code, path: req.path, msg: message }, 'request failed upstream');
+      if (status >= 500)
+        logger.warn({ requestId, code, path: req.path, msg: message }, 'request failed upstream');
     } else {
       const mapped = typeof error === 'object' && error !== null ? fromHttpError(error) : null;
       if (mapped) {
@@ -71,7 +82,10 @@ export function createErrorHandler(logger: Logger): ErrorRequestHandler {
         message = 'Something went wrong on our side. The error was logged.';
         status = 500;
         const err = error instanceof Error ? error : new Error(String(error));
-        logger.error({ requestId, path: req.path, err: { name: err.name, message: err.message, stack: err.stack } }, 'unhandled error');
+        logger.error(
+          { requestId, path: req.path, err: { name: err.name, message: err.message, stack: err.stack } },
+          'unhandled error',
+        );
       }
     }
     const body: ErrorBody = { error: { code, message, ...extra, ...(requestId ? { requestId } : {}) } };

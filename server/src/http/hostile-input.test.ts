@@ -46,7 +46,8 @@ interface Client {
 /** One request with node:http, so paths, headers and bytes go out exactly as written. */
 function send(probe: Probe, client: Client): Promise<RawAnswer> {
   const { hostname, port } = new URL(app.url);
-  const body = probe.body === undefined ? undefined : Buffer.isBuffer(probe.body) ? probe.body : Buffer.from(probe.body);
+  const body =
+    probe.body === undefined ? undefined : Buffer.isBuffer(probe.body) ? probe.body : Buffer.from(probe.body);
   const headers: Record<string, string> = {
     ...(client.cookie ? { Cookie: client.cookie } : {}),
     ...(client.csrfToken ? { 'X-CSRF-Token': client.csrfToken } : {}),
@@ -54,12 +55,21 @@ function send(probe: Probe, client: Client): Promise<RawAnswer> {
     ...probe.headers,
   };
   return new Promise((resolve, reject) => {
-    const req = http.request({ agent, hostname, port, method: probe.method, path: probe.path, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
+    const req = http.request(
+      { agent, hostname, port, method: probe.method, path: probe.path, headers },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            text: Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.setTimeout(10_000, () => req.destroy(new Error(`timeout: ${probe.label}`)));
     req.end(body);
@@ -80,7 +90,12 @@ async function openClient(isSignedIn: boolean): Promise<Client> {
   }
   if (isSignedIn) {
     const login = await send(
-      { label: 'login', method: 'POST', path: '/api/session', body: JSON.stringify({ cloud: 'demo', password: demo.credentials.password }) },
+      {
+        label: 'login',
+        method: 'POST',
+        path: '/api/session',
+        body: JSON.stringify({ cloud: 'demo', password: demo.credentials.password }),
+      },
       client,
     );
     expect(login.status, login.text).toBe(201);
@@ -107,17 +122,39 @@ const random = seededRandom(20_261_123);
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
 const between = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
 const randomText = (length: number) =>
-  Array.from({ length }, () => pick(['a', 'Z', '0', ' ', '"', '\\', '/', '<', '>', '%', '\u0000', 'é', '中', '😀', '\n'])).join('');
+  Array.from({ length }, () =>
+    pick(['a', 'Z', '0', ' ', '"', '\\', '/', '<', '>', '%', '\u0000', 'é', '中', '😀', '\n']),
+  ).join('');
 
 /** Each POST body endpoint with a body that is valid in shape but carries a wrong password/id. */
 const bodyEndpoints = [
-  { path: '/api/session', base: { cloud: 'demo', username: 'demo', password: 'not-the-password' }, isSignedIn: false },
+  {
+    path: '/api/session',
+    base: { cloud: 'demo', username: 'demo', password: 'not-the-password' },
+    isSignedIn: false,
+  },
   { path: '/api/session/project', base: { projectId: 'no-such-project' }, isSignedIn: true },
-  { path: '/api/token/reissue', base: { password: 'not-the-password', revokePrevious: false }, isSignedIn: true },
+  {
+    path: '/api/token/reissue',
+    base: { password: 'not-the-password', revokePrevious: false },
+    isSignedIn: true,
+  },
 ] as const;
 
 const wrongTypeValues: unknown[] = [42, -1.5, true, false, null, [], ['x'], {}, { nested: 'x' }, 1e308];
-const unknownKeys = ['__proto__', 'constructor', 'prototype', 'toString', '$where', 'admin', 'isAdmin', 'token', 'Password', ' password', 'password\u0000'];
+const unknownKeys = [
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  '$where',
+  'admin',
+  'isAdmin',
+  'token',
+  'Password',
+  ' password',
+  'password\u0000',
+];
 const brokenJson = [
   '{',
   '}',
@@ -137,7 +174,15 @@ const brokenJson = [
   'cloud=demo&password=x',
 ];
 const topLevelNonObjects = ['null', '1', '"string"', 'true', '[]', '[{"cloud":"demo"}]'];
-const badUtf8Sequences = [[0xff], [0xfe, 0xff], [0xc3, 0x28], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xf8, 0x88, 0x80, 0x80, 0x80], [0xe2, 0x82]];
+const badUtf8Sequences = [
+  [0xff],
+  [0xfe, 0xff],
+  [0xc3, 0x28],
+  [0xc0, 0xaf],
+  [0xed, 0xa0, 0x80],
+  [0xf8, 0x88, 0x80, 0x80, 0x80],
+  [0xe2, 0x82],
+];
 
 function nested(depth: number, leaf: unknown): string {
   const open = pick(['[', '{"a":']);
@@ -156,51 +201,100 @@ function bodyProbes(): Probe[] {
       body,
       ...extra,
     });
-    for (const text of brokenJson) probes.push(post(`broken JSON ${JSON.stringify(text)}`, text, { status: 400, code: 'invalid_input' }));
+    for (const text of brokenJson)
+      probes.push(post(`broken JSON ${JSON.stringify(text)}`, text, { status: 400, code: 'invalid_input' }));
     for (let i = 0; i < 10; i += 1) {
       const valid = JSON.stringify(endpoint.base);
-      probes.push(post(`truncated JSON #${i}`, valid.slice(0, between(1, valid.length - 1)), { status: 400, code: 'invalid_input' }));
+      probes.push(
+        post(`truncated JSON #${i}`, valid.slice(0, between(1, valid.length - 1)), {
+          status: 400,
+          code: 'invalid_input',
+        }),
+      );
     }
-    for (const text of topLevelNonObjects) probes.push(post(`top level ${text}`, text, { status: 400, code: 'invalid_input' }));
+    for (const text of topLevelNonObjects)
+      probes.push(post(`top level ${text}`, text, { status: 400, code: 'invalid_input' }));
     for (const field of fields) {
       const baseValue = (endpoint.base as Record<string, unknown>)[field];
       for (const value of wrongTypeValues.filter((candidate) => typeof candidate !== typeof baseValue)) {
-        probes.push(post(`${field} = ${JSON.stringify(value)}`, JSON.stringify({ ...endpoint.base, [field]: value }), { status: 400, code: 'invalid_input', field }));
+        probes.push(
+          post(`${field} = ${JSON.stringify(value)}`, JSON.stringify({ ...endpoint.base, [field]: value }), {
+            status: 400,
+            code: 'invalid_input',
+            field,
+          }),
+        );
       }
     }
     for (const key of unknownKeys) {
       probes.push(
-        post(`unknown key ${JSON.stringify(key)}`, `{${JSON.stringify(key)}:${JSON.stringify(pick(wrongTypeValues))},${JSON.stringify(endpoint.base).slice(1)}`, {
-          status: 400,
-          code: 'invalid_input',
-          field: key,
-        }),
+        post(
+          `unknown key ${JSON.stringify(key)}`,
+          `{${JSON.stringify(key)}:${JSON.stringify(pick(wrongTypeValues))},${JSON.stringify(endpoint.base).slice(1)}`,
+          {
+            status: 400,
+            code: 'invalid_input',
+            field: key,
+          },
+        ),
       );
     }
-    for (const field of fields.filter((name) => typeof (endpoint.base as Record<string, unknown>)[name] === 'string')) {
+    for (const field of fields.filter(
+      (name) => typeof (endpoint.base as Record<string, unknown>)[name] === 'string',
+    )) {
       for (let i = 0; i < 4; i += 1) {
         const huge = 'A'.repeat(between(4097, 15_000));
-        probes.push(post(`huge ${field} (${huge.length})`, JSON.stringify({ ...endpoint.base, [field]: huge }), { status: 400, code: 'invalid_input' }));
+        probes.push(
+          post(`huge ${field} (${huge.length})`, JSON.stringify({ ...endpoint.base, [field]: huge }), {
+            status: 400,
+            code: 'invalid_input',
+          }),
+        );
       }
       // A password may hold any text (then Keystone refuses it); names and ids may not.
-      probes.push(post(`hostile text in ${field}`, JSON.stringify({ ...endpoint.base, [field]: randomText(300) })));
+      probes.push(
+        post(`hostile text in ${field}`, JSON.stringify({ ...endpoint.base, [field]: randomText(300) })),
+      );
     }
     for (let i = 0; i < 6; i += 1) {
       const depth = between(50, 3000);
-      probes.push(post(`nesting ${depth}`, `{${JSON.stringify(pick(fields))}:${nested(depth, 'x')}}`, { status: 400, code: 'invalid_input' }));
+      probes.push(
+        post(`nesting ${depth}`, `{${JSON.stringify(pick(fields))}:${nested(depth, 'x')}}`, {
+          status: 400,
+          code: 'invalid_input',
+        }),
+      );
     }
     for (const size of [16_385, 20_000, 100_000]) {
       probes.push(
-        post(`body of ${size} bytes`, JSON.stringify({ ...endpoint.base, pad: 'x'.repeat(size) }), { status: 413, code: 'payload_too_large' }),
+        post(`body of ${size} bytes`, JSON.stringify({ ...endpoint.base, pad: 'x'.repeat(size) }), {
+          status: 413,
+          code: 'payload_too_large',
+        }),
       );
     }
-    for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml', 'application/jsonp', 'json']) {
+    for (const type of [
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=x',
+      'application/xml',
+      'application/jsonp',
+      'json',
+    ]) {
       probes.push(
-        post(`Content-Type ${type}`, JSON.stringify(endpoint.base), { headers: { 'Content-Type': type }, status: 415, code: 'unsupported_media_type' }),
+        post(`Content-Type ${type}`, JSON.stringify(endpoint.base), {
+          headers: { 'Content-Type': type },
+          status: 415,
+          code: 'unsupported_media_type',
+        }),
       );
     }
     probes.push(
-      post('text/plain of 20 KB', 'x'.repeat(20_000), { headers: { 'Content-Type': 'text/plain' }, status: 415, code: 'unsupported_media_type' }),
+      post('text/plain of 20 KB', 'x'.repeat(20_000), {
+        headers: { 'Content-Type': 'text/plain' },
+        status: 415,
+        code: 'unsupported_media_type',
+      }),
     );
     for (const charset of ['latin1', 'x-unknown', 'iso-8859-1']) {
       probes.push(
@@ -212,16 +306,34 @@ function bodyProbes(): Probe[] {
       );
     }
     // Accepted as a charset, but these UTF-8 bytes do not decode to JSON.
-    probes.push(post('charset utf-16', JSON.stringify(endpoint.base), { headers: { 'Content-Type': 'application/json; charset=utf-16' }, status: 400 }));
-    probes.push(post('gzip that is not gzip', 'not gzip at all', { headers: { 'Content-Encoding': 'gzip' } }));
-    probes.push(post('unknown content encoding', JSON.stringify(endpoint.base), { headers: { 'Content-Encoding': 'x-hostile' } }));
-    for (const field of fields.filter((name) => typeof (endpoint.base as Record<string, unknown>)[name] === 'string')) {
+    probes.push(
+      post('charset utf-16', JSON.stringify(endpoint.base), {
+        headers: { 'Content-Type': 'application/json; charset=utf-16' },
+        status: 400,
+      }),
+    );
+    probes.push(
+      post('gzip that is not gzip', 'not gzip at all', { headers: { 'Content-Encoding': 'gzip' } }),
+    );
+    probes.push(
+      post('unknown content encoding', JSON.stringify(endpoint.base), {
+        headers: { 'Content-Encoding': 'x-hostile' },
+      }),
+    );
+    for (const field of fields.filter(
+      (name) => typeof (endpoint.base as Record<string, unknown>)[name] === 'string',
+    )) {
       for (const sequence of badUtf8Sequences) {
         const value = String((endpoint.base as Record<string, unknown>)[field]);
         const json = JSON.stringify({ ...endpoint.base, [field]: '@@' });
         const [before, after] = json.split('@@') as [string, string];
         // Still wrong credentials or an invalid id once decoded: a 4xx either way.
-        probes.push(post(`bad UTF-8 ${sequence.map((b) => b.toString(16)).join(' ')} in ${field}`, Buffer.concat([Buffer.from(before + value), Buffer.from(sequence), Buffer.from(after)])));
+        probes.push(
+          post(
+            `bad UTF-8 ${sequence.map((b) => b.toString(16)).join(' ')} in ${field}`,
+            Buffer.concat([Buffer.from(before + value), Buffer.from(sequence), Buffer.from(after)]),
+          ),
+        );
       }
     }
   }
@@ -259,8 +371,17 @@ function queryProbes(): Probe[] {
     'limit[]=1',
     'region[foo]=bar',
   ];
-  for (let i = 0; i < 12; i += 1) bad.push(`${pick(['limit', 'interface', 'sortDir', 'sortKey'])}=${encodeURIComponent(randomText(between(1, 20)))}x`);
-  return bad.map((query) => ({ label: `networks ?${query}`, method: 'GET', path: `/api/networks?${query}`, status: 400, code: 'invalid_input' }));
+  for (let i = 0; i < 12; i += 1)
+    bad.push(
+      `${pick(['limit', 'interface', 'sortDir', 'sortKey'])}=${encodeURIComponent(randomText(between(1, 20)))}x`,
+    );
+  return bad.map((query) => ({
+    label: `networks ?${query}`,
+    method: 'GET',
+    path: `/api/networks?${query}`,
+    status: 400,
+    code: 'invalid_input',
+  }));
 }
 
 function pathProbes(): Probe[] {
@@ -279,7 +400,8 @@ function pathProbes(): Probe[] {
     '/api/tokens/0123456789abcdef', // well-formed but not issued in this session
     '/api/tokens/0123456789abcdef/extra',
   ];
-  for (const path of tokenPaths) probes.push({ label: `DELETE ${path.slice(0, 40)}`, method: 'DELETE', path });
+  for (const path of tokenPaths)
+    probes.push({ label: `DELETE ${path.slice(0, 40)}`, method: 'DELETE', path });
   const unknown = [
     '/api/%00',
     '/api/%ff',
@@ -295,12 +417,27 @@ function pathProbes(): Probe[] {
     '/api/networks/..%2f..%2fv3%2fauth%2ftokens',
     '/api/' + 'x'.repeat(4000),
   ];
-  for (const path of unknown) probes.push({ label: `GET ${path.slice(0, 40)}`, method: 'GET', path, status: path.includes('%ff') ? undefined : 404 });
+  for (const path of unknown)
+    probes.push({
+      label: `GET ${path.slice(0, 40)}`,
+      method: 'GET',
+      path,
+      status: path.includes('%ff') ? undefined : 404,
+    });
   // Express routes are case-insensitive and ignore a trailing slash: these may succeed, never fail badly.
-  for (const path of ['/api/TOKEN', '/api/token/secret/', '/api/Token/Secret']) probes.push({ label: `GET ${path}`, method: 'GET', path, isSuccessAllowed: true });
+  for (const path of ['/api/TOKEN', '/api/token/secret/', '/api/Token/Secret'])
+    probes.push({ label: `GET ${path}`, method: 'GET', path, isSuccessAllowed: true });
   for (let i = 0; i < 25; i += 1) {
-    const segments = Array.from({ length: between(1, 4) }, () => encodeURIComponent(randomText(between(1, 12))).replace(/%2F/gi, '_'));
-    probes.push({ label: `GET random route #${i}`, method: 'GET', path: `/api/zz-${segments.join('/')}`, status: 404, code: 'not_found' });
+    const segments = Array.from({ length: between(1, 4) }, () =>
+      encodeURIComponent(randomText(between(1, 12))).replace(/%2F/gi, '_'),
+    );
+    probes.push({
+      label: `GET random route #${i}`,
+      method: 'GET',
+      path: `/api/zz-${segments.join('/')}`,
+      status: 404,
+      code: 'not_found',
+    });
   }
   const wrongMethods: [string, string][] = [
     ['PUT', '/api/session'],
@@ -313,7 +450,8 @@ function pathProbes(): Probe[] {
     ['DELETE', '/api/clouds'],
     ['PATCH', '/api/session/project'],
   ];
-  for (const [method, path] of wrongMethods) probes.push({ label: `${method} ${path}`, method, path, status: 404, code: 'not_found' });
+  for (const [method, path] of wrongMethods)
+    probes.push({ label: `${method} ${path}`, method, path, status: 404, code: 'not_found' });
   return probes;
 }
 
@@ -330,7 +468,14 @@ function headerProbes(): Probe[] {
     '=; ; ;=;',
   ];
   for (const cookie of cookies) {
-    probes.push({ label: `cookie ${cookie.slice(0, 30)}`, method: 'GET', path: '/api/token', headers: { Cookie: cookie }, status: 401, code: 'not_authenticated' });
+    probes.push({
+      label: `cookie ${cookie.slice(0, 30)}`,
+      method: 'GET',
+      path: '/api/token',
+      headers: { Cookie: cookie },
+      status: 401,
+      code: 'not_authenticated',
+    });
   }
   const odd: Record<string, string>[] = [
     { 'X-Forwarded-For': '1.2.3.4, <script>' },
@@ -345,7 +490,13 @@ function headerProbes(): Probe[] {
     { 'X-HTTP-Method-Override': 'DELETE' },
   ];
   for (const headers of odd) {
-    probes.push({ label: `header ${Object.keys(headers)[0]}`, method: 'GET', path: '/api/token/secret', headers: { ...headers, Cookie: 'api-access.sid=none' }, status: 401 });
+    probes.push({
+      label: `header ${Object.keys(headers)[0]}`,
+      method: 'GET',
+      path: '/api/token/secret',
+      headers: { ...headers, Cookie: 'api-access.sid=none' },
+      status: 401,
+    });
   }
   return probes;
 }
@@ -373,11 +524,18 @@ describe('hostile input', () => {
       const isSignedIn = bodyEndpoints.find((endpoint) => endpoint.path === probe.path)?.isSignedIn ?? false;
       probes.push({ probe, client: isSignedIn ? signedIn : anonymous });
       // The same malformed body without a session: still a 4xx, whichever check comes first.
-      if (isSignedIn) probes.push({ probe: { ...probe, status: undefined, code: undefined, field: undefined }, client: anonymous });
+      if (isSignedIn)
+        probes.push({
+          probe: { ...probe, status: undefined, code: undefined, field: undefined },
+          client: anonymous,
+        });
     }
     for (const probe of [...queryProbes(), ...pathProbes()]) {
       probes.push({ probe, client: signedIn });
-      probes.push({ probe: { ...probe, status: probe.status === 404 ? 404 : undefined, code: undefined }, client: anonymous });
+      probes.push({
+        probe: { ...probe, status: probe.status === 404 ? 404 : undefined, code: undefined },
+        client: anonymous,
+      });
     }
     for (const probe of headerProbes()) probes.push({ probe, client: { cookie: null, csrfToken: null } });
     expect(probes.length).toBeGreaterThan(500);
@@ -413,9 +571,12 @@ describe('hostile input', () => {
 function judge(probe: Probe, answer: RawAnswer): string | null {
   if (answer.status >= 500) return `server error ${answer.status} ${answer.text.slice(0, 200)}`;
   if (stackTrace.test(answer.text)) return `stack trace in ${answer.text.slice(0, 200)}`;
-  if (answer.status < 400) return probe.isSuccessAllowed ? null : `success ${answer.status} for malformed input`;
-  if (probe.status !== undefined && answer.status !== probe.status) return `status ${answer.status}, wanted ${probe.status}: ${answer.text.slice(0, 200)}`;
-  if (!/^application\/json/.test(String(answer.headers['content-type']))) return `content type ${answer.headers['content-type']}`;
+  if (answer.status < 400)
+    return probe.isSuccessAllowed ? null : `success ${answer.status} for malformed input`;
+  if (probe.status !== undefined && answer.status !== probe.status)
+    return `status ${answer.status}, wanted ${probe.status}: ${answer.text.slice(0, 200)}`;
+  if (!/^application\/json/.test(String(answer.headers['content-type'])))
+    return `content type ${answer.headers['content-type']}`;
   let body: unknown;
   try {
     body = JSON.parse(answer.text);
@@ -424,7 +585,8 @@ function judge(probe: Probe, answer: RawAnswer): string | null {
   }
   const parsed = errorBodySchema.safeParse(body);
   if (!parsed.success) return `not the error body: ${answer.text.slice(0, 200)}`;
-  if (probe.code !== undefined && parsed.data.error.code !== probe.code) return `code ${parsed.data.error.code}, wanted ${probe.code}`;
+  if (probe.code !== undefined && parsed.data.error.code !== probe.code)
+    return `code ${parsed.data.error.code}, wanted ${probe.code}`;
   // From the raw JSON: a copy through zod would turn a "__proto__" key back into a prototype.
   const fields = (body as { error: { fields?: Record<string, string> } }).error.fields ?? {};
   if (probe.field !== undefined && !Object.hasOwn(fields, probe.field)) {

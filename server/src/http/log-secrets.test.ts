@@ -17,10 +17,17 @@ let app: TestApp;
 beforeAll(async () => {
   demo = await startDemoCloud({ profile: 'default' });
   vk = await startDemoCloud({ profile: 'vk' });
-  app = await startTestApp([demoCloudConfig(demo, 'demo'), demoCloudConfig(demo, 'demo-unscoped', { unscoped: true }), demoCloudConfig(vk, 'vk')], {
-    upstreamTimeoutMs: 300,
-    tokenCreationsPerMinute: 12,
-  });
+  app = await startTestApp(
+    [
+      demoCloudConfig(demo, 'demo'),
+      demoCloudConfig(demo, 'demo-unscoped', { unscoped: true }),
+      demoCloudConfig(vk, 'vk'),
+    ],
+    {
+      upstreamTimeoutMs: 300,
+      tokenCreationsPerMinute: 12,
+    },
+  );
 });
 afterAll(async () => {
   await app.close();
@@ -47,7 +54,10 @@ describe('logs', () => {
     await anonymous.get('/api/token');
     await anonymous.post('/api/session', { cloud: 'demo', password: wrongPassword });
     await anonymous.post('/api/session', { cloud: 'demo', password: wrongPassword, bogus: password });
-    await anonymous.request('POST', '/api/session', undefined, { 'Content-Type': 'application/json', 'X-Auth-Token': password });
+    await anonymous.request('POST', '/api/session', undefined, {
+      'Content-Type': 'application/json',
+      'X-Auth-Token': password,
+    });
 
     const api = new ApiSession(app.url);
     expect((await api.post('/api/session', { cloud: 'demo', password })).status).toBe(201);
@@ -62,14 +72,30 @@ describe('logs', () => {
     await api.get('/api/projects');
     await api.get('/api/networks?limit=2');
     await api.get('/api/networks?limit=abc');
-    expect((await api.post('/api/session/project', { projectId: (await api.get('/api/projects')).body.projects[1].id })).status).toBe(200);
+    expect(
+      (
+        await api.post('/api/session/project', {
+          projectId: (await api.get('/api/projects')).body.projects[1].id,
+        })
+      ).status,
+    ).toBe(200);
     await remember(api);
     const tokens = (await api.get('/api/tokens')).body.tokens as { id: string; isCurrent: boolean }[];
-    expect((await api.delete(`/api/tokens/${tokens.find((token) => !token.isCurrent)!.id}`)).status).toBe(204);
-    await api.request('GET', '/api/token', undefined, { 'X-Auth-Token': [...secrets].at(-1)!, Authorization: `Bearer ${password}` });
+    expect((await api.delete(`/api/tokens/${tokens.find((token) => !token.isCurrent)!.id}`)).status).toBe(
+      204,
+    );
+    await api.request('GET', '/api/token', undefined, {
+      'X-Auth-Token': [...secrets].at(-1)!,
+      Authorization: `Bearer ${password}`,
+    });
 
     // Upstream faults while signed in and at sign-in.
-    for (const fault of [{ kind: 'unreachable' }, { kind: 'slow', delayMs: 1000 }, { kind: 'status', status: 500 }, { kind: 'non-json' }] as const) {
+    for (const fault of [
+      { kind: 'unreachable' },
+      { kind: 'slow', delayMs: 1000 },
+      { kind: 'status', status: 500 },
+      { kind: 'non-json' },
+    ] as const) {
       demo.setFault(fault, 'all');
       await api.get('/api/networks');
       await api.post('/api/token/reissue', {});
@@ -93,7 +119,9 @@ describe('logs', () => {
     await unscoped.get('/api/projects');
     await unscoped.get('/api/catalog');
     const vkApi = new ApiSession(app.url);
-    expect((await vkApi.post('/api/session', { cloud: 'vk', password: vk.credentials.password })).status).toBe(201);
+    expect(
+      (await vkApi.post('/api/session', { cloud: 'vk', password: vk.credentials.password })).status,
+    ).toBe(201);
     await remember(vkApi);
     await vkApi.get('/api/catalog');
     await vkApi.get('/api/networks');

@@ -13,7 +13,8 @@ export function parseInput<T extends z.ZodType>(schema: T, input: unknown, what 
       continue;
     }
     const key = issue.path.map(String).join('.') || what;
-    fields[key] ??= issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message;
+    fields[key] ??=
+      issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message;
   }
   const summary = Object.entries(fields)
     .slice(0, 3)

@@ -7,7 +7,8 @@ class UnsupportedMediaTypeError extends AppError {
 
 /** The API speaks JSON only: a body of any other type is refused instead of silently ignored. */
 export const requireJsonBody: RequestHandler = (req, _res, next) => {
-  const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+  const hasBody =
+    Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
   if (hasBody && !req.is('application/json')) {
     next(new UnsupportedMediaTypeError('Send the request body as application/json.'));
     return;

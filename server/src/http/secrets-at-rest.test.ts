@@ -31,7 +31,12 @@ function readStoreBytes(dataDir: string): { files: string[]; bytes: Buffer } {
 
 /** Occurrences of a secret in raw bytes, as UTF-8 and as it would look JSON- or URL-escaped. */
 function countIn(bytes: Buffer, secret: string): number {
-  const forms = new Set([secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret), Buffer.from(secret).toString('base64')]);
+  const forms = new Set([
+    secret,
+    JSON.stringify(secret).slice(1, -1),
+    encodeURIComponent(secret),
+    Buffer.from(secret).toString('base64'),
+  ]);
   let count = 0;
   for (const form of forms) {
     const needle = Buffer.from(form);
@@ -45,14 +50,24 @@ describe('sessions at rest', () => {
     app = await startTestApp([demoCloudConfig(demo, 'demo')]);
     const dataDir = app.dataDir;
     const api = new ApiSession(app.url);
-    expect((await api.post('/api/session', { cloud: 'demo', password: demo.credentials.password })).status).toBe(201);
+    expect(
+      (await api.post('/api/session', { cloud: 'demo', password: demo.credentials.password })).status,
+    ).toBe(201);
     const first = (await api.get('/api/token/secret')).body.token as string;
     expect((await api.post('/api/token/reissue', {})).status).toBe(200);
     const second = (await api.get('/api/token/secret')).body.token as string;
     expect(second).not.toBe(first);
     // A second session, scoped elsewhere, so the store holds several records.
     const other = new ApiSession(app.url);
-    expect((await other.post('/api/session', { cloud: 'demo', password: demo.credentials.password, projectId: demo.credentials.projectId })).status).toBe(201);
+    expect(
+      (
+        await other.post('/api/session', {
+          cloud: 'demo',
+          password: demo.credentials.password,
+          projectId: demo.credentials.projectId,
+        })
+      ).status,
+    ).toBe(201);
     const third = (await other.get('/api/token/secret')).body.token as string;
 
     const { files, bytes } = readStoreBytes(dataDir);

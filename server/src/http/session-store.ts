@@ -30,7 +30,11 @@ export async function openSessionStore(
     });
     client.on('error', (error: Error) => logger.warn({ err: { message: error.message } }, 'redis error'));
     await client.connect();
-    const store = new RedisStore({ client, prefix: 'api-access:sess:', ttl: Math.ceil(config.sessionIdleTimeoutMs / 1000) });
+    const store = new RedisStore({
+      client,
+      prefix: 'api-access:sess:',
+      ttl: Math.ceil(config.sessionIdleTimeoutMs / 1000),
+    });
     return {
       store,
       description: `redis ${new URL(config.redisUrl).host}`,

@@ -31,7 +31,9 @@ export class SqliteSessionStore extends session.Store {
     this.now = options.now ?? Date.now;
     this.defaultTtlMs = options.defaultTtlMs;
     this.statements = {
-      get: this.db.prepare<[string, number], { sess: string }>('SELECT sess FROM sessions WHERE sid = ? AND expires > ?'),
+      get: this.db.prepare<[string, number], { sess: string }>(
+        'SELECT sess FROM sessions WHERE sid = ? AND expires > ?',
+      ),
       set: this.db.prepare<[string, string, number]>(
         'INSERT INTO sessions (sid, sess, expires) VALUES (?, ?, ?) ON CONFLICT(sid) DO UPDATE SET sess = excluded.sess, expires = excluded.expires',
       ),

@@ -17,7 +17,11 @@ describe('catalog normalization', () => {
           { interface: 'internal', region_id: 'RegionOne', url: '' },
         ],
       },
-      { type: 'compute', name: 'nova', endpoints: [{ interface: 'public', region_id: 'RegionOne', url: '' }] },
+      {
+        type: 'compute',
+        name: 'nova',
+        endpoints: [{ interface: 'public', region_id: 'RegionOne', url: '' }],
+      },
     ]);
     expect(catalog.regions).toEqual(['RegionOne', 'RegionTwo']);
     expect(catalog.services).toHaveLength(1);
@@ -35,12 +39,21 @@ describe('catalog normalization', () => {
         name: 'neutron',
         endpoints: [
           { region: 'KR1', publicURL: 'https://kr1-api-network-infrastructure.nhncloudservice.com' },
-          { region: 'KR2', publicURL: 'https://kr2.example', internalURL: 'http://kr2.internal', adminURL: '' },
+          {
+            region: 'KR2',
+            publicURL: 'https://kr2.example',
+            internalURL: 'http://kr2.internal',
+            adminURL: '',
+          },
         ],
       },
     ]);
     expect(catalog.services[0]!.endpoints).toEqual([
-      { interface: 'public', region: 'KR1', url: 'https://kr1-api-network-infrastructure.nhncloudservice.com' },
+      {
+        interface: 'public',
+        region: 'KR1',
+        url: 'https://kr1-api-network-infrastructure.nhncloudservice.com',
+      },
       { interface: 'public', region: 'KR2', url: 'https://kr2.example' },
       { interface: 'internal', region: 'KR2', url: 'http://kr2.internal' },
     ]);
@@ -48,7 +61,11 @@ describe('catalog normalization', () => {
 
   it('picks a service by type, region and interface, and says clearly when there is none', () => {
     const catalog = normalizeV3Catalog([
-      { type: 'network', name: 'custom-name', endpoints: [{ interface: 'public', region_id: 'R1', url: 'http://n1' }] },
+      {
+        type: 'network',
+        name: 'custom-name',
+        endpoints: [{ interface: 'public', region_id: 'R1', url: 'http://n1' }],
+      },
     ]);
     expect(pickEndpoint(catalog, 'network', 'R1')).toBe('http://n1');
     expect(pickEndpoint(catalog, 'network', null)).toBe('http://n1');

@@ -44,7 +44,9 @@ export function normalizeV3Catalog(raw: z.infer<typeof v3CatalogSchema>): Catalo
       endpoints: service.endpoints.flatMap((endpoint) => {
         const iface = endpoint.interface.toLowerCase();
         if (!isInterface(iface) || !endpoint.url) return [];
-        return [{ interface: iface, region: endpoint.region_id ?? endpoint.region ?? null, url: endpoint.url }];
+        return [
+          { interface: iface, region: endpoint.region_id ?? endpoint.region ?? null, url: endpoint.url },
+        ];
       }),
     })),
   );
@@ -62,7 +64,9 @@ export function normalizeV2Catalog(raw: z.infer<typeof v2CatalogSchema>): Catalo
             ['internal', endpoint.internalURL],
             ['admin', endpoint.adminURL],
           ] as const
-        ).flatMap(([iface, url]) => (url ? [{ interface: iface, region: endpoint.region ?? null, url }] : [])),
+        ).flatMap(([iface, url]) =>
+          url ? [{ interface: iface, region: endpoint.region ?? null, url }] : [],
+        ),
       ),
     })),
   );

@@ -51,7 +51,10 @@ export interface IssuedToken {
  * `https://h/identity/v3`). The version segment, when present, decides the API version unless
  * clouds.yaml says otherwise with identity_api_version.
  */
-export function resolveIdentityEndpoint(authUrl: string, declared?: IdentityApiVersion | null): IdentityEndpoint {
+export function resolveIdentityEndpoint(
+  authUrl: string,
+  declared?: IdentityApiVersion | null,
+): IdentityEndpoint {
   const trimmed = authUrl.trim().replace(/\/+$/, '');
   const match = /^(.*?)\/(v3|v2\.0)$/.exec(trimmed);
   const fromUrl: IdentityApiVersion | null = match ? (match[2] === 'v3' ? '3' : '2.0') : null;
@@ -65,7 +68,8 @@ export function parseKeystoneTime(value: string): Date {
   const hasZone = /(Z|[+-]\d{2}:?\d{2})$/i.test(value);
   const normalized = value.replace(/(\.\d{3})\d+/, '$1') + (hasZone ? '' : 'Z');
   const date = new Date(normalized);
-  if (Number.isNaN(date.getTime())) throw new UpstreamError(`Keystone sent a time stamp that is not a date: ${value.slice(0, 40)}`);
+  if (Number.isNaN(date.getTime()))
+    throw new UpstreamError(`Keystone sent a time stamp that is not a date: ${value.slice(0, 40)}`);
   return date;
 }
 
@@ -123,7 +127,9 @@ function failTokenRequest(response: UpstreamResponse, version: IdentityApiVersio
     case 403:
       throw new ForbiddenError(detail ?? 'Keystone forbids this request.');
     case 404:
-      throw new UpstreamError(`Keystone at ${rootUrl} has no v${version} token API (HTTP 404). Check auth_url and identity_api_version.`);
+      throw new UpstreamError(
+        `Keystone at ${rootUrl} has no v${version} token API (HTTP 404). Check auth_url and identity_api_version.`,
+      );
     default:
       throw new UpstreamError(`Keystone answered the token request with HTTP ${response.status}.`);
   }
@@ -141,7 +147,10 @@ export async function issueTokenV3(
     timeoutMs: options.timeoutMs,
     json: {
       auth: {
-        identity: { methods: ['password'], password: { user: { ...request.user, password: request.password } } },
+        identity: {
+          methods: ['password'],
+          password: { user: { ...request.user, password: request.password } },
+        },
         scope: toScopeBody(request.scope),
       },
     },
@@ -227,12 +236,18 @@ export async function issueTokenV2(
   options: CallOptions,
   receivedAt = new Date(),
 ): Promise<IssuedToken> {
-  const tenant = request.tenant ? ('id' in request.tenant ? { tenantId: request.tenant.id } : { tenantName: request.tenant.name }) : {};
+  const tenant = request.tenant
+    ? 'id' in request.tenant
+      ? { tenantId: request.tenant.id }
+      : { tenantName: request.tenant.name }
+    : {};
   const response = await openstackFetch(`${endpoint.rootUrl}/v2.0/tokens`, {
     service: 'Keystone',
     method: 'POST',
     timeoutMs: options.timeoutMs,
-    json: { auth: { ...tenant, passwordCredentials: { username: request.username, password: request.password } } },
+    json: {
+      auth: { ...tenant, passwordCredentials: { username: request.username, password: request.password } },
+    },
   });
   if (response.status !== 200 && response.status !== 201) failTokenRequest(response, '2.0', endpoint.rootUrl);
   const access = parseUpstream(v2AccessSchema, response.body, 'Keystone', 'the v2.0 token').access;
@@ -242,8 +257,14 @@ export async function issueTokenV2(
     // A v2.0 body without issued_at: assume it was issued now (lifetime measured from receipt).
     issuedAt: access.token.issued_at ? parseKeystoneTime(access.token.issued_at) : receivedAt,
     expiresAt,
-    user: { id: access.user.id, name: access.user.name ?? access.user.username ?? access.user.id, domain: null },
-    project: access.token.tenant ? { id: access.token.tenant.id, name: access.token.tenant.name, domain: null } : null,
+    user: {
+      id: access.user.id,
+      name: access.user.name ?? access.user.username ?? access.user.id,
+      domain: null,
+    },
+    project: access.token.tenant
+      ? { id: access.token.tenant.id, name: access.token.tenant.name, domain: null }
+      : null,
     roles: (access.user.roles ?? []).map((role) => ({ id: role.id ?? null, name: role.name })),
     methods: ['password'],
     auditIds: access.token.audit_ids ?? [],
@@ -256,7 +277,11 @@ export async function issueTokenV2(
  * v2.0 has no revocation a user may call on every cloud (DELETE /v2.0/tokens/{id} was an admin
  * API): best effort, the result says whether Keystone confirmed it.
  */
-export async function revokeToken(endpoint: IdentityEndpoint, token: string, options: CallOptions): Promise<boolean> {
+export async function revokeToken(
+  endpoint: IdentityEndpoint,
+  token: string,
+  options: CallOptions,
+): Promise<boolean> {
   if (endpoint.version === '2.0') {
     const response = await openstackFetch(`${endpoint.rootUrl}/v2.0/tokens/${encodeURIComponent(token)}`, {
       service: 'Keystone',
@@ -280,19 +305,29 @@ export async function revokeToken(endpoint: IdentityEndpoint, token: string, opt
 
 function failTokenAuthenticatedCall(response: UpstreamResponse, what: string): never {
   if (response.status === 401 || response.status === 404) throw new TokenExpiredError();
-  if (response.status === 403) throw new ForbiddenError(upstreamMessage(response.body) ?? `Keystone forbids ${what}.`);
+  if (response.status === 403)
+    throw new ForbiddenError(upstreamMessage(response.body) ?? `Keystone forbids ${what}.`);
   throw new UpstreamError(`Keystone answered ${what} with HTTP ${response.status}.`);
 }
 
 /** GET /v3/auth/catalog: for clouds whose token body has no catalog (VK Cloud). */
-export async function fetchAuthCatalog(endpoint: IdentityEndpoint, token: string, options: CallOptions): Promise<Catalog> {
+export async function fetchAuthCatalog(
+  endpoint: IdentityEndpoint,
+  token: string,
+  options: CallOptions,
+): Promise<Catalog> {
   const response = await openstackFetch(`${endpoint.rootUrl}/v3/auth/catalog`, {
     service: 'Keystone',
     headers: { 'X-Auth-Token': token },
     timeoutMs: options.timeoutMs,
   });
   if (response.status !== 200) failTokenAuthenticatedCall(response, 'the catalog request');
-  const body = parseUpstream(z.object({ catalog: v3CatalogSchema }), response.body, 'Keystone', 'the catalog');
+  const body = parseUpstream(
+    z.object({ catalog: v3CatalogSchema }),
+    response.body,
+    'Keystone',
+    'the catalog',
+  );
   return normalizeV3Catalog(body.catalog);
 }
 
@@ -304,7 +339,11 @@ export interface AuthProject {
 }
 
 /** GET /v3/auth/projects: the projects the token's user may scope to. */
-export async function listAuthProjects(endpoint: IdentityEndpoint, token: string, options: CallOptions): Promise<AuthProject[]> {
+export async function listAuthProjects(
+  endpoint: IdentityEndpoint,
+  token: string,
+  options: CallOptions,
+): Promise<AuthProject[]> {
   const response = await openstackFetch(`${endpoint.rootUrl}/v3/auth/projects`, {
     service: 'Keystone',
     headers: { 'X-Auth-Token': token },
@@ -314,7 +353,12 @@ export async function listAuthProjects(endpoint: IdentityEndpoint, token: string
   const body = parseUpstream(
     z.object({
       projects: z.array(
-        z.object({ id: z.string(), name: z.string(), domain_id: z.string().nullish(), enabled: z.boolean().nullish() }),
+        z.object({
+          id: z.string(),
+          name: z.string(),
+          domain_id: z.string().nullish(),
+          enabled: z.boolean().nullish(),
+        }),
       ),
     }),
     response.body,
@@ -322,6 +366,11 @@ export async function listAuthProjects(endpoint: IdentityEndpoint, token: string
     'the project list',
   );
   return body.projects
-    .map((project) => ({ id: project.id, name: project.name, domainId: project.domain_id ?? null, enabled: project.enabled ?? true }))
+    .map((project) => ({
+      id: project.id,
+      name: project.name,
+      domainId: project.domain_id ?? null,
+      enabled: project.enabled ?? true,
+    }))
     .sort((a, b) => a.name.localeCompare(b.name));
 }

@@ -63,7 +63,9 @@ export function toNetwork(raw: z.infer<typeof neutronNetworkSchema>): Network {
 }
 
 /** The marker of Neutron's rel=next link, or null when there is no next page. */
-export function nextMarkerFromLinks(links: { rel: string; href: string }[] | null | undefined): string | null {
+export function nextMarkerFromLinks(
+  links: { rel: string; href: string }[] | null | undefined,
+): string | null {
   const next = links?.find((link) => link.rel === 'next');
   if (!next) return null;
   try {
@@ -73,7 +75,11 @@ export function nextMarkerFromLinks(links: { rel: string; href: string }[] | nul
   }
 }
 
-export async function listNetworks(endpointUrl: string, token: string, options: ListNetworksOptions): Promise<NetworkPage> {
+export async function listNetworks(
+  endpointUrl: string,
+  token: string,
+  options: ListNetworksOptions,
+): Promise<NetworkPage> {
   const url = new URL(joinEndpointUrl(endpointUrl, '/v2.0/networks'));
   url.searchParams.set('limit', String(options.limit));
   if (options.marker) url.searchParams.set('marker', options.marker);

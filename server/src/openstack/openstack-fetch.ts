@@ -51,10 +51,15 @@ export async function openstackFetch(url: string, request: UpstreamRequest): Pro
 
   if (response.status === 429) {
     const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
-    throw new RateLimitedError(`${service} is rate limiting requests. Try again in ${retryAfter} s.`, retryAfter);
+    throw new RateLimitedError(
+      `${service} is rate limiting requests. Try again in ${retryAfter} s.`,
+      retryAfter,
+    );
   }
   if (response.status >= 300 && response.status < 400) {
-    throw new UpstreamError(`${service} answered with a redirect (${response.status}), which is not followed.`);
+    throw new UpstreamError(
+      `${service} answered with a redirect (${response.status}), which is not followed.`,
+    );
   }
   if (response.status >= 500) {
     throw new UpstreamError(`${service} failed with HTTP ${response.status}.`);
@@ -67,7 +72,12 @@ export async function openstackFetch(url: string, request: UpstreamRequest): Pro
 }
 
 /** Parses an upstream body with a zod schema at the edge; a shape we do not understand is upstream_error. */
-export function parseUpstream<T extends z.ZodType>(schema: T, body: unknown, service: UpstreamService, what: string): z.infer<T> {
+export function parseUpstream<T extends z.ZodType>(
+  schema: T,
+  body: unknown,
+  service: UpstreamService,
+  what: string,
+): z.infer<T> {
   const result = schema.safeParse(body);
   if (!result.success) {
     const where = result.error.issues[0]?.path.join('.') || 'body';

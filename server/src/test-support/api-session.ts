@@ -20,7 +20,12 @@ export class ApiSession {
   private csrfToken: string | null = null;
 
   /** Like the SPA: mutations carry X-CSRF-Token from GET /api/csrf; a csrf_failed answer is retried once with a fresh one. */
-  async request<T = any>(method: string, path: string, json?: unknown, headers: Record<string, string> = {}): Promise<ApiAnswer<T>> {
+  async request<T = any>(
+    method: string,
+    path: string,
+    json?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<ApiAnswer<T>> {
     const isMutation = !['GET', 'HEAD'].includes(method);
     if (isMutation && this.csrfToken === null) await this.refreshCsrfToken();
     let answer = await this.send<T>(method, path, json, headers, isMutation);

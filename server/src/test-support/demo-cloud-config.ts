@@ -7,7 +7,11 @@ import { resolveIdentityEndpoint } from '../openstack/keystone.js';
  * point at the demo user and its first project (by name + domain on v3, by tenant id on v2.0), in
  * the first region. `unscoped` leaves the project out.
  */
-export function demoCloudConfig(demo: DemoCloud, name = 'demo', options: { unscoped?: boolean } = {}): CloudConfig {
+export function demoCloudConfig(
+  demo: DemoCloud,
+  name = 'demo',
+  options: { unscoped?: boolean } = {},
+): CloudConfig {
   const { credentials } = demo;
   const isV3 = demo.identityApiVersion === '3';
   const project = options.unscoped

@@ -7,6 +7,8 @@ export default async function assertLabIsRunning(): Promise<void> {
     const response = await fetch(`${lab.keystoneUrl}/v3`, { signal: AbortSignal.timeout(5000) });
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
   } catch (error) {
-    throw new Error(`The OpenStack lab's Keystone does not answer (${(error as Error).message}). Run: npm run lab -- start`);
+    throw new Error(
+      `The OpenStack lab's Keystone does not answer (${(error as Error).message}). Run: npm run lab -- start`,
+    );
   }
 }

@@ -39,7 +39,9 @@ export async function isValidAtKeystone(token: string): Promise<boolean> {
 
 /** Networks straight from Neutron for a token, all pages: what the BFF must agree with. */
 export async function listNetworksAtNeutron(token: string): Promise<{ id: string; name: string }[]> {
-  const response = await fetch(`${readLab().neutronUrl}/v2.0/networks`, { headers: { 'X-Auth-Token': token } });
+  const response = await fetch(`${readLab().neutronUrl}/v2.0/networks`, {
+    headers: { 'X-Auth-Token': token },
+  });
   if (!response.ok) throw new Error(`Neutron answered HTTP ${response.status}`);
   return ((await response.json()) as { networks: { id: string; name: string }[] }).networks;
 }

@@ -26,12 +26,19 @@ afterAll(async () => {
 
 async function signIn(profile: DemoProfile): Promise<ApiSession> {
   const api = new ApiSession(app.url);
-  const answer = await api.post('/api/session', { cloud: profile, password: clouds.get(profile)!.credentials.password });
+  const answer = await api.post('/api/session', {
+    cloud: profile,
+    password: clouds.get(profile)!.credentials.password,
+  });
   expect(answer.status, JSON.stringify(answer.body)).toBe(201);
   return api;
 }
 
-async function listAll(api: ApiSession, query: string, limit: number): Promise<{ pages: NetworkPage[]; networks: Network[] }> {
+async function listAll(
+  api: ApiSession,
+  query: string,
+  limit: number,
+): Promise<{ pages: NetworkPage[]; networks: Network[] }> {
   const pages: NetworkPage[] = [];
   let marker: string | null = null;
   do {

@@ -74,7 +74,11 @@ describe('Keystone v2.0 (NHN Cloud profile)', () => {
       ...demoCloudConfig(classic, 'classic-v2'),
       authUrl: `${classic.url}/v2.0`,
       identity: resolveIdentityEndpoint(`${classic.url}/v2.0`),
-      defaults: { username: classic.credentials.username, projectId: classic.credentials.projectId, regionName: 'RegionOne' },
+      defaults: {
+        username: classic.credentials.username,
+        projectId: classic.credentials.projectId,
+        regionName: 'RegionOne',
+      },
     };
     app = await testApp([demoCloudConfig(nhn, 'nhn'), classicV2]);
   });
@@ -88,10 +92,18 @@ describe('Keystone v2.0 (NHN Cloud profile)', () => {
   });
 
   it('signs in with tenantId: TokenInfo says 2.0 and reads the zone-less issued_at as UTC', async () => {
-    const api = await signIn(app, { cloud: 'nhn', password: nhn.credentials.password, projectId: nhn.credentials.projectId });
+    const api = await signIn(app, {
+      cloud: 'nhn',
+      password: nhn.credentials.password,
+      projectId: nhn.credentials.projectId,
+    });
     const info = (await api.get<TokenInfo>('/api/token')).body;
     expect(info.identityApiVersion).toBe('2.0');
-    expect(info.project).toEqual({ id: nhn.credentials.projectId, name: nhn.credentials.projectName, domain: null });
+    expect(info.project).toEqual({
+      id: nhn.credentials.projectId,
+      name: nhn.credentials.projectName,
+      domain: null,
+    });
     expect(info.user).toMatchObject({ id: nhn.credentials.userId, name: nhn.credentials.username });
     expect(info.lifetimeSeconds).toBe(86_400);
     expect(info.secondsLeft).toBeGreaterThan(86_390);
@@ -103,14 +115,21 @@ describe('Keystone v2.0 (NHN Cloud profile)', () => {
   });
 
   it('signs in with tenantName', async () => {
-    const api = await signIn(app, { cloud: 'nhn', password: nhn.credentials.password, projectName: 'c_DemoProj2' });
+    const api = await signIn(app, {
+      cloud: 'nhn',
+      password: nhn.credentials.password,
+      projectName: 'c_DemoProj2',
+    });
     const info = (await api.get<TokenInfo>('/api/token')).body;
     expect(info.project?.name).toBe('c_DemoProj2');
     expect(info.identityApiVersion).toBe('2.0');
   });
 
   it('answers a wrong password with invalid_credentials', async () => {
-    const answer = await new ApiSession(app.url).post('/api/session', { cloud: 'nhn', password: 'not-the-password' });
+    const answer = await new ApiSession(app.url).post('/api/session', {
+      cloud: 'nhn',
+      password: 'not-the-password',
+    });
     expect(answer.status).toBe(401);
     expect(answer.body.error.code).toBe('invalid_credentials');
   });
@@ -124,14 +143,18 @@ describe('Keystone v2.0 (NHN Cloud profile)', () => {
       ['public', 'KR1'],
       ['public', 'KR2'],
     ]);
-    expect(network?.endpoints.every((endpoint) => /^http:\/\/127\.0\.0\.1:\d+$/.test(endpoint.url))).toBe(true);
+    expect(network?.endpoints.every((endpoint) => /^http:\/\/127\.0\.0\.1:\d+$/.test(endpoint.url))).toBe(
+      true,
+    );
 
     for (const region of ['KR1', 'KR2']) {
       const page = await api.get<NetworkPage>(`/api/networks?region=${region}`);
       expect(page.status, JSON.stringify(page.body)).toBe(200);
       expect(page.body.networks.length).toBeGreaterThan(0);
       expect(page.body.networks.some((item) => item.name.includes(`net-${region}-`))).toBe(true);
-      expect(page.body.networks.some((item) => item.name.includes(`net-${region === 'KR1' ? 'KR2' : 'KR1'}-`))).toBe(false);
+      expect(
+        page.body.networks.some((item) => item.name.includes(`net-${region === 'KR1' ? 'KR2' : 'KR1'}-`)),
+      ).toBe(false);
     }
     // Only the public interface exists on NHN.
     const internal = await api.get(`/api/networks?region=KR1&interface=internal`);
@@ -271,7 +294,10 @@ describe('rate limits (OVH profile)', () => {
     expect(limited.body.error.retryAfter).toBeLessThanOrEqual(60);
 
     // The budget is the user's, not the session's: a new sign-in is refused too.
-    const again = await new ApiSession(app.url).post('/api/session', { cloud: 'ovh', password: ovh.credentials.password });
+    const again = await new ApiSession(app.url).post('/api/session', {
+      cloud: 'ovh',
+      password: ovh.credentials.password,
+    });
     expect(again.status).toBe(429);
     expect(ovh.stats.tokensIssued).toBe(issued);
     expect(ovh.stats.requests).toBe(requests);
@@ -283,7 +309,11 @@ describe('rate limits (OVH profile)', () => {
 describe('a Keystone clock that differs from ours', () => {
   for (const skew of [3600, -3600]) {
     it(`keeps the countdown right with Keystone ${skew > 0 ? 'ahead' : 'behind'} by an hour`, async () => {
-      const demo = await demoCloud({ profile: 'default', clockSkewSeconds: skew, tokenLifetimeSeconds: 3600 });
+      const demo = await demoCloud({
+        profile: 'default',
+        clockSkewSeconds: skew,
+        tokenLifetimeSeconds: 3600,
+      });
       const app = await testApp([demoCloudConfig(demo, 'skewed')]);
       const api = await signIn(app, { cloud: 'skewed', password: demo.credentials.password });
 
@@ -292,7 +322,9 @@ describe('a Keystone clock that differs from ours', () => {
       const validation = await fetch(`${demo.url}/v3/auth/tokens?nocatalog`, {
         headers: { 'X-Auth-Token': token, 'X-Subject-Token': token },
       });
-      const keystoneExpiry = Date.parse(((await validation.json()) as { token: { expires_at: string } }).token.expires_at);
+      const keystoneExpiry = Date.parse(
+        ((await validation.json()) as { token: { expires_at: string } }).token.expires_at,
+      );
       expect(Math.abs((keystoneExpiry - Date.now()) / 1000 - (3600 + skew))).toBeLessThan(10);
 
       const info = (await api.get<TokenInfo>('/api/token')).body;
@@ -322,7 +354,9 @@ describe('single flight', () => {
 
     // A slow Keystone makes sure every request arrives while the first call is in flight.
     demo.setFault({ kind: 'slow', delayMs: 300 }, 'keystone');
-    const answers = await Promise.all(Array.from({ length: 10 }, () => api.post<TokenInfo>('/api/token/reissue', {})));
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () => api.post<TokenInfo>('/api/token/reissue', {})),
+    );
     demo.setFault(null);
 
     expect(answers.map((answer) => answer.status)).toEqual(Array(10).fill(200));
@@ -415,7 +449,9 @@ describe('renewal before and after upstream calls', () => {
     expect(wrongPassword.status).toBe(401);
     expect(wrongPassword.body.error.code).toBe('invalid_credentials');
 
-    const withPassword = await api.post<TokenInfo>('/api/token/reissue', { password: demo.credentials.password });
+    const withPassword = await api.post<TokenInfo>('/api/token/reissue', {
+      password: demo.credentials.password,
+    });
     expect(withPassword.status, JSON.stringify(withPassword.body)).toBe(200);
     expect(demo.isTokenValid(await secretOf(api))).toBe(true);
     expect((await api.get('/api/networks')).status).toBe(200);

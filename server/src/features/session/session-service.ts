@@ -21,7 +21,12 @@ import {
 } from '../../openstack/keystone.js';
 import { SingleFlight } from '../token/single-flight.js';
 import { TokenBudget } from '../token/token-budget.js';
-import { MAX_TOKENS_PER_SESSION, type AuthState, type SessionHandle, type StoredToken } from './auth-state.js';
+import {
+  MAX_TOKENS_PER_SESSION,
+  type AuthState,
+  type SessionHandle,
+  type StoredToken,
+} from './auth-state.js';
 
 export interface SessionServiceOptions {
   clouds: CloudRegistry;
@@ -70,16 +75,32 @@ export class SessionService {
     let issued: IssuedToken;
     let username: string | null;
     if (cloud.identity.version === '2.0') {
-      if (!merged.username) throw new InvalidInputError('Keystone v2.0 needs a username.', { username: 'is required' });
+      if (!merged.username)
+        throw new InvalidInputError('Keystone v2.0 needs a username.', { username: 'is required' });
       username = merged.username;
-      const tenant = merged.projectId ? { id: merged.projectId } : merged.projectName ? { name: merged.projectName } : null;
+      const tenant = merged.projectId
+        ? { id: merged.projectId }
+        : merged.projectName
+          ? { name: merged.projectName }
+          : null;
       this.budget.spend(budgetKeyFor(cloud.name, username, null));
-      issued = await issueTokenV2(cloud.identity, { username, password: request.password, tenant }, this.call, new Date(this.now()));
+      issued = await issueTokenV2(
+        cloud.identity,
+        { username, password: request.password, tenant },
+        this.call,
+        new Date(this.now()),
+      );
     } else {
       const user = toUserSelector(merged);
       username = 'name' in user ? user.name : null;
-      this.budget.spend('id' in user ? budgetKeyFor(cloud.name, null, user.id) : budgetKeyFor(cloud.name, user.name, null));
-      issued = await issueTokenV3(cloud.identity, { user, password: request.password, scope: toProjectScope(merged) }, this.call);
+      this.budget.spend(
+        'id' in user ? budgetKeyFor(cloud.name, null, user.id) : budgetKeyFor(cloud.name, user.name, null),
+      );
+      issued = await issueTokenV3(
+        cloud.identity,
+        { user, password: request.password, scope: toProjectScope(merged) },
+        this.call,
+      );
     }
     const receivedAtMs = this.now();
     const catalog = await this.completeCatalog(cloud.identity, issued);
@@ -95,7 +116,9 @@ export class SessionService {
       identityApiVersion: cloud.identity.version,
       regionName,
       username,
-      sealedPassword: this.options.keepPasswordForReissue ? this.options.secretBox.seal(request.password, session.id) : null,
+      sealedPassword: this.options.keepPasswordForReissue
+        ? this.options.secretBox.seal(request.password, session.id)
+        : null,
       currentTokenId: stored.id,
       tokens: [stored],
       catalog,
@@ -194,7 +217,8 @@ export class SessionService {
 
   async revokeIssuedToken(session: SessionHandle, tokenId: string): Promise<void> {
     const auth = requireAuth(session);
-    if (!auth.tokens.some((token) => token.id === tokenId)) throw new NotFoundError('This session issued no such token.');
+    if (!auth.tokens.some((token) => token.id === tokenId))
+      throw new NotFoundError('This session issued no such token.');
     await this.revokeStoredToken(session, tokenId);
   }
 
@@ -225,9 +249,13 @@ export class SessionService {
       await this.renew(session);
       const renewed = requireAuth(session);
       try {
-        return await work(this.options.secretBox.open(currentToken(renewed).sealedToken, session.id), renewed);
+        return await work(
+          this.options.secretBox.open(currentToken(renewed).sealedToken, session.id),
+          renewed,
+        );
       } catch (retryError) {
-        if (isUnauthorized(retryError)) throw new TokenExpiredError('The cloud still refuses a freshly issued token.');
+        if (isUnauthorized(retryError))
+          throw new TokenExpiredError('The cloud still refuses a freshly issued token.');
         throw retryError;
       }
     }
@@ -240,9 +268,13 @@ export class SessionService {
     const cloud = this.cloudOf(auth);
     if (cloud.identity.version === '2.0') {
       const project = currentToken(auth).project;
-      return { projects: project ? [{ id: project.id, name: project.name, domainId: null, enabled: true }] : [] };
+      return {
+        projects: project ? [{ id: project.id, name: project.name, domainId: null, enabled: true }] : [],
+      };
     }
-    const projects = await this.withToken(session, isTokenRejected, (token) => listAuthProjects(cloud.identity, token, this.call));
+    const projects = await this.withToken(session, isTokenRejected, (token) =>
+      listAuthProjects(cloud.identity, token, this.call),
+    );
     return { projects };
   }
 
@@ -276,7 +308,9 @@ export class SessionService {
     if (auth.catalog) return auth.catalog;
     const cloud = this.cloudOf(auth);
     if (cloud.identity.version === '2.0') return { services: [], regions: [] };
-    const catalog = await this.withToken(session, isTokenRejected, (token) => fetchAuthCatalog(cloud.identity, token, this.call));
+    const catalog = await this.withToken(session, isTokenRejected, (token) =>
+      fetchAuthCatalog(cloud.identity, token, this.call),
+    );
     requireAuth(session).catalog = catalog;
     return catalog;
   }
@@ -295,7 +329,13 @@ export class SessionService {
       const auth = requireAuth(session);
       const cloud = this.cloudOf(auth);
       const project = currentToken(auth).project;
-      const issued = await this.issueWithPassword(session.id, auth, cloud, project ? { id: project.id } : null, password);
+      const issued = await this.issueWithPassword(
+        session.id,
+        auth,
+        cloud,
+        project ? { id: project.id } : null,
+        password,
+      );
       const stored = this.toStoredToken(session.id, issued, this.now());
       const catalog = await this.completeCatalog(cloud.identity, issued);
       return { stored, catalog };
@@ -320,14 +360,23 @@ export class SessionService {
     scope: ProjectScope | null,
     givenPassword?: string,
   ): Promise<IssuedToken> {
-    const password = givenPassword ?? (auth.sealedPassword ? this.options.secretBox.open(auth.sealedPassword, sessionId) : null);
+    const password =
+      givenPassword ??
+      (auth.sealedPassword ? this.options.secretBox.open(auth.sealedPassword, sessionId) : null);
     if (!password) {
-      throw new InvalidInputError('Reissue needs your password: the server does not keep it.', { password: 'is required' });
+      throw new InvalidInputError('Reissue needs your password: the server does not keep it.', {
+        password: 'is required',
+      });
     }
     this.budget.spend(budgetKey(auth));
     const user = currentToken(auth).user;
     if (cloud.identity.version === '2.0') {
-      return issueTokenV2(cloud.identity, { username: auth.username ?? user.name, password, tenant: scope }, this.call, new Date(this.now()));
+      return issueTokenV2(
+        cloud.identity,
+        { username: auth.username ?? user.name, password, tenant: scope },
+        this.call,
+        new Date(this.now()),
+      );
     }
     return issueTokenV3(cloud.identity, { user: { id: user.id }, password, scope }, this.call);
   }
@@ -361,7 +410,11 @@ export class SessionService {
     const stored = auth.tokens.find((token) => token.id === tokenId);
     if (!stored || stored.isRevoked) return;
     const cloud = this.cloudOf(auth);
-    const confirmed = await revokeToken(cloud.identity, this.options.secretBox.open(stored.sealedToken, session.id), this.call);
+    const confirmed = await revokeToken(
+      cloud.identity,
+      this.options.secretBox.open(stored.sealedToken, session.id),
+      this.call,
+    );
     if (!confirmed && cloud.identity.version === '3') {
       throw new TokenExpiredError('Keystone did not confirm the revocation.');
     }
@@ -373,11 +426,16 @@ export class SessionService {
     const live = auth.tokens.filter((token) => !token.isRevoked && token.expiresAtMs > this.now());
     if (!cloud || live.length === 0) return { revoked: 0, notRevoked: live.length };
     const outcomes = await Promise.allSettled(
-      live.map(async (token) => revokeToken(cloud.identity, this.options.secretBox.open(token.sealedToken, sessionId), this.call)),
+      live.map(async (token) =>
+        revokeToken(cloud.identity, this.options.secretBox.open(token.sealedToken, sessionId), this.call),
+      ),
     );
     const revoked = outcomes.filter((outcome) => outcome.status === 'fulfilled' && outcome.value).length;
     if (revoked < live.length) {
-      this.options.logger.warn({ cloud: cloud.name, notRevoked: live.length - revoked }, 'some tokens were not revoked at logout');
+      this.options.logger.warn(
+        { cloud: cloud.name, notRevoked: live.length - revoked },
+        'some tokens were not revoked at logout',
+      );
     }
     return { revoked, notRevoked: live.length - revoked };
   }
@@ -451,10 +509,13 @@ function toDomain(id: string | undefined, name: string | undefined): DomainSelec
 
 function toUserSelector(login: MergedLogin): UserSelector {
   if (login.userId && !login.username) return { id: login.userId };
-  if (!login.username) throw new InvalidInputError('A username or user id is required.', { username: 'is required' });
+  if (!login.username)
+    throw new InvalidInputError('A username or user id is required.', { username: 'is required' });
   const domain = toDomain(login.userDomainId, login.userDomainName);
   if (!domain) {
-    throw new InvalidInputError('A user domain is required with a username.', { userDomainName: 'is required with a username' });
+    throw new InvalidInputError('A user domain is required with a username.', {
+      userDomainName: 'is required with a username',
+    });
   }
   return { name: login.username, domain };
 }
@@ -463,7 +524,9 @@ function toUserSelector(login: MergedLogin): UserSelector {
 function toProjectScope(login: MergedLogin): ProjectScope | null {
   if (login.projectId) return { id: login.projectId };
   if (!login.projectName) return null;
-  const domain = toDomain(login.projectDomainId, login.projectDomainName) ?? toDomain(login.userDomainId, login.userDomainName);
+  const domain =
+    toDomain(login.projectDomainId, login.projectDomainName) ??
+    toDomain(login.userDomainId, login.userDomainName);
   if (!domain) {
     throw new InvalidInputError('A project domain is required with a project name.', {
       projectDomainName: 'is required with a project name',

@@ -38,7 +38,11 @@ describe('signing in to the real Keystone', () => {
     expect(api.cookieHeader).toMatch(/^api-access\.sid=/);
 
     const info = (await api.get<TokenInfo>('/api/token')).body;
-    expect(info.project).toEqual({ id: lab.projects.demo!.id, name: 'demo', domain: { id: 'default', name: 'Default' } });
+    expect(info.project).toEqual({
+      id: lab.projects.demo!.id,
+      name: 'demo',
+      domain: { id: 'default', name: 'Default' },
+    });
     expect(info.user).toMatchObject({ id: demo.id, name: 'demo' });
     expect(info.roles.map((role) => role.name).sort()).toEqual(['member', 'reader']);
     expect(info.methods).toEqual(['password']);
@@ -75,7 +79,9 @@ describe('signing in to the real Keystone', () => {
 
   it('signs in unscoped, lists the projects, then scopes the session to one', async () => {
     const api = new ApiSession(app.url);
-    expect((await api.post('/api/session', { cloud: 'lab-unscoped', password: demo.password })).status).toBe(201);
+    expect((await api.post('/api/session', { cloud: 'lab-unscoped', password: demo.password })).status).toBe(
+      201,
+    );
     const unscoped = (await api.get<TokenInfo>('/api/token')).body;
     expect(unscoped.project).toBeNull();
     const unscopedToken = await secretOf(api);
@@ -115,7 +121,11 @@ describe('reissue and revoke at the real Keystone', () => {
     expect(await isValidAtKeystone(firstToken)).toBe(true);
     expect(await isValidAtKeystone(secondToken)).toBe(true);
 
-    const tokens = (await api.get('/api/tokens')).body.tokens as { id: string; isCurrent: boolean; isRevoked: boolean }[];
+    const tokens = (await api.get('/api/tokens')).body.tokens as {
+      id: string;
+      isCurrent: boolean;
+      isRevoked: boolean;
+    }[];
     expect(tokens.map((token) => [token.id, token.isCurrent, token.isRevoked])).toEqual([
       [reissued.body.id, true, false],
       [first.id, false, false],
@@ -148,7 +158,9 @@ describe('catalog and networks from the real services', () => {
     expect(catalog.regions).toEqual(['RegionOne', 'RegionTwo']);
     const network = catalog.services.find((service) => service.type === 'network')!;
     expect(network.endpoints).toHaveLength(6);
-    expect(new Set(network.endpoints.map((e) => e.interface))).toEqual(new Set(['public', 'internal', 'admin']));
+    expect(new Set(network.endpoints.map((e) => e.interface))).toEqual(
+      new Set(['public', 'internal', 'admin']),
+    );
     const objectStore = catalog.services.find((service) => service.type === 'object-store')!;
     // Keystone substitutes %(project_id)s in the URL.
     expect(objectStore.endpoints[0]!.url).toContain(`AUTH_${lab.projects.demo!.id}`);
@@ -191,7 +203,9 @@ describe('catalog and networks from the real services', () => {
     const api = await signIn();
     expect((await api.get('/api/networks?limit=0')).body.error.code).toBe('invalid_input');
     expect((await api.get('/api/networks?interface=private')).body.error.fields).toHaveProperty('interface');
-    expect((await api.get('/api/networks?bogus=1')).body.error.fields).toEqual({ bogus: 'is not a known field' });
+    expect((await api.get('/api/networks?bogus=1')).body.error.fields).toEqual({
+      bogus: 'is not a known field',
+    });
     const noRegion = await api.get('/api/networks?region=Nowhere');
     expect(noRegion.status).toBe(404);
     expect(noRegion.body.error.message).toContain('Nowhere');

@@ -32,12 +32,42 @@ interface FaultCase {
 }
 
 const faultCases: FaultCase[] = [
-  { name: 'unreachable (connection closed without an answer)', fault: { kind: 'unreachable' }, status: 503, code: 'upstream_unavailable' },
-  { name: 'slower than the timeout', fault: { kind: 'slow', delayMs: 5000 }, status: 504, code: 'upstream_unavailable' },
-  { name: 'HTTP 500 with its JSON error', fault: { kind: 'status', status: 500 }, status: 502, code: 'upstream_error' },
-  { name: 'HTTP 502 from the proxy (HTML)', fault: { kind: 'status', status: 502 }, status: 502, code: 'upstream_error' },
-  { name: 'HTTP 503 from the proxy (HTML)', fault: { kind: 'status', status: 503 }, status: 502, code: 'upstream_error' },
-  { name: 'HTTP 200 with an HTML maintenance page', fault: { kind: 'non-json' }, status: 502, code: 'upstream_error' },
+  {
+    name: 'unreachable (connection closed without an answer)',
+    fault: { kind: 'unreachable' },
+    status: 503,
+    code: 'upstream_unavailable',
+  },
+  {
+    name: 'slower than the timeout',
+    fault: { kind: 'slow', delayMs: 5000 },
+    status: 504,
+    code: 'upstream_unavailable',
+  },
+  {
+    name: 'HTTP 500 with its JSON error',
+    fault: { kind: 'status', status: 500 },
+    status: 502,
+    code: 'upstream_error',
+  },
+  {
+    name: 'HTTP 502 from the proxy (HTML)',
+    fault: { kind: 'status', status: 502 },
+    status: 502,
+    code: 'upstream_error',
+  },
+  {
+    name: 'HTTP 503 from the proxy (HTML)',
+    fault: { kind: 'status', status: 503 },
+    status: 502,
+    code: 'upstream_error',
+  },
+  {
+    name: 'HTTP 200 with an HTML maintenance page',
+    fault: { kind: 'non-json' },
+    status: 502,
+    code: 'upstream_error',
+  },
 ];
 
 async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number }> {
@@ -66,7 +96,9 @@ describe('Keystone faults', () => {
       const api = await signIn();
       demo.setFault(fault, 'keystone');
 
-      const login = await timed(() => new ApiSession(app.url).post('/api/session', { cloud: 'demo', password: demo.credentials.password }));
+      const login = await timed(() =>
+        new ApiSession(app.url).post('/api/session', { cloud: 'demo', password: demo.credentials.password }),
+      );
       expectError(login.value, status, code);
       expect(login.ms).toBeLessThan(2000);
 
@@ -77,7 +109,14 @@ describe('Keystone faults', () => {
       expect((await api.get('/api/token')).status).toBe(200);
 
       demo.setFault(null);
-      expect((await new ApiSession(app.url).post('/api/session', { cloud: 'demo', password: demo.credentials.password })).status).toBe(201);
+      expect(
+        (
+          await new ApiSession(app.url).post('/api/session', {
+            cloud: 'demo',
+            password: demo.credentials.password,
+          })
+        ).status,
+      ).toBe(201);
       expect((await api.post('/api/token/reissue', {})).status).toBe(200);
     });
   }
