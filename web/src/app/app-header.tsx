@@ -1,4 +1,5 @@
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { clearSessionData } from '../lib/query-client';
 import { useState } from 'react';
 import { NavLink, useNavigate } from 'react-router';
 import { Button, focusRing } from '../components/ui/button';
@@ -128,6 +129,7 @@ export function AppHeader({ showNav = true }: { showNav?: boolean }) {
   const navigate = useNavigate();
   const session = useQuery(sessionQueryOptions());
   const signOut = useSignOutMutation();
+  const queryClient = useQueryClient();
   return (
     <header className="border-b border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
       <a
@@ -171,7 +173,10 @@ export function AppHeader({ showNav = true }: { showNav?: boolean }) {
             onClick={() =>
               signOut.mutate(undefined, {
                 // Signed out either way: a failed revoke still ends the browser's session view.
-                onSettled: () => void navigate('/login?reason=signed_out', { replace: true }),
+                onSettled: () =>
+                  void Promise.resolve(navigate('/login?reason=signed_out', { replace: true })).then(() =>
+                    clearSessionData(queryClient),
+                  ),
               })
             }
             disabled={signOut.isPending}

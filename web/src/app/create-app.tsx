@@ -12,7 +12,7 @@ type AppRouter = ReturnType<typeof createBrowserRouter>;
 export function createApp(router: AppRouter, options: { language?: Language } = {}) {
   const queryClient = createAppQueryClient({
     isOnAuthScreen: () => router.state.location.pathname === '/login',
-    onAuthLost: (lost) => void router.navigate(buildLoginPath(lost), { replace: true }),
+    onAuthLost: (lost) => router.navigate(buildLoginPath(lost), { replace: true }),
   });
   const element = (
     <Providers queryClient={queryClient} {...(options.language ? { language: options.language } : {})}>

@@ -13,7 +13,7 @@ export interface AuthLost {
 
 export interface AppQueryClientOptions {
   /** Where to go when the session is gone (the app navigates to /login with these). */
-  onAuthLost: (lost: AuthLost) => void;
+  onAuthLost: (lost: AuthLost) => void | Promise<void>;
   /** True while the login screen is shown: a 401 there is expected, not a lost session. */
   isOnAuthScreen: () => boolean;
 }
@@ -24,6 +24,12 @@ export function buildLoginPath(lost: AuthLost): string {
   if (lost.cloud) params.set('cloud', lost.cloud);
   if (lost.region) params.set('region', lost.region);
   return `/login?${params.toString()}`;
+}
+
+/** Forget every answer that belonged to the session; the cloud list is not per session. */
+export function clearSessionData(queryClient: QueryClient): void {
+  queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== 'clouds' });
+  queryClient.getMutationCache().clear();
 }
 
 function shouldRetry(failureCount: number, error: unknown): boolean {
@@ -51,8 +57,9 @@ export function createAppQueryClient(options: AppQueryClientOptions): QueryClien
       region: session?.regionName ?? readPreference('lastRegion'),
     };
     resetCsrfToken();
-    queryClient.clear();
-    options.onAuthLost(lost);
+    // Leave the signed-in pages first, then drop their data: clearing while they are still
+    // mounted would make them refetch (and fail again) on the way out.
+    void Promise.resolve(options.onAuthLost(lost)).then(() => clearSessionData(queryClient));
   };
   const queryClient: QueryClient = new QueryClient({
     queryCache: new QueryCache({ onError: handleError }),

@@ -26,15 +26,14 @@ export const projectsQueryOptions = () =>
     staleTime: 5 * 60_000,
   });
 
-/** DELETE /api/session revokes the token(s) at Keystone; the cache of that session goes with it. */
+/**
+ * DELETE /api/session revokes the token(s) at Keystone. The caller leaves the signed-in pages
+ * and then calls `clearSessionData`, so nothing refetches on the way out.
+ */
 export function useSignOutMutation() {
-  const queryClient = useQueryClient();
   return useMutation({
     mutationFn: () => apiClient.deleteWith('/api/session', logoutResultSchema),
-    onSettled: () => {
-      resetCsrfToken();
-      queryClient.clear();
-    },
+    onSettled: () => resetCsrfToken(),
   });
 }
 

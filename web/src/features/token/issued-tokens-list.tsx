@@ -56,7 +56,7 @@ export function IssuedTokensList({ secondsLeftOfCurrent }: { secondsLeftOfCurren
                 const isExpired = isPast(token.expiresAt, current?.expiresAt);
                 return (
                   <tr key={token.id} className="border-b border-slate-100 dark:border-slate-800">
-                    <td className="py-1 pr-3 font-mono">{token.tokenPreview}…</td>
+                    <td className="py-1 pr-3 font-mono">{token.tokenPreview}</td>
                     <td className="py-1 pr-3">
                       <DateTime
                         iso={token.issuedAt}
