@@ -10,6 +10,7 @@ import { createCloudsRouter } from './features/clouds/clouds-router.js';
 import { createHealthRouter } from './features/health/health-router.js';
 import { createNetworksRouter } from './features/networks/networks-router.js';
 import { NetworksService } from './features/networks/networks-service.js';
+import { createLoginThrottle } from './features/session/login-throttle.js';
 import { createSessionRouter } from './features/session/session-router.js';
 import { SessionService } from './features/session/session-service.js';
 import { createTokenRouter } from './features/token/token-router.js';
@@ -20,6 +21,7 @@ import { requireJsonBody } from './http/require-json.js';
 import { securityHeaders } from './http/security-headers.js';
 import { createSessionMiddleware, sessionCookieName } from './http/session-middleware.js';
 import type { Logger } from './logger.js';
+import { createMemorySharedState, type SharedState } from './shared-state/shared-state.js';
 
 export type AppConfig = Pick<
   Config,
@@ -28,6 +30,8 @@ export type AppConfig = Pick<
   | 'keepPasswordForReissue'
   | 'upstreamTimeoutMs'
   | 'tokenCreationsPerMinute'
+  | 'loginAttemptsPerMinutePerAddress'
+  | 'loginAttemptsPerMinutePerUsername'
   | 'secureCookies'
   | 'trustProxy'
   | 'staticDir'
@@ -38,6 +42,8 @@ export interface AppDeps {
   clouds: CloudRegistry;
   sessionStore: session.Store;
   isStoreReachable: () => Promise<boolean>;
+  /** Rate windows and single flights; in memory by default, Redis-backed beside a Redis store. */
+  sharedState?: SharedState;
   /** Sign cookies and seal session secrets; the first is current, the rest still accepted (rotation). */
   secrets: string[];
   logger: Logger;
@@ -52,6 +58,7 @@ export function createApp(deps: AppDeps): Express {
   app.set('trust proxy', config.trustProxy);
   app.set('query parser', 'simple');
 
+  const sharedState = deps.sharedState ?? createMemorySharedState();
   const sessions = new SessionService({
     clouds: deps.clouds,
     secretBox: createSecretBox(deps.secrets),
@@ -59,6 +66,7 @@ export function createApp(deps: AppDeps): Express {
     keepPasswordForReissue: config.keepPasswordForReissue,
     upstreamTimeoutMs: config.upstreamTimeoutMs,
     tokenCreationsPerMinute: config.tokenCreationsPerMinute,
+    sharedState,
     ...(deps.now ? { now: deps.now } : {}),
   });
   const networks = new NetworksService(sessions, config.upstreamTimeoutMs);
@@ -82,6 +90,16 @@ export function createApp(deps: AppDeps): Express {
   api.use(createCsrfRouter());
   api.use(requireCsrf);
   api.use(createCloudsRouter(deps.clouds));
+  api.post(
+    '/session',
+    createLoginThrottle({
+      clouds: deps.clouds,
+      window: sharedState.window,
+      perAddressPerMinute: config.loginAttemptsPerMinutePerAddress,
+      perUsernamePerMinute: config.loginAttemptsPerMinutePerUsername,
+      ...(deps.now ? { now: deps.now } : {}),
+    }),
+  );
   api.use(createSessionRouter(sessions, sessionCookieName(config.secureCookies)));
   api.use(createTokenRouter(sessions));
   api.use(createCatalogRouter(sessions));

@@ -31,6 +31,8 @@ const envSchema = z.object({
   KEEP_PASSWORD_FOR_REISSUE: booleanFromEnv.default(true),
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   TOKEN_CREATIONS_PER_MINUTE: z.coerce.number().int().min(1).max(1000).default(20),
+  LOGIN_ATTEMPTS_PER_MINUTE_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(30),
+  LOGIN_ATTEMPTS_PER_MINUTE_PER_USERNAME: z.coerce.number().int().min(1).max(100_000).default(10),
   SECURE_COOKIES: booleanFromEnv.default(false),
   TRUST_PROXY: z
     .string()
@@ -57,6 +59,10 @@ export interface Config {
   keepPasswordForReissue: boolean;
   upstreamTimeoutMs: number;
   tokenCreationsPerMinute: number;
+  /** Sign-in attempts (failed or not) per sliding minute from one client address (req.ip). */
+  loginAttemptsPerMinutePerAddress: number;
+  /** Sign-in attempts (failed or not) per sliding minute against one username of one cloud. */
+  loginAttemptsPerMinutePerUsername: number;
   secureCookies: boolean;
   /** Express "trust proxy": false, a hop count, or a list of addresses. Never `true`. */
   trustProxy: false | number | string;
@@ -97,6 +103,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     keepPasswordForReissue: e.KEEP_PASSWORD_FOR_REISSUE,
     upstreamTimeoutMs: e.UPSTREAM_TIMEOUT_MS,
     tokenCreationsPerMinute: e.TOKEN_CREATIONS_PER_MINUTE,
+    loginAttemptsPerMinutePerAddress: e.LOGIN_ATTEMPTS_PER_MINUTE_PER_ADDRESS,
+    loginAttemptsPerMinutePerUsername: e.LOGIN_ATTEMPTS_PER_MINUTE_PER_USERNAME,
     secureCookies: e.SECURE_COOKIES,
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     demoCloud: e.DEMO_CLOUD,

@@ -84,6 +84,7 @@ async function main(): Promise<void> {
     clouds: clouds.registry,
     sessionStore: store.store,
     isStoreReachable: store.isReachable,
+    sharedState: store.sharedState,
     secrets,
     logger,
   });

@@ -4,11 +4,18 @@ import type session from 'express-session';
 import { createClient } from 'redis';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
+import {
+  createMemorySharedState,
+  createRedisSharedState,
+  type SharedState,
+} from '../shared-state/shared-state.js';
 import { SqliteSessionStore } from './sqlite-session-store.js';
 
 export interface OpenedSessionStore {
   store: session.Store;
   isReachable(): Promise<boolean>;
+  /** Rate windows and single flights, kept where the sessions are so replicas share them. */
+  sharedState: SharedState;
   close(): Promise<void>;
   description: string;
 }
@@ -37,6 +44,7 @@ export async function openSessionStore(
     });
     return {
       store,
+      sharedState: createRedisSharedState(client),
       description: `redis ${new URL(config.redisUrl).host}`,
       isReachable: async () => {
         try {
@@ -54,6 +62,7 @@ export async function openSessionStore(
   const store = new SqliteSessionStore(file, { defaultTtlMs: config.sessionIdleTimeoutMs });
   return {
     store,
+    sharedState: createMemorySharedState(),
     description: `sqlite ${file}`,
     isReachable: async () => store.isReachable(),
     close: async () => store.close(),

@@ -40,6 +40,9 @@ export async function startTestApp(
     keepPasswordForReissue: true,
     upstreamTimeoutMs: 5_000,
     tokenCreationsPerMinute: 1000,
+    // Tests sign in far more often than a person; the throttle's own tests set these low.
+    loginAttemptsPerMinutePerAddress: 100_000,
+    loginAttemptsPerMinutePerUsername: 100_000,
     secureCookies: false,
     trustProxy: false,
     staticDir: path.join(dataDir, 'no-static'),

@@ -19,7 +19,8 @@ import {
   type ProjectScope,
   type UserSelector,
 } from '../../openstack/keystone.js';
-import { SingleFlight } from '../token/single-flight.js';
+import { createMemorySharedState, type SharedState } from '../../shared-state/shared-state.js';
+import type { Flight } from '../token/single-flight.js';
 import { TokenBudget } from '../token/token-budget.js';
 import {
   MAX_TOKENS_PER_SESSION,
@@ -35,6 +36,8 @@ export interface SessionServiceOptions {
   keepPasswordForReissue: boolean;
   upstreamTimeoutMs: number;
   tokenCreationsPerMinute: number;
+  /** Rate windows and single flights: in memory for one process, in Redis across replicas. */
+  sharedState?: SharedState;
   now?: () => number;
 }
 
@@ -53,14 +56,17 @@ interface RenewalResult {
  * policy (which method, when to renew, how many tokens per minute).
  */
 export class SessionService {
-  private readonly renewals = new SingleFlight<RenewalResult>();
+  private readonly renewals: Flight<RenewalResult>;
   private readonly budget: TokenBudget;
   private readonly now: () => number;
   private readonly call: { timeoutMs: number };
 
   constructor(private readonly options: SessionServiceOptions) {
     this.now = options.now ?? Date.now;
-    this.budget = new TokenBudget(options.tokenCreationsPerMinute, this.now);
+    const shared = options.sharedState ?? createMemorySharedState();
+    this.budget = new TokenBudget(options.tokenCreationsPerMinute, this.now, shared.window);
+    // A renewal is one token creation plus, at most, one catalog fetch.
+    this.renewals = shared.createFlight<RenewalResult>('renewal', 2 * options.upstreamTimeoutMs + 2000);
     this.call = { timeoutMs: options.upstreamTimeoutMs };
   }
 
@@ -83,7 +89,7 @@ export class SessionService {
         : merged.projectName
           ? { name: merged.projectName }
           : null;
-      this.budget.spend(budgetKeyFor(cloud.name, username, null));
+      await this.budget.spend(budgetKeyFor(cloud.name, username, null));
       issued = await issueTokenV2(
         cloud.identity,
         { username, password: request.password, tenant },
@@ -93,7 +99,7 @@ export class SessionService {
     } else {
       const user = toUserSelector(merged);
       username = 'name' in user ? user.name : null;
-      this.budget.spend(
+      await this.budget.spend(
         'id' in user ? budgetKeyFor(cloud.name, null, user.id) : budgetKeyFor(cloud.name, user.name, null),
       );
       issued = await issueTokenV3(
@@ -294,7 +300,7 @@ export class SessionService {
         throw new InvalidInputError('Switching project on a v2.0 cloud needs the password kept for reissue.');
       }
       const token = this.options.secretBox.open(currentToken(auth).sealedToken, session.id);
-      this.budget.spend(budgetKey(auth));
+      await this.budget.spend(budgetKey(auth));
       issued = await rescopeTokenV3(cloud.identity, token, scope, this.call);
     }
     const stored = this.toStoredToken(session.id, issued, this.now());
@@ -368,7 +374,7 @@ export class SessionService {
         password: 'is required',
       });
     }
-    this.budget.spend(budgetKey(auth));
+    await this.budget.spend(budgetKey(auth));
     const user = currentToken(auth).user;
     if (cloud.identity.version === '2.0') {
       return issueTokenV2(

@@ -1,8 +1,13 @@
+/** Concurrent callers with the same key share one run of `work`. */
+export interface Flight<T> {
+  run(key: string, work: () => Promise<T>): Promise<T>;
+}
+
 /**
  * Concurrent callers with the same key share one in-flight promise: ten reissue clicks in one
- * session make one Keystone call.
+ * session make one Keystone call. In process; shared-state/redis-single-flight.ts spans replicas.
  */
-export class SingleFlight<T> {
+export class SingleFlight<T> implements Flight<T> {
   private readonly inFlight = new Map<string, Promise<T>>();
 
   run(key: string, work: () => Promise<T>): Promise<T> {

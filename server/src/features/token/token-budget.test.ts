@@ -4,24 +4,24 @@ import { SingleFlight } from './single-flight.js';
 import { TokenBudget } from './token-budget.js';
 
 describe('token budget', () => {
-  it('allows the budget per sliding minute, then says how long to wait', () => {
+  it('allows the budget per sliding minute, then says how long to wait', async () => {
     let now = 0;
     const budget = new TokenBudget(3, () => now);
-    budget.spend('u');
+    await budget.spend('u');
     now = 20_000;
-    budget.spend('u');
-    budget.spend('u');
-    budget.spend('other-user');
+    await budget.spend('u');
+    await budget.spend('u');
+    await budget.spend('other-user');
     let error: unknown;
     try {
-      budget.spend('u');
+      await budget.spend('u');
     } catch (caught) {
       error = caught;
     }
     expect(error).toBeInstanceOf(RateLimitedError);
     expect((error as RateLimitedError).retryAfter).toBe(40);
     now = 60_001;
-    expect(() => budget.spend('u')).not.toThrow();
+    await expect(budget.spend('u')).resolves.toBeUndefined();
   });
 });
 

@@ -1,0 +1,34 @@
+import { SingleFlight, type Flight } from '../features/token/single-flight.js';
+import type { RedisClient } from './redis-client.js';
+import { RedisSingleFlight } from './redis-single-flight.js';
+import { RedisSlidingWindow } from './redis-sliding-window.js';
+import { MemorySlidingWindow, type SlidingWindow } from './sliding-window.js';
+
+/**
+ * The state that must be one for every replica serving the same users: rate-limit windows (token
+ * budget, login throttle) and single flights (token renewal). In memory with the SQLite store
+ * (one process), in Redis with the Redis store (docs/decisions/0006-shared-state-in-redis.md).
+ */
+export interface SharedState {
+  readonly kind: 'memory' | 'redis';
+  readonly window: SlidingWindow;
+  /** `lockTtlMs`: the longest one run may take; a dead owner's lock is free again after it. */
+  createFlight<T>(name: string, lockTtlMs: number): Flight<T>;
+}
+
+export function createMemorySharedState(): SharedState {
+  return {
+    kind: 'memory',
+    window: new MemorySlidingWindow(),
+    createFlight: <T>() => new SingleFlight<T>(),
+  };
+}
+
+export function createRedisSharedState(client: RedisClient, prefix = 'api-access:'): SharedState {
+  return {
+    kind: 'redis',
+    window: new RedisSlidingWindow(client, `${prefix}rate:`),
+    createFlight: <T>(name: string, lockTtlMs: number) =>
+      new RedisSingleFlight<T>(client, { prefix: `${prefix}flight:${name}:`, lockTtlMs }),
+  };
+}
