@@ -87,7 +87,8 @@ export function CopyAsPanel({ token, cloud }: { token: AnchoredTokenInfo; cloud:
                 getText={async () => snippet.build(await fetchTokenSecret())}
               />
             </div>
-            <pre className="overflow-x-auto rounded-md bg-slate-100 p-2 text-xs dark:bg-slate-900">
+            {/* Wrapped, not scrolled: a scrollable <pre> would need to be focusable (axe). */}
+            <pre className="rounded-md bg-slate-100 p-2 text-xs break-all whitespace-pre-wrap dark:bg-slate-900">
               <code>{snippet.build(placeholder)}</code>
             </pre>
           </li>

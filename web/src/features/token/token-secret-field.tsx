@@ -38,9 +38,10 @@ export function TokenSecretField() {
       <p id="token-label" className="text-sm font-medium">
         {t('token.label')}
       </p>
-      <div className="flex flex-wrap items-center gap-2">
+      {/* The label names the group: a <code> element may not carry a name of its own (ARIA). */}
+      <div role="group" aria-labelledby="token-label" className="flex flex-wrap items-center gap-2">
         <code
-          aria-labelledby="token-label"
+          id="token-value"
           className="w-full min-w-0 rounded-md sm:w-auto sm:flex-1 border border-slate-300 bg-slate-50 px-2 py-1.5 font-mono text-sm break-all dark:border-slate-600 dark:bg-slate-900"
           data-testid="token-value"
         >
