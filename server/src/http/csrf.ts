@@ -1,6 +1,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { Router, type Request, type RequestHandler } from 'express';
-import { CsrfError } from '../errors.js';
+import { CsrfError, StoreUnavailableError } from '../errors.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -12,8 +12,15 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  */
 export function createCsrfRouter(): Router {
   const router = Router();
-  router.get('/csrf', (req, res) => {
-    req.session.csrfToken ??= randomBytes(32).toString('base64url');
+  router.get('/csrf', async (req, res) => {
+    if (!req.session.csrfToken) {
+      req.session.csrfToken = randomBytes(32).toString('base64url');
+      // Saved before answering: a token the store never got would fail every later mutation, and
+      // a store that is down must give 503 store_unavailable, not a token that does not exist.
+      await new Promise<void>((resolve, reject) =>
+        req.session.save((error) => (error ? reject(new StoreUnavailableError()) : resolve())),
+      );
+    }
     res.json({ csrfToken: req.session.csrfToken });
   });
   return router;

@@ -37,7 +37,12 @@ export function createSessionMiddleware(options: SessionMiddlewareOptions): Requ
     },
   });
   return (req, res, next) => {
+    let isLoaded = false;
     middleware(req, res, (error?: unknown) => {
+      // express-session calls back again when the save or touch after the response fails; the
+      // response is already on the wire then, and calling next() again would run the routes twice.
+      if (isLoaded) return;
+      isLoaded = true;
       // The store failed (Redis down, disk error): say so instead of a 500.
       if (error) {
         next(new StoreUnavailableError());
