@@ -1,12 +1,21 @@
 import { test as base, expect } from '@playwright/test';
+import { AppHeader } from './pages/app-header.js';
+import { CatalogPage } from './pages/catalog-page.js';
 import { LoginPage } from './pages/login-page.js';
+import { NetworksPage } from './pages/networks-page.js';
+import { ProjectPickerPage } from './pages/project-picker-page.js';
 import { TokenPage } from './pages/token-page.js';
 import { readLab, type Lab } from './support/lab.js';
+import { watchForTokenLeaks } from './support/token-leaks.js';
 
 interface Fixtures {
   lab: Lab;
   loginPage: LoginPage;
   tokenPage: TokenPage;
+  appHeader: AppHeader;
+  catalogPage: CatalogPage;
+  networksPage: NetworksPage;
+  projectPickerPage: ProjectPickerPage;
   /** A page already signed in to the lab cloud as the demo user, on the API access page. */
   signedIn: TokenPage;
 }
@@ -23,8 +32,11 @@ export const test = base.extend<Fixtures>({
       if (message.type() === 'error' && !/status of 401/.test(message.text())) problems.push(message.text());
     });
     page.on('pageerror', (error) => problems.push(error.message));
+    // Every story ends with no token in browser storage or in any URL the page used.
+    const leaks = watchForTokenLeaks(page);
     await use(page);
     expect(problems, 'console errors in the page').toEqual([]);
+    await leaks.expectNoLeak();
   },
   // eslint-disable-next-line no-empty-pattern
   lab: async ({}, use) => {
@@ -35,6 +47,18 @@ export const test = base.extend<Fixtures>({
   },
   tokenPage: async ({ page }, use) => {
     await use(new TokenPage(page));
+  },
+  appHeader: async ({ page }, use) => {
+    await use(new AppHeader(page));
+  },
+  catalogPage: async ({ page }, use) => {
+    await use(new CatalogPage(page));
+  },
+  networksPage: async ({ page }, use) => {
+    await use(new NetworksPage(page));
+  },
+  projectPickerPage: async ({ page }, use) => {
+    await use(new ProjectPickerPage(page));
   },
   signedIn: async ({ lab, loginPage, tokenPage }, use) => {
     const demo = lab.users.demo!;

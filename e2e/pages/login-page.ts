@@ -6,6 +6,8 @@ export class LoginPage {
   readonly password: Locator;
   readonly project: Locator;
   readonly signInButton: Locator;
+  readonly heading: Locator;
+  readonly error: Locator;
 
   constructor(readonly page: Page) {
     this.cloud = page.getByLabel('Cloud', { exact: true });
@@ -13,6 +15,8 @@ export class LoginPage {
     this.password = page.getByLabel('Password', { exact: true });
     this.project = page.getByLabel('Project', { exact: true });
     this.signInButton = page.getByRole('button', { name: 'Sign in' });
+    this.heading = page.getByRole('heading', { name: 'Sign in to OpenStack', level: 1 });
+    this.error = page.getByRole('alert');
   }
 
   async open(): Promise<void> {

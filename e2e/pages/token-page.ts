@@ -10,6 +10,9 @@ export class TokenPage {
   readonly reissueButton: Locator;
   readonly signOutButton: Locator;
   readonly copiedConfirmation: Locator;
+  readonly reissuedNotice: Locator;
+  readonly details: Locator;
+  readonly issuedTokens: Locator;
 
   constructor(readonly page: Page) {
     this.heading = page.getByRole('heading', { name: 'API access', level: 1 });
@@ -20,6 +23,9 @@ export class TokenPage {
     this.reissueButton = page.getByRole('button', { name: 'Reissue' });
     this.signOutButton = page.getByRole('button', { name: 'Sign out' });
     this.copiedConfirmation = page.getByText('Copied', { exact: true }).first();
+    this.reissuedNotice = page.getByRole('status').filter({ hasText: 'A new token was issued.' });
+    this.details = page.getByRole('region', { name: 'Token details' });
+    this.issuedTokens = page.getByRole('region', { name: 'Tokens issued in this session' });
   }
 
   async expectOpen(): Promise<void> {
@@ -41,8 +47,41 @@ export class TokenPage {
     return this.page.evaluate(() => navigator.clipboard.readText());
   }
 
+  /** Reissue: a fresh token replaces the current one on the page. */
+  async reissue(): Promise<void> {
+    await this.reissueButton.click();
+    await expect(this.reissuedNotice).toBeVisible();
+    await expect(this.reissueButton).toBeEnabled();
+  }
+
+  /** One value of the token details, by its label (User, Project, Roles…). */
+  detail(label: string): Locator {
+    return this.details
+      .getByRole('term')
+      .filter({ hasText: new RegExp(`^${label}$`) })
+      .locator('xpath=following-sibling::dd[1]');
+  }
+
+  /** The row of the issued-tokens list that shows this token's preview. */
+  issuedTokenRow(token: string): Locator {
+    return this.issuedTokens.getByRole('row').filter({ hasText: previewOf(token) });
+  }
+
+  /** Revokes one of this session's tokens from the issued-tokens list. */
+  async revoke(token: string): Promise<void> {
+    await this.issuedTokens
+      .getByRole('button', { name: `Revoke token ${previewOf(token)}`, exact: true })
+      .click();
+    await expect(this.issuedTokenRow(token)).toContainText('revoked');
+  }
+
   async signOut(): Promise<void> {
     await this.signOutButton.click();
     await expect(this.page).toHaveURL(/\/login/);
   }
+}
+
+/** How the BFF shows a token without giving it away: its first 8 and last 4 characters. */
+export function previewOf(token: string): string {
+  return `${token.slice(0, 8)}…${token.slice(-4)}`;
 }

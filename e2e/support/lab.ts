@@ -37,3 +37,14 @@ export async function listNetworkNamesAtNeutron(lab: Lab, token: string): Promis
   const body = (await response.json()) as { networks: { name: string }[] };
   return body.networks.map((network) => network.name);
 }
+
+/** The project a token is scoped to, in Keystone's own words (GET /v3/auth/tokens), or null. */
+export async function readTokenProjectAtKeystone(lab: Lab, token: string): Promise<string | null> {
+  // https://docs.openstack.org/api-ref/identity/v3/#validate-and-show-information-for-token
+  const response = await fetch(`${lab.keystoneUrl}/v3/auth/tokens?nocatalog`, {
+    headers: { 'X-Auth-Token': token, 'X-Subject-Token': token },
+  });
+  if (!response.ok) throw new Error(`Keystone answered the validation with HTTP ${response.status}`);
+  const body = (await response.json()) as { token: { project?: { name: string } } };
+  return body.token.project?.name ?? null;
+}
