@@ -1,0 +1,75 @@
+/**
+ * A browser-like client for the BFF (a plain-JS copy of server/src/test-support/api-session.ts):
+ * keeps the session cookie, sends X-CSRF-Token from GET /api/csrf on every mutation.
+ */
+export class ApiSession {
+  constructor(baseUrl) {
+    this.baseUrl = baseUrl;
+    this.cookie = null;
+    this.csrfToken = null;
+  }
+
+  async refreshCsrfToken() {
+    const answer = await this.send('GET', '/api/csrf');
+    this.csrfToken = answer.body.csrfToken;
+  }
+
+  async request(method, path, json) {
+    const isMutation = !['GET', 'HEAD'].includes(method);
+    if (isMutation && this.csrfToken === null) await this.refreshCsrfToken();
+    return this.send(method, path, json, isMutation);
+  }
+
+  async send(method, path, json, withCsrf = false) {
+    const response = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers: {
+        ...(json === undefined ? {} : { 'Content-Type': 'application/json' }),
+        ...(this.cookie ? { Cookie: this.cookie } : {}),
+        ...(withCsrf && this.csrfToken ? { 'X-CSRF-Token': this.csrfToken } : {}),
+      },
+      body: json === undefined ? undefined : JSON.stringify(json),
+    });
+    for (const line of response.headers.getSetCookie()) {
+      const pair = line.split(';')[0];
+      this.cookie = /=$/.test(pair) || /Expires=Thu, 01 Jan 1970/i.test(line) ? null : pair;
+    }
+    const text = await response.text();
+    let body = text;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      /* not JSON: keep the text */
+    }
+    return { status: response.status, headers: response.headers, body };
+  }
+
+  get(path) {
+    return this.request('GET', path);
+  }
+
+  post(path, json = {}) {
+    return this.request('POST', path, json);
+  }
+
+  delete(path) {
+    return this.request('DELETE', path);
+  }
+}
+
+/** A fresh session signed in (CSRF token fetched first); throws unless the BFF says 201 Created. */
+export async function signIn(baseUrl, login) {
+  const session = new ApiSession(baseUrl);
+  let answer;
+  try {
+    await session.refreshCsrfToken();
+    answer = await session.post('/api/session', login);
+  } catch (error) {
+    // A keep-alive socket closed under us (see runAlternatingPairs): once more on a new one.
+    if (!(error instanceof TypeError && error.message === 'fetch failed')) throw error;
+    await session.refreshCsrfToken();
+    answer = await session.post('/api/session', login);
+  }
+  if (answer.status !== 201 && answer.status !== 200) throw new Error(`sign-in failed: HTTP ${answer.status} ${JSON.stringify(answer.body?.error?.code ?? '')}`);
+  return session;
+}

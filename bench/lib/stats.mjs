@@ -1,0 +1,87 @@
+/** Order statistics for the bench: nearest-rank on a sorted copy, so tiny samples stay honest. */
+
+export function quantile(values, q) {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
+  return sorted[index];
+}
+
+export function median(values) {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/** Median, p10–p90, min–max, n: the shape every timing in results.json has. */
+export function summarize(values, digits = 2) {
+  const round = (value) => (value === null ? null : Number(value.toFixed(digits)));
+  return {
+    n: values.length,
+    median: round(median(values)),
+    p10: round(quantile(values, 0.1)),
+    p90: round(quantile(values, 0.9)),
+    p95: round(quantile(values, 0.95)),
+    min: round(values.length ? Math.min(...values) : null),
+    max: round(values.length ? Math.max(...values) : null),
+  };
+}
+
+/**
+ * Runs `pairs` alternating pairs of two measured calls (A first on even pairs, B first on odd
+ * ones, so neither side always gets the warmer cache), after `warmup` unrecorded pairs.
+ * Each call returns its own duration in ms (so per-call setup stays outside the timing).
+ * The ratio is taken per pair, then its median: robust against a slow moment hitting one pair.
+ */
+export async function runAlternatingPairs({ warmup, pairs, runA: measureA, runB: measureB }) {
+  let retries = 0;
+  // A pooled keep-alive socket the server closed at the same moment fails before any work is done
+  // upstream ("fetch failed"): that sample is taken again, once, and the retry is counted.
+  const retried = (measure) => async () => {
+    try {
+      return await measure();
+    } catch (error) {
+      if (!(error instanceof TypeError && error.message === 'fetch failed')) throw error;
+      retries += 1;
+      return measure();
+    }
+  };
+  const runA = retried(measureA);
+  const runB = retried(measureB);
+  for (let i = 0; i < warmup; i += 1) {
+    await runA();
+    await runB();
+  }
+  const a = [];
+  const b = [];
+  const ratios = [];
+  for (let i = 0; i < pairs; i += 1) {
+    let msA;
+    let msB;
+    if (i % 2 === 0) {
+      msA = await runA();
+      msB = await runB();
+    } else {
+      msB = await runB();
+      msA = await runA();
+    }
+    a.push(msA);
+    b.push(msB);
+    ratios.push(msA / msB);
+  }
+  return {
+    a: summarize(a),
+    b: summarize(b),
+    ratio: summarize(ratios, 3),
+    medianRatioOfMedians: Number((median(a) / median(b)).toFixed(3)),
+    retries,
+  };
+}
+
+/** Times one async call in ms with the monotonic clock. */
+export async function timeMs(work) {
+  const start = process.hrtime.bigint();
+  await work();
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}

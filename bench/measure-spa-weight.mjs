@@ -1,0 +1,150 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+
+/**
+ * SPA weight: the JS and CSS index.html makes the browser load before anything renders
+ * (module scripts, modulepreload and stylesheet links), gzip at zlib's default level 6 (what
+ * Express' compression and most proxies use). When over the target, the JS source map says which
+ * modules the bytes come from.
+ */
+const TARGET_BYTES = 120 * 1024;
+
+export function measureSpaWeight(distDir) {
+  const html = fs.readFileSync(path.join(distDir, 'index.html'), 'utf8');
+  const refs = [
+    ...[...html.matchAll(/<script[^>]*\bsrc="([^"]+)"/g)].map((m) => m[1]),
+    ...[...html.matchAll(/<link[^>]*\brel="(?:stylesheet|modulepreload)"[^>]*\bhref="([^"]+)"/g)].map((m) => m[1]),
+    ...[...html.matchAll(/<link[^>]*\bhref="([^"]+)"[^>]*\brel="(?:stylesheet|modulepreload)"/g)].map((m) => m[1]),
+  ];
+  const files = [...new Set(refs)].map((ref) => {
+    const content = fs.readFileSync(path.join(distDir, ref.replace(/^\//, '')));
+    return { file: ref, kind: ref.endsWith('.css') ? 'css' : 'js', rawBytes: content.length, gzipBytes: zlib.gzipSync(content).length };
+  });
+  const total = files.reduce((sum, file) => sum + file.gzipBytes, 0);
+  const lazyChunks = fs.readdirSync(path.join(distDir, 'assets')).filter((name) => /\.(js|css)$/.test(name) && !files.some((f) => f.file.endsWith(name)));
+  const result = {
+    files,
+    totalRawBytes: files.reduce((sum, file) => sum + file.rawBytes, 0),
+    totalGzipBytes: total,
+    totalGzipKiB: Number((total / 1024).toFixed(1)),
+    lazyChunks: lazyChunks.length,
+    target: '≤ 120 KiB gzip (initial JS + CSS)',
+    holds: total <= TARGET_BYTES,
+  };
+  const mainJs = files.find((file) => file.kind === 'js');
+  if (mainJs) result.jsComposition = analyzeSourceMap(path.join(distDir, mainJs.file.replace(/^\//, '')));
+  return result;
+}
+
+// ----------------------------------------------------------------------------- source-map breakdown
+
+const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const BASE64_VALUE = new Map([...BASE64].map((char, index) => [char, index]));
+
+function decodeVlqSegment(segment) {
+  const values = [];
+  let value = 0;
+  let shift = 0;
+  for (const char of segment) {
+    const digit = BASE64_VALUE.get(char);
+    value += (digit & 31) << shift;
+    if (digit & 32) {
+      shift += 5;
+    } else {
+      values.push(value & 1 ? -(value >>> 1) : value >>> 1);
+      value = 0;
+      shift = 0;
+    }
+  }
+  return values;
+}
+
+/** Groups a source path into a package (node_modules/<pkg> or <@scope/pkg>) or a project folder. */
+function groupOf(source) {
+  const normalized = source.replace(/\\/g, '/');
+  const nodeModules = normalized.lastIndexOf('node_modules/');
+  if (nodeModules >= 0) {
+    const parts = normalized.slice(nodeModules + 'node_modules/'.length).split('/');
+    return parts[0].startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0];
+  }
+  const contract = /server\/src\/contract\//.exec(normalized);
+  if (contract) return 'server/src/contract (shared zod schemas)';
+  // Vite's root is web/, so the SPA's own sources appear as ../../src/... in the map.
+  const web = /(?:^|\/)src\/(.*)$/.exec(normalized);
+  if (web) {
+    const parts = web[1].split('/');
+    return `web/src/${parts.slice(0, Math.min(2, parts.length - 1)).join('/') || parts[0]}`;
+  }
+  return normalized.replace(/^(\.\.\/)+/, '');
+}
+
+/**
+ * Attributes every byte of the generated file to the source its mapping segment names, the way
+ * source-map-explorer does. "gzip alone" is that group's bytes gzipped on their own: an estimate
+ * of its share of the transfer, not additive to the exact total.
+ */
+export function analyzeSourceMap(jsFile) {
+  const mapFile = `${jsFile}.map`;
+  if (!fs.existsSync(mapFile)) return { note: 'no source map next to the bundle' };
+  const code = fs.readFileSync(jsFile, 'utf8');
+  const map = JSON.parse(fs.readFileSync(mapFile, 'utf8'));
+  const lines = code.split('\n');
+  const chunks = new Map();
+  const bySource = new Map();
+  const add = (group, text, source = null) => {
+    if (!text) return;
+    if (source !== null) {
+      const bytes = bySource.get(source) ?? { group, bytes: 0 };
+      bytes.bytes += Buffer.byteLength(text);
+      bySource.set(source, bytes);
+    }
+    const list = chunks.get(group) ?? [];
+    list.push(text);
+    chunks.set(group, list);
+  };
+  let sourceIndex = 0;
+  map.mappings.split(';').forEach((lineMappings, lineIndex) => {
+    const line = lines[lineIndex] ?? '';
+    let column = 0;
+    const segments = [];
+    for (const raw of lineMappings.split(',')) {
+      if (!raw) continue;
+      const values = decodeVlqSegment(raw);
+      column += values[0];
+      if (values.length >= 4) {
+        sourceIndex += values[1];
+        segments.push({ column, source: sourceIndex });
+      } else {
+        segments.push({ column, source: null });
+      }
+    }
+    if (segments.length === 0) {
+      add('(unmapped)', line);
+      return;
+    }
+    add('(unmapped)', line.slice(0, segments[0].column));
+    segments.forEach((segment, index) => {
+      const end = index + 1 < segments.length ? segments[index + 1].column : line.length;
+      const source = segment.source === null ? null : (map.sources[segment.source] ?? '?');
+      add(source === null ? '(unmapped)' : groupOf(source), line.slice(segment.column, end), source);
+    });
+  });
+  const totalRaw = Buffer.byteLength(code);
+  const groups = [...chunks.entries()]
+    .map(([group, texts]) => {
+      const text = texts.join('');
+      return { group, rawBytes: Buffer.byteLength(text), gzipAloneBytes: zlib.gzipSync(text).length };
+    })
+    .sort((a, b) => b.rawBytes - a.rawBytes)
+    .map((entry) => ({
+      ...entry,
+      shareOfRaw: Number(((entry.rawBytes / totalRaw) * 100).toFixed(1)),
+      topFiles: [...bySource.entries()]
+        .filter(([, value]) => value.group === entry.group)
+        .sort((a, b) => b[1].bytes - a[1].bytes)
+        .slice(0, 4)
+        .map(([source, value]) => ({ file: source.replace(/^(\.\.\/)+/, '').replace(/^.*node_modules\//, ''), rawBytes: value.bytes })),
+    }));
+  return { file: path.basename(jsFile), rawBytes: totalRaw, groups: groups.slice(0, 25), otherGroups: Math.max(0, groups.length - 25) };
+}
