@@ -168,7 +168,9 @@ export class SessionService {
       expiresAt: new Date(current.expiresAtMs).toISOString(),
       serverTime: new Date(now).toISOString(),
       secondsLeft: Math.max(0, Math.floor((current.expiresAtMs - now) / 1000)),
-      lifetimeSeconds: Math.max(0, Math.round((current.expiresAtMs - current.issuedAtMs) / 1000)),
+      // Rounded up: v2.0 clouds (NHN, seed 004) give issued_at in microseconds but `expires` truncated
+      // to the second, so a 24 h token spans 86 399.x s; rounding to nearest made it read 86 399.
+      lifetimeSeconds: Math.max(0, Math.ceil((current.expiresAtMs - current.issuedAtMs) / 1000)),
       user: current.user,
       project: current.project,
       roles: current.roles,
