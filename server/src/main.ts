@@ -10,6 +10,7 @@ import {
 } from './clouds/clouds-config.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { loadServerSecrets } from './crypto/server-secrets.js';
+import { drainServer } from './http/graceful-shutdown.js';
 import { openSessionStore } from './http/session-store.js';
 import { createLogger, type Logger } from './logger.js';
 import { resolveIdentityEndpoint } from './openstack/keystone.js';
@@ -108,18 +109,12 @@ async function main(): Promise<void> {
     if (isStopping) return;
     isStopping = true;
     logger.info({ signal }, 'draining');
-    const deadline = setTimeout(() => {
-      logger.warn('drain timed out; closing remaining connections');
-      server.closeAllConnections();
-    }, 10_000);
-    deadline.unref();
-    server.close(() => {
-      void Promise.allSettled([store.close(), clouds.stop()]).then(() => {
-        logger.info('stopped');
-        process.exit(0);
-      });
+    void drainServer(server, 10_000).then(async ({ isForced }) => {
+      if (isForced) logger.warn('drain timed out; remaining connections were closed');
+      await Promise.allSettled([store.close(), clouds.stop()]);
+      logger.info('stopped');
+      process.exit(0);
     });
-    server.closeIdleConnections();
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
