@@ -32,11 +32,17 @@ export default tseslint.config(
   },
   ...pluginQuery.configs['flat/recommended'],
   {
+    // Playwright and benchmark code runs callbacks in the page through page.evaluate().
+    files: ['e2e/**', 'bench/**'],
+    languageOptions: { globals: { ...globals.node, ...globals.browser } },
+  },
+  {
     // Tests and scripts may print and use loose types for raw HTTP answers.
     files: [
       '**/*.test.{ts,tsx}',
       '**/test-support/**',
       'e2e/**',
+      'bench/**',
       'scripts/**',
       'server/src/demo-cloud/main.ts',
     ],
