@@ -6,7 +6,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', 'reports/**', 'test-results/**', 'playwright-report/**', '**/node_modules/**'] },
+  { ignores: ['**/dist/**', 'bench/tmp/**', '.data/**', 'reports/**', 'test-results/**', 'playwright-report/**', '**/node_modules/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
