@@ -1,12 +1,17 @@
 import { expect, type Locator, type Page } from '@playwright/test';
 
 /**
- * Presses Tab, as a keyboard-only operator would, until `target` has the focus. Fails when it is
- * not reached within `maxPresses` (it is then not in the tab order, or behind a focus trap).
+ * Presses Tab (or Shift+Tab, `backwards`), as a keyboard-only operator would, until `target` has
+ * the focus. Fails when it is not reached within `maxPresses` (not in the tab order, or behind a
+ * focus trap).
  */
-export async function tabTo(page: Page, target: Locator, maxPresses = 40): Promise<void> {
+export async function tabTo(
+  page: Page,
+  target: Locator,
+  { backwards = false, maxPresses = 40 }: { backwards?: boolean; maxPresses?: number } = {},
+): Promise<void> {
   for (let press = 0; press < maxPresses; press += 1) {
-    await page.keyboard.press('Tab');
+    await page.keyboard.press(backwards ? 'Shift+Tab' : 'Tab');
     if (await target.evaluate((element) => element === document.activeElement)) return;
   }
   throw new Error(`${target.toString()} was not reached with ${maxPresses} presses of Tab`);
