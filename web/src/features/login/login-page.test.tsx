@@ -97,6 +97,25 @@ describe('LoginPage', () => {
     expect(calls.map((c) => c.path)).toEqual(['/api/clouds']);
   });
 
+  it('reads a chosen openrc file (v2.0) in the browser', async () => {
+    const user = userEvent.setup();
+    const { calls } = mockFetch({ 'GET /api/clouds': { clouds: [demoCloud] } });
+    renderApp('/login');
+    const username = await screen.findByLabelText('Username');
+    await waitFor(() => expect((username as HTMLInputElement).value).toBe('demo'));
+    const file = new File(
+      [
+        'export OS_AUTH_URL=http://127.0.0.1:5000/v2.0\nexport OS_TENANT_NAME="ops team"\nexport OS_USERNAME=bob # me\n',
+      ],
+      'openrc.sh',
+      { type: 'text/plain' },
+    );
+    await user.upload(screen.getByLabelText('Load an openrc file'), file);
+    await waitFor(() => expect((screen.getByLabelText('Username') as HTMLInputElement).value).toBe('bob'));
+    expect((screen.getByLabelText('Project') as HTMLInputElement).value).toBe('ops team');
+    expect(calls.map((c) => c.path)).toEqual(['/api/clouds']);
+  });
+
   it('says clearly when the credentials are wrong or the login is rate limited', async () => {
     const user = userEvent.setup();
     let attempt = 0;

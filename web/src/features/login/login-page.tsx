@@ -20,6 +20,16 @@ import {
 import { looksLikeOpenrc, normalizeAuthUrl, parseOpenrc } from './openrc-parser';
 import { cloudsQueryOptions, useSignInMutation } from './queries';
 
+/** FileReader rather than Blob.text(): same result, and it also works in older engines and jsdom. */
+function readFileAsText(file: File): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(typeof reader.result === 'string' ? reader.result : '');
+    reader.onerror = () => reject(reader.error ?? new Error('read failed'));
+    reader.readAsText(file);
+  });
+}
+
 const reasons = ['not_authenticated', 'token_expired', 'signed_out'] as const;
 
 export function LoginPage() {
@@ -91,7 +101,11 @@ export function LoginPage() {
   const readOpenrcFile = async (file: File | undefined) => {
     // Bounded: an openrc is a few hundred bytes; never read something huge into memory.
     if (!file || file.size > 64 * 1024) return;
-    applyOpenrc(await file.text());
+    try {
+      applyOpenrc(await readFileAsText(file));
+    } catch {
+      setOpenrcNotice(t('login.openrc.nothing'));
+    }
   };
 
   const onPaste = (event: ClipboardEvent<HTMLFormElement>) => {

@@ -158,6 +158,15 @@ describe('TokenPage', () => {
     expect(calls.filter((c) => c.path === '/api/token/reissue')).toHaveLength(1);
   });
 
+  it('a 401 from a mutation goes to login through the one handler', async () => {
+    const user = userEvent.setup();
+    mockFetch({ ...baseRoutes(), 'POST /api/token/reissue': () => errorResponse(401, 'token_expired') });
+    const { router } = renderApp('/');
+    await user.click(await screen.findByRole('button', { name: 'Reissue' }));
+    await screen.findByText('Your token expired and could not be renewed. Sign in again.');
+    expect(router.state.location.search).toBe('?reason=token_expired&cloud=lab&region=RegionOne');
+  });
+
   it('signs out: revokes through DELETE /api/session and returns to login', async () => {
     const user = userEvent.setup();
     const { calls } = mockFetch({
