@@ -1,7 +1,12 @@
 import path from 'node:path';
 import { expect, test } from '../fixtures.js';
 
-const screenshots = path.resolve(import.meta.dirname, '../../docs/screenshots');
+// The README's pictures are refreshed on request only (UPDATE_README_SCREENSHOTS=1 npm run test:e2e),
+// so an ordinary run does not rewrite committed files; otherwise they go to reports/.
+const screenshots = path.resolve(
+  import.meta.dirname,
+  process.env.UPDATE_README_SCREENSHOTS === '1' ? '../../docs/screenshots' : '../../reports/screenshots',
+);
 
 test.use({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
 
