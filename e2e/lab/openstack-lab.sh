@@ -34,6 +34,9 @@ NEUTRON_URL="http://127.0.0.1:${NEUTRON_PORT}"
 ADMIN_PASSWORD=admin-pass
 DEMO_PASSWORD=demo-pass
 NEUTRON_PASSWORD=neutron-pass
+MFA_PASSWORD=mfa-pass
+# demo's application credential (its secret is shown once, at creation: kept in lab.json).
+APPCRED_NAME=api-access-lab
 
 # Debian's interpreter: plain `python3` on PATH may be a pyenv build without dist-packages (pitfall 1).
 PY=/usr/bin/python3
@@ -369,6 +372,17 @@ key_repository = $KS/fernet-keys
 
 [credential]
 key_repository = $KS/credential-keys
+
+[auth]
+# Keystone's default list plus totp, the second factor of the lab user mfa. With the user option
+# multi_factor_auth_rules, a password alone then gets 401 + an Openstack-Auth-Receipt header.
+# https://docs.openstack.org/keystone/latest/admin/auth-totp.html
+methods = external,password,token,oauth1,mapped,application_credential,totp
+
+[fernet_receipts]
+# Auth receipts (the multi-factor sign-in's first step) are fernet-encrypted like tokens; the
+# default repository is /etc/keystone/fernet-keys/, which the lab does not use.
+key_repository = $KS/fernet-keys
 EOF
   if [[ $FAST_HASH == 1 ]]; then
     cat <<'EOF'
@@ -685,8 +699,8 @@ seed_identity() {
   # Users. No default_project_id: it would turn an unscoped login into a project-scoped one.
   api GET "$K/users?domain_id=default" "$ADMIN_HDR" -- 200
   list=$BODY
-  local -A passwords=([admin]=$ADMIN_PASSWORD [demo]=$DEMO_PASSWORD [neutron]=$NEUTRON_PASSWORD)
-  for name in admin demo neutron; do
+  local -A passwords=([admin]=$ADMIN_PASSWORD [demo]=$DEMO_PASSWORD [neutron]=$NEUTRON_PASSWORD [mfa]=$MFA_PASSWORD)
+  for name in admin demo neutron mfa; do
     id=$(id_by_name "$list" users "$name")
     if [[ -z $id ]]; then
       api POST "$K/users" "$ADMIN_HDR" \
@@ -698,12 +712,64 @@ seed_identity() {
 
   # Role assignments: PUT is idempotent (204 whether new or existing).
   local grant project role
-  for grant in admin:admin:admin demo:demo:member demo:other:member neutron:service:admin; do
+  for grant in admin:admin:admin demo:demo:member demo:other:member neutron:service:admin mfa:demo:member; do
     IFS=: read -r name project role <<<"$grant"
     api PUT "$K/projects/${PROJECT_ID[$project]}/users/${USER_ID[$name]}/roles/${ROLE_ID[$role]}" "$ADMIN_HDR" -- 204
   done
 
+  seed_second_factor
+
   seed_catalog
+}
+
+# The user mfa needs password AND a TOTP passcode (Keystone v3 multi-factor auth):
+#   https://docs.openstack.org/keystone/latest/admin/auth-totp.html
+#   https://docs.openstack.org/keystone/latest/user/multi-factor-authentication.html
+# Its TOTP secret (base32, RFC 6238 SHA-1 / 6 digits / 30 s as Keystone computes it) goes to lab.json.
+MFA_TOTP_SECRET=""
+seed_second_factor() {
+  local K=$KEYSTONE_URL/v3 id=${USER_ID[mfa]}
+  # PATCH replaces the options: the same answer (200) on every run.
+  api PATCH "$K/users/$id" "$ADMIN_HDR" \
+    '{"user":{"options":{"multi_factor_auth_enabled":true,"multi_factor_auth_rules":[["password","totp"]]}}}' -- 200
+  api GET "$K/credentials?user_id=$id&type=totp" "$ADMIN_HDR" -- 200
+  MFA_TOTP_SECRET=$(jq -r '.credentials[0].blob // empty' <<<"$BODY")
+  if [[ -z $MFA_TOTP_SECRET ]]; then
+    # 20 random bytes (RFC 4226's recommended key length) = 32 base32 characters, no padding.
+    MFA_TOTP_SECRET=$(head -c 20 /dev/urandom | base32 -w0 | tr -d '=')
+    api POST "$K/credentials" "$ADMIN_HDR" \
+      "$(jq -nc --arg u "$id" --arg b "$MFA_TOTP_SECRET" '{credential:{type:"totp",user_id:$u,blob:$b}}')" -- 201
+  fi
+}
+
+# An application credential of demo on project demo (roles member + reader, restricted: it cannot
+# create other credentials or trusts). Keystone shows the secret only in the creation answer, so a
+# rerun keeps the one in lab.json when it still authenticates, and otherwise replaces the credential.
+#   https://docs.openstack.org/api-ref/identity/v3/#application-credentials
+APPCRED_ID=""
+APPCRED_SECRET=""
+seed_application_credential() {
+  local K=$KEYSTONE_URL/v3 user=${USER_ID[demo]} existing kept_id="" kept_secret=""
+  api GET "$K/users/$user/application_credentials?name=$APPCRED_NAME" "$DEMO_HDR" -- 200
+  existing=$(jq -r '.application_credentials[0].id // empty' <<<"$BODY")
+  if [[ -s $LAB_JSON ]]; then
+    kept_id=$(jq -r '.applicationCredentials.demo.id // empty' "$LAB_JSON")
+    kept_secret=$(jq -r '.applicationCredentials.demo.secret // empty' "$LAB_JSON")
+  fi
+  if [[ -n $existing && $existing == "$kept_id" && -n $kept_secret ]]; then
+    call POST "$K/auth/tokens?nocatalog" "" \
+      "$(jq -nc --arg i "$existing" --arg s "$kept_secret" \
+        '{auth:{identity:{methods:["application_credential"],application_credential:{id:$i,secret:$s}}}}')"
+    if [[ $HTTP_CODE == 201 ]]; then
+      APPCRED_ID=$existing APPCRED_SECRET=$kept_secret
+      return 0
+    fi
+  fi
+  [[ -z $existing ]] || api DELETE "$K/users/$user/application_credentials/$existing" "$DEMO_HDR" -- 204
+  api POST "$K/users/$user/application_credentials" "$DEMO_HDR" \
+    "$(jq -nc --arg n "$APPCRED_NAME" '{application_credential:{name:$n,description:"API Access lab (e2e/lab/README.md)"}}')" -- 201
+  APPCRED_ID=$(jq -r .application_credential.id <<<"$BODY")
+  APPCRED_SECRET=$(jq -r .application_credential.secret <<<"$BODY")
 }
 
 # type name description RegionOne-url RegionTwo-url. Nothing listens on the compute/image/object-store
@@ -818,12 +884,19 @@ seed_networks() {
   if [[ -z $(jq -r --arg s "$subnet1" '.ports[] | select(any(.fixed_ips[]; .subnet_id == $s)) | .id' <<<"$BODY") ]]; then
     api PUT "$N/routers/$router/add_router_interface" "$DEMO_HDR" "{\"subnet_id\":\"$subnet1\"}" -- 200
   fi
+
+  CURRENT_LOG=$KS_LOG
+  seed_application_credential
 }
 
 # ------------------------------------------------------------------------------------------- lab files
 
 write_client_files() {
-  cat >"$CLOUDS_YAML" <<EOF
+  # lab-appcred names demo's application credential by id (from lab.json); never its secret.
+  local appcred_id=""
+  [[ -s $LAB_JSON ]] && appcred_id=$(jq -r '.applicationCredentials.demo.id // empty' "$LAB_JSON")
+  {
+    cat <<EOF
 # Generated by e2e/lab/openstack-lab.sh. No passwords here: the lab's are in lab.json / *-openrc.
 clouds:
   lab:
@@ -854,7 +927,32 @@ clouds:
     region_name: RegionOne
     interface: public
     identity_api_version: 3
+  lab-mfa:
+    auth:
+      auth_url: $KEYSTONE_URL/v3
+      username: mfa
+      user_domain_name: Default
+      project_name: demo
+      project_domain_name: Default
+    region_name: RegionOne
+    interface: public
+    identity_api_version: 3
 EOF
+    if [[ -n $appcred_id ]]; then
+      cat <<EOF
+  lab-appcred:
+    auth_type: v3applicationcredential
+    auth:
+      auth_url: $KEYSTONE_URL/v3
+      application_credential_id: $appcred_id
+    region_name: RegionOne
+    interface: public
+    identity_api_version: 3
+EOF
+    fi
+  } >"$CLOUDS_YAML.tmp"
+  # Readers (tests of other developers) never see a half-written file.
+  mv "$CLOUDS_YAML.tmp" "$CLOUDS_YAML"
   local user password project
   for user in demo admin; do
     password=$DEMO_PASSWORD project=demo
@@ -887,12 +985,17 @@ write_lab_json() {
     --arg keystoneUrl "$KEYSTONE_URL" --arg neutronUrl "$NEUTRON_URL" --arg cloudsYaml "$CLOUDS_YAML" \
     --arg demoId "${USER_ID[demo]}" --arg demoPassword "$DEMO_PASSWORD" \
     --arg adminId "${USER_ID[admin]}" --arg adminPassword "$ADMIN_PASSWORD" \
+    --arg mfaId "${USER_ID[mfa]}" --arg mfaPassword "$MFA_PASSWORD" --arg mfaSecret "$MFA_TOTP_SECRET" \
+    --arg appcredId "$APPCRED_ID" --arg appcredName "$APPCRED_NAME" --arg appcredSecret "$APPCRED_SECRET" \
     --arg pDemo "${PROJECT_ID[demo]}" --arg pOther "${PROJECT_ID[other]}" --arg pAdmin "${PROJECT_ID[admin]}" \
     --argjson networks "$networks" \
     '{keystoneUrl:$keystoneUrl, neutronUrl:$neutronUrl, cloudsYaml:$cloudsYaml,
       users:{
         demo:{id:$demoId, name:"demo", password:$demoPassword, domainId:"default"},
-        admin:{id:$adminId, name:"admin", password:$adminPassword, domainId:"default"}},
+        admin:{id:$adminId, name:"admin", password:$adminPassword, domainId:"default"},
+        mfa:{id:$mfaId, name:"mfa", password:$mfaPassword, domainId:"default", totpSecret:$mfaSecret}},
+      applicationCredentials:{
+        demo:{id:$appcredId, name:$appcredName, secret:$appcredSecret, projectId:$pDemo}},
       projects:{
         demo:{id:$pDemo, name:"demo"}, other:{id:$pOther, name:"other"}, admin:{id:$pAdmin, name:"admin"}},
       regions:["RegionOne","RegionTwo"],
@@ -952,14 +1055,15 @@ cmd_start() {
   ((ks_running)) || wait_healthy keystone keystone_pid is_keystone_healthy "$KS_UWSGI_LOG" 90 "$KS_LAUNCHED_AT"
   ((nt_running)) || wait_healthy neutron neutron_pid is_neutron_healthy "$NT_LOG" 90 "$NT_LAUNCHED_AT"
 
-  write_client_files
   if [[ ! -s $LAB_JSON || $RESEED == 1 ]]; then
-    step "identity data (regions, projects, users, roles, 30 endpoints)" seed_identity
-    step "network data (public, demo-net-1..3, demo-router)" seed_networks
+    step "identity data (regions, projects, users, roles, mfa's TOTP, 30 endpoints)" seed_identity
+    step "network data (public, demo-net-1..3, demo-router) + demo's application credential" seed_networks
     write_lab_json
   else
     write_lab_json_settings
   fi
+  # After the seed: clouds.yaml names the application credential that lab.json records.
+  write_client_files
   log "ready in $(since "$t0"): keystone $KEYSTONE_URL/v3, neutron $NEUTRON_URL, clouds.yaml $CLOUDS_YAML, facts $LAB_JSON"
 }
 
