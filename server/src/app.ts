@@ -90,8 +90,9 @@ export function createApp(deps: AppDeps): Express {
   api.use(createCsrfRouter());
   api.use(requireCsrf);
   api.use(createCloudsRouter(deps.clouds));
+  // Passcode guesses count like password guesses (and a receipt allows only a few, see session-service).
   api.post(
-    '/session',
+    ['/session', '/session/mfa'],
     createLoginThrottle({
       clouds: deps.clouds,
       window: sharedState.window,

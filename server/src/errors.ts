@@ -42,6 +42,16 @@ export class TokenExpiredError extends AppError {
   }
 }
 
+/** The account has a second factor: the request needs a TOTP passcode (Keystone v3 multi-factor auth). */
+export class MfaRequiredError extends AppError {
+  readonly code = 'mfa_required';
+  constructor(
+    message = 'This account has a second factor: enter the 6-digit passcode from your authenticator app.',
+  ) {
+    super(message);
+  }
+}
+
 export class ForbiddenError extends AppError {
   readonly code = 'forbidden';
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CloudsConfigError, parseCloudsYaml } from './clouds-config.js';
+import { CloudsConfigError, parseCloudsYaml, toCloudSummary } from './clouds-config.js';
 
 const labYaml = `
 clouds:
@@ -31,15 +31,27 @@ clouds:
     auth_type: v3applicationcredential
     auth:
       auth_url: http://127.0.0.1:5000/v3
+      application_credential_id: 0f1e2d3c
+      application_credential_secret: should-be-ignored-too
+    region_name: RegionOne
+  appcred-by-name:
+    auth_type: v3applicationcredential
+    auth:
+      auth_url: http://127.0.0.1:5000
+      application_credential_name: ci-deploy
+      username: demo
+      user_domain_name: Default
+  oidc:
+    auth_type: v3oidcpassword
+    auth:
+      auth_url: http://127.0.0.1:5000/v3
 `;
 
 describe('clouds.yaml', () => {
   it('reads the standard keys, ignores passwords, and skips auth types it cannot use', () => {
     const { clouds, skipped } = parseCloudsYaml(labYaml, 'clouds.yaml');
-    expect(clouds.map((cloud) => cloud.name)).toEqual(['lab', 'nhn', 'ovh']);
-    expect(skipped).toEqual([
-      { name: 'appcred', reason: 'auth_type v3applicationcredential is not supported yet' },
-    ]);
+    expect(clouds.map((cloud) => cloud.name)).toEqual(['lab', 'nhn', 'ovh', 'appcred', 'appcred-by-name']);
+    expect(skipped).toEqual([{ name: 'oidc', reason: 'auth_type v3oidcpassword is not supported yet' }]);
 
     const [lab, nhn, ovh] = clouds;
     expect(lab!.defaults).toEqual({
@@ -59,6 +71,26 @@ describe('clouds.yaml', () => {
     expect(ovh!.identity).toEqual({ rootUrl: 'https://auth.cloud.ovh.net', version: '3' });
     expect(ovh!.regions).toEqual(['GRA11', 'SBG5']);
     expect(ovh!.defaults.projectId).toBe('0123');
+    expect(toCloudSummary(ovh!).authType).toBe('password');
+  });
+
+  it('offers v3applicationcredential entries by id or by name + user, never with their secret', () => {
+    const { clouds } = parseCloudsYaml(labYaml, 'clouds.yaml');
+    const byId = clouds.find((cloud) => cloud.name === 'appcred')!;
+    const byName = clouds.find((cloud) => cloud.name === 'appcred-by-name')!;
+    expect(toCloudSummary(byId)).toMatchObject({
+      authType: 'application_credential',
+      identityApiVersion: '3',
+      defaults: { applicationCredentialId: '0f1e2d3c', regionName: 'RegionOne' },
+    });
+    expect(byName.authType).toBe('application_credential');
+    expect(byName.identity).toEqual({ rootUrl: 'http://127.0.0.1:5000', version: '3' });
+    expect(byName.defaults).toEqual({
+      applicationCredentialName: 'ci-deploy',
+      username: 'demo',
+      userDomainName: 'Default',
+    });
+    expect(JSON.stringify(clouds)).not.toContain('should-be-ignored-too');
   });
 
   it('fails with a message that names the file, the cloud and the key', () => {

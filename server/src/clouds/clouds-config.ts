@@ -9,17 +9,22 @@ import { resolveIdentityEndpoint, type IdentityEndpoint } from '../openstack/key
  * Clouds are configured the OpenStack way, with clouds.yaml
  * (https://docs.openstack.org/openstacksdk/latest/user/config/configuration.html). The BFF only
  * ever talks to the auth URLs listed here. Passwords in the file are ignored on purpose: the
- * operator types them, so a stolen clouds.yaml of ours holds no secret.
+ * operator types them, so a stolen clouds.yaml of ours holds no secret. The same goes for the
+ * secret of an `auth_type: v3applicationcredential` entry: only its id or name is used.
  */
 export interface CloudConfig {
   name: string;
   authUrl: string;
   identity: IdentityEndpoint;
+  /** How the operator signs in (absent: password). */
+  authType?: CloudAuthType;
   interface: EndpointInterface;
   regions: string[];
   defaults: CloudDefaults;
   demo?: { username: string; password: string };
 }
+
+export type CloudAuthType = 'password' | 'application_credential';
 
 export class CloudsConfigError extends Error {}
 
@@ -45,6 +50,8 @@ const cloudEntrySchema = z.object({
       project_domain_id: optionalString,
       domain_name: optionalString,
       domain_id: optionalString,
+      application_credential_id: optionalString,
+      application_credential_name: optionalString,
     })
     .passthrough(),
   region_name: z.union([z.string(), z.array(z.string())]).optional(),
@@ -57,13 +64,15 @@ const cloudEntrySchema = z.object({
 const cloudsFileSchema = z.object({ clouds: z.record(z.string(), z.unknown()) });
 
 const passwordAuthTypes = new Set(['password', 'v3password', 'v2password']);
+// keystoneauth's plugin name (https://docs.openstack.org/keystoneauth/latest/plugin-options.html#v3applicationcredential).
+const applicationCredentialAuthTypes = new Set(['v3applicationcredential']);
 
 function toIdentityVersion(
   value: string | number | undefined,
   authType: string | undefined,
 ): IdentityApiVersion | null {
   if (authType === 'v2password') return '2.0';
-  if (authType === 'v3password') return '3';
+  if (authType === 'v3password' || (authType && applicationCredentialAuthTypes.has(authType))) return '3';
   if (value === undefined) return null;
   const text = String(value);
   if (text === '3' || text === '3.0') return '3';
@@ -105,7 +114,9 @@ export function parseCloudsYaml(text: string, source: string): ParsedClouds {
       );
     }
     const cloud = entry.data;
-    if (cloud.auth_type && !passwordAuthTypes.has(cloud.auth_type)) {
+    const isAppCredential =
+      cloud.auth_type !== undefined && applicationCredentialAuthTypes.has(cloud.auth_type);
+    if (cloud.auth_type && !passwordAuthTypes.has(cloud.auth_type) && !isAppCredential) {
       skipped.push({ name, reason: `auth_type ${cloud.auth_type} is not supported yet` });
       continue;
     }
@@ -130,6 +141,7 @@ export function parseCloudsYaml(text: string, source: string): ParsedClouds {
       name,
       authUrl: cloud.auth.auth_url,
       identity,
+      authType: isAppCredential ? 'application_credential' : 'password',
       interface:
         cloud.interface ??
         (cloud.endpoint_type?.replace(/URL$/, '') as EndpointInterface | undefined) ??
@@ -145,6 +157,8 @@ export function parseCloudsYaml(text: string, source: string): ParsedClouds {
         projectDomainName: auth.project_domain_name,
         projectDomainId: auth.project_domain_id,
         regionName: regions[0],
+        applicationCredentialId: isAppCredential ? auth.application_credential_id : undefined,
+        applicationCredentialName: isAppCredential ? auth.application_credential_name : undefined,
       }),
     });
   }
@@ -185,6 +199,7 @@ export function toCloudSummary(cloud: CloudConfig): CloudSummary {
     interface: cloud.interface,
     regions: cloud.regions,
     defaults: cloud.defaults,
+    authType: cloud.authType ?? 'password',
     ...(cloud.demo ? { demo: cloud.demo } : {}),
   };
 }

@@ -12,6 +12,9 @@ export const cloudDefaultsSchema = z.object({
   projectDomainName: z.string().optional(),
   projectDomainId: z.string().optional(),
   regionName: z.string().optional(),
+  /** From `auth_type: v3applicationcredential` entries (never their secret). */
+  applicationCredentialId: z.string().optional(),
+  applicationCredentialName: z.string().optional(),
 });
 export type CloudDefaults = z.infer<typeof cloudDefaultsSchema>;
 
@@ -22,6 +25,11 @@ export const cloudSummarySchema = z.object({
   interface: endpointInterfaceSchema,
   regions: z.array(z.string()),
   defaults: cloudDefaultsSchema,
+  /**
+   * How the operator signs in to this cloud: a password (possibly with a TOTP passcode), or an
+   * application credential (`auth_type: v3applicationcredential`). Optional: read absent as password.
+   */
+  authType: z.enum(['password', 'application_credential']).optional(),
   /** Set for the built-in demo cloud only: its public demo credentials, shown on the login page. */
   demo: z.object({ username: z.string(), password: z.string() }).optional(),
 });

@@ -9,6 +9,7 @@ export const errorCodes = [
   'not_authenticated', // 401: no session
   'invalid_credentials', // 401: Keystone refused the credentials
   'token_expired', // 401: the session's token ran out and could not be renewed
+  'mfa_required', // 401: the account has a second factor: send its TOTP passcode (POST /api/session/mfa, or with the reissue)
   'forbidden', // 403
   'csrf_failed', // 403
   'not_found', // 404

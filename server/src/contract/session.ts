@@ -1,17 +1,37 @@
 import { z } from 'zod';
 import { idSchema, identityApiVersionSchema, nameSchema } from './common.js';
 
+/** A TOTP passcode (RFC 6238 as Keystone checks it: 6 digits, 30 s steps). */
+export const passcodeSchema = z
+  .string()
+  .trim()
+  .regex(/^\d{6}$/, 'must be the 6 digits your authenticator app shows');
+
+const secretSchema = z.string().min(1, 'is required').max(4096);
+
 /**
  * POST /api/session. Fields left out fall back to the cloud's `clouds.yaml` defaults; with no
  * project at all the token is unscoped. The password is used for this exchange and, if the
  * server keeps passwords for reissue, stored encrypted in the server-side session only.
+ *
+ * Two kinds of credentials, one of them per request:
+ * - `password` (+ `passcode` when the account has a second factor: Keystone's password + totp
+ *   methods in one request; without it such an account gets `mfa_required`, then
+ *   POST /api/session/mfa);
+ * - `applicationCredentialSecret` with `applicationCredentialId`, or `applicationCredentialName` +
+ *   the user (name + domain, or id); the id or name may come from the cloud's defaults. An
+ *   application credential is bound to its project: no project may be asked for with it.
  */
 export const loginRequestSchema = z
   .object({
     cloud: nameSchema,
     username: nameSchema.optional(),
     userId: idSchema.optional(),
-    password: z.string().min(1, 'is required').max(4096),
+    password: secretSchema.optional(),
+    passcode: passcodeSchema.optional(),
+    applicationCredentialId: idSchema.optional(),
+    applicationCredentialName: nameSchema.optional(),
+    applicationCredentialSecret: secretSchema.optional(),
     userDomainName: nameSchema.optional(),
     userDomainId: idSchema.optional(),
     projectId: idSchema.optional(),
@@ -20,7 +40,28 @@ export const loginRequestSchema = z
     projectDomainId: idSchema.optional(),
     regionName: nameSchema.optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((login, context) => {
+    const issue = (field: string, message: string) =>
+      context.addIssue({ code: 'custom', path: [field], message });
+    const isAppCredential = login.applicationCredentialSecret !== undefined;
+    if (login.password !== undefined && isAppCredential)
+      issue('applicationCredentialSecret', 'cannot be combined with a password');
+    if (login.password === undefined && !isAppCredential) {
+      if (login.applicationCredentialId !== undefined || login.applicationCredentialName !== undefined)
+        issue('applicationCredentialSecret', 'is required with an application credential');
+      else issue('password', 'is required');
+    }
+    if (login.applicationCredentialId !== undefined && login.applicationCredentialName !== undefined)
+      issue('applicationCredentialName', 'give the application credential id or its name, not both');
+    if (isAppCredential && login.passcode !== undefined)
+      issue('passcode', 'goes with a password, not with an application credential');
+    if (isAppCredential && (login.projectId !== undefined || login.projectName !== undefined))
+      issue(
+        login.projectId !== undefined ? 'projectId' : 'projectName',
+        'cannot be chosen: an application credential is bound to its project',
+      );
+  });
 export type LoginRequest = z.infer<typeof loginRequestSchema>;
 
 export const domainRefSchema = z.object({ id: z.string().nullable(), name: z.string().nullable() });
@@ -53,10 +94,25 @@ export const sessionInfoSchema = z.object({
   roles: z.array(roleRefSchema),
   issuedAt: z.string(),
   expiresAt: z.string(),
-  /** True when reissue must be given the password again (the server does not keep it). */
+  /**
+   * True when reissue must be given the password (or the application credential secret) again:
+   * the server does not keep it.
+   */
   reissueNeedsPassword: z.boolean(),
+  /**
+   * True when the account has a second factor: every reissue needs a fresh `passcode`, and the
+   * token is never renewed silently (optional: absent from older servers, read it as false).
+   */
+  requiresPasscodeForReissue: z.boolean().optional(),
 });
 export type SessionInfo = z.infer<typeof sessionInfoSchema>;
+
+/**
+ * POST /api/session/mfa: the second step of a sign-in that answered `mfa_required`. The BFF holds
+ * Keystone's auth receipt in the session and sends it with this passcode (the totp method).
+ */
+export const mfaRequestSchema = z.object({ passcode: passcodeSchema }).strict();
+export type MfaRequest = z.infer<typeof mfaRequestSchema>;
 
 /** DELETE /api/session: what happened to each token at Keystone (v2.0 revocation is best effort). */
 export const logoutResultSchema = z.object({

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { identityApiVersionSchema } from './common.js';
-import { projectRefSchema, roleRefSchema, userRefSchema } from './session.js';
+import { passcodeSchema, projectRefSchema, roleRefSchema, userRefSchema } from './session.js';
 
 /**
  * GET /api/token. Times are ISO-8601 UTC. `expiresAt` is re-anchored to the BFF's clock:
@@ -24,6 +24,15 @@ export const tokenInfoSchema = z.object({
   identityApiVersion: identityApiVersionSchema,
   /** The first characters of the token, enough to tell tokens apart, useless to an attacker. */
   tokenPreview: z.string(),
+  /**
+   * Set when the token was issued for an application credential (Keystone's token body carries
+   * `application_credential`). A `restricted` one cannot manage identity (create application
+   * credentials or trusts). Optional: absent from older servers.
+   */
+  applicationCredential: z
+    .object({ id: z.string(), name: z.string().nullable(), restricted: z.boolean().optional() })
+    .nullable()
+    .optional(),
 });
 export type TokenInfo = z.infer<typeof tokenInfoSchema>;
 
@@ -31,10 +40,15 @@ export type TokenInfo = z.infer<typeof tokenInfoSchema>;
 export const tokenSecretSchema = z.object({ token: z.string(), expiresAt: z.string() });
 export type TokenSecret = z.infer<typeof tokenSecretSchema>;
 
-/** POST /api/token/reissue */
+/**
+ * POST /api/token/reissue. `password` (or `applicationCredentialSecret`) only when the server does
+ * not keep it; `passcode` whenever the session's account has a second factor (else mfa_required).
+ */
 export const reissueRequestSchema = z
   .object({
     password: z.string().min(1).max(4096).optional(),
+    applicationCredentialSecret: z.string().min(1).max(4096).optional(),
+    passcode: passcodeSchema.optional(),
     revokePrevious: z.boolean().optional(),
   })
   .strict();

@@ -15,6 +15,7 @@ const statusByCode: Record<ErrorCode, number> = {
   not_authenticated: 401,
   invalid_credentials: 401,
   token_expired: 401,
+  mfa_required: 401,
   forbidden: 403,
   csrf_failed: 403,
   not_found: 404,

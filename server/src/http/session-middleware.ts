@@ -1,7 +1,7 @@
 import type { Request, RequestHandler } from 'express';
 import session from 'express-session';
 import { StoreUnavailableError } from '../errors.js';
-import type { AuthState, SessionHandle } from '../features/session/auth-state.js';
+import type { AuthState, PendingMfa, SessionHandle } from '../features/session/auth-state.js';
 
 export interface SessionMiddlewareOptions {
   store: session.Store;
@@ -70,6 +70,13 @@ export function sessionHandle(req: Request): SessionHandle {
     set auth(value: AuthState | undefined) {
       if (value === undefined) delete req.session.auth;
       else req.session.auth = value;
+    },
+    get pendingMfa() {
+      return req.session?.pendingMfa;
+    },
+    set pendingMfa(value: PendingMfa | undefined) {
+      if (value === undefined) delete req.session.pendingMfa;
+      else req.session.pendingMfa = value;
     },
     regenerate: () => {
       // The CSRF token belongs to the browser tab, not to the sign-in: it survives the new id.

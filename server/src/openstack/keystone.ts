@@ -6,6 +6,7 @@ import {
   ForbiddenError,
   InvalidCredentialsError,
   InvalidInputError,
+  MfaRequiredError,
   TokenExpiredError,
   UpstreamError,
 } from '../errors.js';
@@ -32,6 +33,14 @@ export type DomainSelector = { id: string } | { name: string };
 export type UserSelector = { id: string } | { name: string; domain: DomainSelector };
 export type ProjectScope = { id: string } | { name: string; domain: DomainSelector };
 
+/** Keystone's `application_credential` in the token body of a token issued for one. */
+export interface TokenApplicationCredential {
+  id: string;
+  name: string | null;
+  /** Restricted (the default) means no identity management: no new application credentials or trusts. */
+  restricted?: boolean;
+}
+
 export interface IssuedToken {
   token: string;
   /** Keystone's own clock; see token-lifetime.ts for re-anchoring to ours. */
@@ -44,6 +53,8 @@ export interface IssuedToken {
   auditIds: string[];
   /** Null when the token body carries no catalog (VK Cloud's does not); then ask GET /v3/auth/catalog. */
   catalog: Catalog | null;
+  /** Set when the token was issued for an application credential. */
+  applicationCredential: TokenApplicationCredential | null;
 }
 
 /**
@@ -85,6 +96,9 @@ const v3TokenBodySchema = z.object({
     project: z.object({ id: z.string(), name: z.string(), domain: domainSchema }).nullish(),
     roles: z.array(z.object({ id: z.string().nullish(), name: z.string() })).nullish(),
     catalog: v3CatalogSchema.nullish(),
+    application_credential: z
+      .object({ id: z.string(), name: z.string().nullish(), restricted: z.boolean().nullish() })
+      .nullish(),
   }),
 });
 
@@ -108,6 +122,15 @@ function readV3Token(response: UpstreamResponse): IssuedToken {
     methods: body.methods,
     auditIds: body.audit_ids,
     catalog: body.catalog ? normalizeV3Catalog(body.catalog) : null,
+    applicationCredential: body.application_credential
+      ? {
+          id: body.application_credential.id,
+          name: body.application_credential.name ?? null,
+          ...(typeof body.application_credential.restricted === 'boolean'
+            ? { restricted: body.application_credential.restricted }
+            : {}),
+        }
+      : null,
   };
 }
 
@@ -135,28 +158,134 @@ function failTokenRequest(response: UpstreamResponse, version: IdentityApiVersio
   }
 }
 
-/** POST /v3/auth/tokens with the password method: the only way to a token with a fresh lifetime. */
+/**
+ * What proves the user to Keystone v3: one or more auth methods in one request
+ * (https://docs.openstack.org/api-ref/identity/v3/#password-authentication-with-unscoped-authorization,
+ * https://docs.openstack.org/api-ref/identity/v3/#authenticating-with-an-application-credential).
+ * `receipt` continues a multi-factor sign-in: the methods of the earlier step count as done
+ * (https://docs.openstack.org/keystone/latest/user/multi-factor-authentication.html).
+ */
+export interface V3Credentials {
+  password?: { user: UserSelector; password: string };
+  totp?: { user: UserSelector; passcode: string };
+  applicationCredential?:
+    { id: string; secret: string } | { name: string; user: UserSelector; secret: string };
+  receipt?: string;
+}
+
+/** Keystone's answer to a step that is not enough on its own: 401 + Openstack-Auth-Receipt. */
+export interface AuthReceipt {
+  /** The Openstack-Auth-Receipt header: a secret, kept sealed server-side like a token. */
+  receipt: string;
+  userId: string;
+  /** The methods the receipt vouches for (e.g. ["password"]). */
+  methods: string[];
+  /** Each inner list is one rule that would be enough (e.g. [["password", "totp"]]). */
+  requiredMethods: string[][];
+  issuedAt: Date;
+  expiresAt: Date;
+}
+
+/** Keystone wants more methods than were sent: carries the receipt to continue with. */
+export class AuthReceiptRequiredError extends MfaRequiredError {
+  constructor(readonly receipt: AuthReceipt) {
+    super();
+  }
+}
+
+/** The receipt sent with a step expired or is unknown to Keystone: the sign-in starts over. */
+export class AuthReceiptRejectedError extends InvalidCredentialsError {
+  constructor() {
+    super('The sign-in with a second factor expired. Start over with your password.');
+  }
+}
+
+const receiptBodySchema = z.object({
+  receipt: z.object({
+    methods: z.array(z.string()).default([]),
+    user: z.object({ id: z.string() }),
+    expires_at: z.string(),
+    issued_at: z.string(),
+  }),
+  required_auth_methods: z.array(z.array(z.string())).default([]),
+});
+
+function toIdentityBody(credentials: V3Credentials) {
+  const methods: string[] = [];
+  const identity: Record<string, unknown> = { methods };
+  if (credentials.password) {
+    methods.push('password');
+    identity.password = { user: { ...credentials.password.user, password: credentials.password.password } };
+  }
+  if (credentials.totp) {
+    methods.push('totp');
+    identity.totp = { user: { ...credentials.totp.user, passcode: credentials.totp.passcode } };
+  }
+  if (credentials.applicationCredential) {
+    methods.push('application_credential');
+    identity.application_credential = credentials.applicationCredential;
+  }
+  return identity;
+}
+
+/** One 401 message per kind of credential: Keystone's own says nothing useful ("requires authentication"). */
+function refusalMessage(credentials: V3Credentials): string | undefined {
+  if (credentials.applicationCredential)
+    return 'Keystone refused the application credential (wrong id, name, user or secret, or it expired or was deleted).';
+  if (credentials.totp && !credentials.password)
+    return 'The passcode is wrong or has expired (they change every 30 seconds). Try the current one.';
+  if (credentials.totp)
+    return 'Keystone refused these credentials: the password or the passcode is wrong (passcodes change every 30 seconds).';
+  return undefined;
+}
+
+/**
+ * POST /v3/auth/tokens with the password method (plus totp for a second factor), or the
+ * application_credential method: the only ways to a token with a fresh lifetime. An application
+ * credential is bound to its project and Keystone refuses a scope with it.
+ */
 export async function issueTokenV3(
   endpoint: IdentityEndpoint,
-  request: { user: UserSelector; password: string; scope: ProjectScope | null },
+  request: { credentials: V3Credentials; scope: ProjectScope | null },
   options: CallOptions,
 ): Promise<IssuedToken> {
+  const { credentials } = request;
+  const scope = credentials.applicationCredential ? null : request.scope;
   const response = await openstackFetch(`${endpoint.rootUrl}/v3/auth/tokens`, {
     service: 'Keystone',
     method: 'POST',
     timeoutMs: options.timeoutMs,
-    json: {
-      auth: {
-        identity: {
-          methods: ['password'],
-          password: { user: { ...request.user, password: request.password } },
-        },
-        scope: toScopeBody(request.scope),
-      },
-    },
+    ...(credentials.receipt ? { headers: { 'Openstack-Auth-Receipt': credentials.receipt } } : {}),
+    json: { auth: { identity: toIdentityBody(credentials), scope: toScopeBody(scope) } },
   });
-  if (response.status !== 201 && response.status !== 200) failTokenRequest(response, '3', endpoint.rootUrl);
-  return completeMinimalToken(endpoint, readV3Token(response), request.scope, options);
+  if (response.status !== 201 && response.status !== 200) {
+    if (response.status === 401) failUnauthorizedTokenRequest(response, credentials);
+    failTokenRequest(response, '3', endpoint.rootUrl);
+  }
+  return completeMinimalToken(endpoint, readV3Token(response), scope, options);
+}
+
+/**
+ * A 401 to POST /v3/auth/tokens. With an Openstack-Auth-Receipt header the methods sent were right
+ * but not enough for the user's multi_factor_auth_rules; "Could not find auth receipt" (the one 401
+ * message Keystone does not hide) means the receipt sent expired or is not Keystone's.
+ */
+function failUnauthorizedTokenRequest(response: UpstreamResponse, credentials: V3Credentials): never {
+  const receipt = response.headers.get('openstack-auth-receipt');
+  if (receipt) {
+    const body = parseUpstream(receiptBodySchema, response.body, 'Keystone', 'the auth receipt');
+    throw new AuthReceiptRequiredError({
+      receipt,
+      userId: body.receipt.user.id,
+      methods: body.receipt.methods,
+      requiredMethods: body.required_auth_methods,
+      issuedAt: parseKeystoneTime(body.receipt.issued_at),
+      expiresAt: parseKeystoneTime(body.receipt.expires_at),
+    });
+  }
+  if (credentials.receipt && /could not find auth receipt/i.test(upstreamMessage(response.body) ?? ''))
+    throw new AuthReceiptRejectedError();
+  throw new InvalidCredentialsError(refusalMessage(credentials));
 }
 
 /**
@@ -269,6 +398,7 @@ export async function issueTokenV2(
     methods: ['password'],
     auditIds: access.token.audit_ids ?? [],
     catalog: normalizeV2Catalog(access.serviceCatalog ?? []),
+    applicationCredential: null,
   };
 }
 

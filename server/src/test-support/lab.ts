@@ -7,10 +7,17 @@ export interface LabFacts {
   keystoneUrl: string;
   neutronUrl: string;
   cloudsYaml: string;
-  users: Record<string, { id: string; name: string; password: string; domainId: string }>;
+  /** `mfa` has a TOTP credential (base32 `totpSecret`) and must use it with its password. */
+  users: Record<
+    string,
+    { id: string; name: string; password: string; domainId: string; totpSecret?: string }
+  >;
   projects: Record<string, { id: string }>;
+  /** demo's application credential on project demo (lab script seed). */
+  applicationCredentials?: Record<string, { id: string; name: string; secret: string; projectId: string }>;
   regions: string[];
   networks: Record<string, string>;
+  tokenExpirationSeconds?: number;
 }
 
 export const labDir = process.env.OSLAB_DIR ?? '/tmp/api-access-lab';

@@ -1,6 +1,7 @@
 import type { Catalog } from '../../contract/catalog.js';
 import type { IdentityApiVersion } from '../../contract/common.js';
 import type { ProjectRef, RoleRef, UserRef } from '../../contract/session.js';
+import type { ProjectScope, TokenApplicationCredential } from '../../openstack/keystone.js';
 
 /**
  * What the server-side session holds for a signed-in operator. Secrets (tokens, the kept
@@ -19,6 +20,8 @@ export interface StoredToken {
   methods: string[];
   auditIds: string[];
   isRevoked: boolean;
+  /** Set for tokens issued for an application credential (absent in sessions from older versions). */
+  applicationCredential?: TokenApplicationCredential | null;
 }
 
 export interface AuthState {
@@ -27,7 +30,15 @@ export interface AuthState {
   regionName: string | null;
   /** The name the operator signed in with (v2.0 password auth needs it; v3 reissues by user id). */
   username: string | null;
+  /** The kept password, or the application credential secret when `applicationCredentialId` is set. */
   sealedPassword: string | null;
+  /** Signed in with this application credential: reissues use it (with the kept or given secret). */
+  applicationCredentialId?: string | null;
+  /**
+   * The account has a second factor (Keystone answered the password with an auth receipt, or the
+   * operator signed in with a passcode): a new token needs a fresh passcode, so no silent renewal.
+   */
+  requiresPasscode?: boolean;
   currentTokenId: string;
   /** Newest first; capped so a long session cannot grow without bound. */
   tokens: StoredToken[];
@@ -35,9 +46,29 @@ export interface AuthState {
   catalog: Catalog | null;
 }
 
+/**
+ * A sign-in waiting for its second factor: Keystone answered the password with 401 and an auth
+ * receipt (https://docs.openstack.org/keystone/latest/user/multi-factor-authentication.html). The
+ * receipt never reaches the browser; POST /api/session/mfa sends it with the passcode.
+ */
+export interface PendingMfa {
+  cloud: string;
+  regionName: string | null;
+  username: string | null;
+  userId: string;
+  scope: ProjectScope | null;
+  sealedReceipt: string;
+  /** The receipt's own lifetime (Keystone's issued_at -> expires_at), anchored to the BFF's clock. */
+  expiresAtMs: number;
+  /** The password, kept (sealed) for reissues once the sign-in completes, or null. */
+  sealedPassword: string | null;
+  failedAttempts: number;
+}
+
 declare module 'express-session' {
   interface SessionData {
     auth: AuthState;
+    pendingMfa: PendingMfa;
     createdAt: number;
     csrfToken: string;
   }
@@ -47,6 +78,8 @@ declare module 'express-session' {
 export interface SessionHandle {
   readonly id: string;
   auth: AuthState | undefined;
+  /** A sign-in waiting for its passcode (optional so that simple test doubles need not model it). */
+  pendingMfa?: PendingMfa | undefined;
   /** New id, same nothing: called at login against session fixation. */
   regenerate(): Promise<void>;
   destroy(): Promise<void>;

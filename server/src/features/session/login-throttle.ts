@@ -69,14 +69,18 @@ function targetedUser(req: Request, clouds: CloudRegistry): string | null {
   const defaults = clouds.find(cloudName)?.defaults;
   const username = field('username');
   const userId = field('userId');
+  // An application credential by id names no user: its id is what a guesser targets.
+  const appCredentialId = field('applicationCredentialId') ?? defaults?.applicationCredentialId;
   const user = username
     ? `name:${username.trim().toLowerCase()}`
     : userId
       ? `id:${userId}`
-      : defaults?.username
-        ? `name:${defaults.username.trim().toLowerCase()}`
-        : defaults?.userId
-          ? `id:${defaults.userId}`
-          : null;
+      : appCredentialId && field('applicationCredentialSecret')
+        ? `appcred:${appCredentialId}`
+        : defaults?.username
+          ? `name:${defaults.username.trim().toLowerCase()}`
+          : defaults?.userId
+            ? `id:${defaults.userId}`
+            : null;
   return user ? `${cloudName}:${user}` : null;
 }

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { loginRequestSchema, selectProjectRequestSchema } from '../../contract/session.js';
+import { loginRequestSchema, mfaRequestSchema, selectProjectRequestSchema } from '../../contract/session.js';
 import { parseInput } from '../../http/parse-input.js';
 import { sessionHandle } from '../../http/session-middleware.js';
 import type { SessionService } from './session-service.js';
@@ -10,6 +10,12 @@ export function createSessionRouter(sessions: SessionService, cookieName: string
   router.post('/session', async (req, res) => {
     const login = parseInput(loginRequestSchema, req.body, 'sign-in');
     res.status(201).json(await sessions.login(sessionHandle(req), login));
+  });
+
+  // The passcode step of a sign-in that answered mfa_required (the auth receipt is in the session).
+  router.post('/session/mfa', async (req, res) => {
+    const { passcode } = parseInput(mfaRequestSchema, req.body, 'passcode');
+    res.status(201).json(await sessions.completeSecondFactor(sessionHandle(req), passcode));
   });
 
   router.get('/session', (req, res) => {

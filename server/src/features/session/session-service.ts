@@ -4,9 +4,18 @@ import type { LoginRequest, LogoutResult, ProjectList, SessionInfo } from '../..
 import type { IssuedTokenList, ReissueRequest, TokenInfo, TokenSecret } from '../../contract/token.js';
 import type { CloudConfig, CloudRegistry } from '../../clouds/clouds-config.js';
 import type { SecretBox } from '../../crypto/secret-box.js';
-import { InvalidInputError, NotAuthenticatedError, NotFoundError, TokenExpiredError } from '../../errors.js';
+import {
+  InvalidCredentialsError,
+  InvalidInputError,
+  MfaRequiredError,
+  NotAuthenticatedError,
+  NotFoundError,
+  TokenExpiredError,
+} from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import {
+  AuthReceiptRejectedError,
+  AuthReceiptRequiredError,
   fetchAuthCatalog,
   issueTokenV2,
   issueTokenV3,
@@ -18,6 +27,7 @@ import {
   type IssuedToken,
   type ProjectScope,
   type UserSelector,
+  type V3Credentials,
 } from '../../openstack/keystone.js';
 import { createMemorySharedState, type SharedState } from '../../shared-state/shared-state.js';
 import type { Flight } from '../token/single-flight.js';
@@ -25,6 +35,7 @@ import { TokenBudget } from '../token/token-budget.js';
 import {
   MAX_TOKENS_PER_SESSION,
   type AuthState,
+  type PendingMfa,
   type SessionHandle,
   type StoredToken,
 } from './auth-state.js';
@@ -43,6 +54,34 @@ export interface SessionServiceOptions {
 
 /** Below this many seconds left, a token is renewed before it is used for an upstream call. */
 export const RENEW_BEFORE_SECONDS = 120;
+
+/** Wrong passcodes allowed for one auth receipt before the sign-in must start over (against guessing). */
+export const MAX_PASSCODE_ATTEMPTS = 5;
+
+const RECEIPT_EXPIRED_MESSAGE =
+  'The sign-in with a second factor expired (Keystone gives a few minutes for the passcode). Start over with your password.';
+const PASSCODE_FOR_NEW_TOKEN_MESSAGE =
+  'This account has a second factor: a new token needs a fresh passcode from your authenticator app.';
+const PASSCODE_TOKEN_EXPIRED_MESSAGE =
+  'The token expired, and this account needs a fresh passcode for a new one: reissue it with your passcode, or sign in again.';
+
+/** What a reissue may be given: the password or application credential secret, and a passcode. */
+interface GivenCredentials {
+  secret?: string | undefined;
+  passcode?: string | undefined;
+}
+
+/** A Keystone answer to a sign-in, with what the session must remember about it. */
+interface Established {
+  issued: IssuedToken;
+  receivedAtMs: number;
+  regionName: string | null;
+  username: string | null;
+  /** The password or application credential secret, kept (sealed) for reissue when allowed. */
+  secret: string | null;
+  applicationCredentialId: string | null;
+  requiresPasscode: boolean;
+}
 
 /** One renewal, shared by every concurrent request of the session that waited for it. */
 interface RenewalResult {
@@ -77,12 +116,21 @@ export class SessionService {
     if (!cloud) throw new InvalidInputError('Unknown cloud.', { cloud: 'is not a configured cloud' });
     const merged = mergeWithDefaults(cloud, request);
     const regionName = merged.regionName ?? null;
+    if (request.applicationCredentialSecret !== undefined) {
+      return this.loginWithApplicationCredential(session, cloud, merged, request.applicationCredentialSecret);
+    }
+    // The schema guarantees a password when there is no application credential secret.
+    const password = request.password ?? '';
 
     let issued: IssuedToken;
     let username: string | null;
     if (cloud.identity.version === '2.0') {
       if (!merged.username)
         throw new InvalidInputError('Keystone v2.0 needs a username.', { username: 'is required' });
+      if (request.passcode !== undefined)
+        throw new InvalidInputError('Keystone v2.0 has no second factor.', {
+          passcode: 'is not supported by Keystone v2.0',
+        });
       username = merged.username;
       const tenant = merged.projectId
         ? { id: merged.projectId }
@@ -92,7 +140,7 @@ export class SessionService {
       await this.budget.spend(budgetKeyFor(cloud.name, username, null));
       issued = await issueTokenV2(
         cloud.identity,
-        { username, password: request.password, tenant },
+        { username, password, tenant },
         this.call,
         new Date(this.now()),
       );
@@ -102,34 +150,208 @@ export class SessionService {
       await this.budget.spend(
         'id' in user ? budgetKeyFor(cloud.name, null, user.id) : budgetKeyFor(cloud.name, user.name, null),
       );
+      const scope = toProjectScope(merged);
+      // With a passcode: password + totp in one request, as the multi-factor docs show.
+      const credentials: V3Credentials = {
+        password: { user, password },
+        ...(request.passcode !== undefined ? { totp: { user, passcode: request.passcode } } : {}),
+      };
+      try {
+        issued = await issueTokenV3(cloud.identity, { credentials, scope }, this.call);
+      } catch (error) {
+        if (error instanceof AuthReceiptRequiredError)
+          this.holdForSecondFactor(session, error, {
+            cloud: cloud.name,
+            regionName,
+            username,
+            scope,
+            password,
+          });
+        throw error;
+      }
+    }
+    return this.establish(session, cloud, {
+      issued,
+      receivedAtMs: this.now(),
+      regionName,
+      username,
+      secret: password,
+      applicationCredentialId: null,
+      requiresPasscode: request.passcode !== undefined,
+    });
+  }
+
+  /**
+   * The second step of a multi-factor sign-in: the totp method with the auth receipt the password
+   * step earned (https://docs.openstack.org/keystone/latest/user/multi-factor-authentication.html).
+   * A wrong passcode may be corrected while the receipt lasts, up to MAX_PASSCODE_ATTEMPTS times.
+   */
+  async completeSecondFactor(session: SessionHandle, passcode: string): Promise<SessionInfo> {
+    const pending = session.pendingMfa;
+    if (!pending)
+      throw new NotAuthenticatedError('No sign-in is waiting for a passcode. Start over with your password.');
+    const startOver = (message: string) => {
+      session.pendingMfa = undefined;
+      return new NotAuthenticatedError(message);
+    };
+    const cloud = this.options.clouds.find(pending.cloud);
+    if (!cloud) throw startOver('This cloud is no longer configured. Sign in again.');
+    if (pending.expiresAtMs <= this.now()) throw startOver(RECEIPT_EXPIRED_MESSAGE);
+
+    await this.budget.spend(budgetKeyFor(cloud.name, pending.username, pending.userId));
+    let issued: IssuedToken;
+    try {
       issued = await issueTokenV3(
         cloud.identity,
-        { user, password: request.password, scope: toProjectScope(merged) },
+        {
+          credentials: {
+            totp: { user: { id: pending.userId }, passcode },
+            receipt: this.options.secretBox.open(pending.sealedReceipt, session.id),
+          },
+          scope: pending.scope,
+        },
         this.call,
       );
+    } catch (error) {
+      if (error instanceof AuthReceiptRejectedError) throw startOver(RECEIPT_EXPIRED_MESSAGE);
+      if (error instanceof InvalidCredentialsError) {
+        pending.failedAttempts += 1;
+        session.pendingMfa = pending;
+        if (pending.failedAttempts >= MAX_PASSCODE_ATTEMPTS)
+          throw startOver('Too many wrong passcodes. Start over with your password.');
+      }
+      throw error;
     }
-    const receivedAtMs = this.now();
-    const catalog = await this.completeCatalog(cloud.identity, issued);
+    return this.establish(session, cloud, {
+      issued,
+      receivedAtMs: this.now(),
+      regionName: pending.regionName,
+      username: pending.username,
+      secret: pending.sealedPassword ? this.options.secretBox.open(pending.sealedPassword, session.id) : null,
+      applicationCredentialId: null,
+      requiresPasscode: true,
+    });
+  }
 
+  /**
+   * The application_credential method: by id, or by name + its user, with the secret
+   * (https://docs.openstack.org/api-ref/identity/v3/#authenticating-with-an-application-credential).
+   * The token is scoped to the credential's project; Keystone refuses any other scope.
+   */
+  private async loginWithApplicationCredential(
+    session: SessionHandle,
+    cloud: CloudConfig,
+    merged: MergedLogin,
+    secret: string,
+  ): Promise<SessionInfo> {
+    if (cloud.identity.version === '2.0')
+      throw new InvalidInputError('Application credentials need Keystone v3.', {
+        applicationCredentialSecret: 'is not supported by Keystone v2.0',
+      });
+    let credential: NonNullable<V3Credentials['applicationCredential']>;
+    let username: string | null = null;
+    if (merged.applicationCredentialId) {
+      credential = { id: merged.applicationCredentialId, secret };
+    } else if (merged.applicationCredentialName) {
+      const user = toUserSelector(merged);
+      username = 'name' in user ? user.name : null;
+      credential = { name: merged.applicationCredentialName, user, secret };
+    } else {
+      throw new InvalidInputError('An application credential id (or its name and user) is required.', {
+        applicationCredentialId: 'is required',
+      });
+    }
+    await this.budget.spend(
+      appCredentialBudgetKey(cloud.name, 'id' in credential ? credential.id : credential.name),
+    );
+    const issued = await issueTokenV3(
+      cloud.identity,
+      { credentials: { applicationCredential: credential }, scope: null },
+      this.call,
+    );
+    return this.establish(session, cloud, {
+      issued,
+      receivedAtMs: this.now(),
+      regionName: merged.regionName ?? null,
+      username,
+      secret,
+      // Reissues go by id: Keystone names it in the token body even for a sign-in by name.
+      applicationCredentialId:
+        issued.applicationCredential?.id ?? ('id' in credential ? credential.id : null),
+      requiresPasscode: false,
+    });
+  }
+
+  /** Keystone issued a token for a sign-in: it becomes the session's, in a new session id. */
+  private async establish(
+    session: SessionHandle,
+    cloud: CloudConfig,
+    result: Established,
+  ): Promise<SessionInfo> {
+    const catalog = await this.completeCatalog(cloud.identity, result.issued);
     // Signing in again replaces the session: its tokens are revoked in the background.
     const previous = session.auth;
     if (previous) void this.revokeAll(session.id, previous);
+    session.pendingMfa = undefined;
     // A new session id at login, against session fixation.
     await session.regenerate();
-    const stored = this.toStoredToken(session.id, issued, receivedAtMs);
+    const stored = this.toStoredToken(session.id, result.issued, result.receivedAtMs);
     session.auth = {
       cloud: cloud.name,
       identityApiVersion: cloud.identity.version,
-      regionName,
-      username,
-      sealedPassword: this.options.keepPasswordForReissue
-        ? this.options.secretBox.seal(request.password, session.id)
-        : null,
+      regionName: result.regionName,
+      username: result.username,
+      sealedPassword:
+        this.options.keepPasswordForReissue && result.secret
+          ? this.options.secretBox.seal(result.secret, session.id)
+          : null,
+      ...(result.applicationCredentialId ? { applicationCredentialId: result.applicationCredentialId } : {}),
+      ...(result.requiresPasscode ? { requiresPasscode: true } : {}),
       currentTokenId: stored.id,
       tokens: [stored],
       catalog,
     };
     return this.sessionInfo(session);
+  }
+
+  /**
+   * Keystone answered the password with 401 + Openstack-Auth-Receipt: keep the receipt sealed in
+   * the session (never in the browser) and ask for the passcode. Rules that a passcode cannot
+   * complete (another method than totp) are refused: API Access offers no other second factor.
+   */
+  private holdForSecondFactor(
+    session: SessionHandle,
+    error: AuthReceiptRequiredError,
+    context: Pick<PendingMfa, 'cloud' | 'regionName' | 'username' | 'scope'> & { password: string },
+  ): never {
+    const { receipt } = error;
+    const done = new Set([...receipt.methods]);
+    const isCompletableByPasscode = receipt.requiredMethods.some((rule) =>
+      rule.every((method) => done.has(method) || method === 'totp'),
+    );
+    if (!isCompletableByPasscode || done.has('totp')) {
+      session.pendingMfa = undefined;
+      const rules = receipt.requiredMethods.map((rule) => rule.join(' + ')).join(', or ');
+      throw new InvalidCredentialsError(
+        `Keystone requires sign-in methods API Access does not offer (${rules || 'none named'}).`,
+      );
+    }
+    const lifetimeMs = Math.max(0, receipt.expiresAt.getTime() - receipt.issuedAt.getTime());
+    const { password, ...where } = context;
+    session.pendingMfa = {
+      ...where,
+      userId: receipt.userId,
+      sealedReceipt: this.options.secretBox.seal(receipt.receipt, session.id),
+      expiresAtMs: this.now() + lifetimeMs,
+      sealedPassword: this.options.keepPasswordForReissue
+        ? this.options.secretBox.seal(password, session.id)
+        : null,
+      failedAttempts: 0,
+    };
+    const minutes = Math.max(1, Math.floor(lifetimeMs / 60_000));
+    throw new MfaRequiredError(
+      `This account has a second factor: enter the 6-digit passcode from your authenticator app (within ${minutes} min).`,
+    );
   }
 
   sessionInfo(session: SessionHandle): SessionInfo {
@@ -145,6 +367,7 @@ export class SessionService {
       issuedAt: new Date(current.issuedAtMs).toISOString(),
       expiresAt: new Date(current.expiresAtMs).toISOString(),
       reissueNeedsPassword: auth.sealedPassword === null,
+      requiresPasscodeForReissue: auth.requiresPasscode === true,
     };
   }
 
@@ -180,6 +403,7 @@ export class SessionService {
       regionName: auth.regionName,
       identityApiVersion: auth.identityApiVersion,
       tokenPreview: current.tokenPreview,
+      applicationCredential: current.applicationCredential ?? null,
     };
   }
 
@@ -211,12 +435,16 @@ export class SessionService {
   /**
    * A fresh token with a fresh lifetime: always the password method (a token-method re-scope
    * keeps the parent's expires_at). Concurrent reissues in one session make one Keystone call.
-   * Earlier tokens stay valid, as at VK Cloud, unless revokePrevious is asked for.
+   * Earlier tokens stay valid, as at VK Cloud, unless revokePrevious is asked for. For an account
+   * with a second factor, each reissue needs a fresh passcode (password + totp in one request).
    */
   async reissue(session: SessionHandle, request: ReissueRequest): Promise<TokenInfo> {
     const auth = requireAuth(session);
     const previousId = auth.currentTokenId;
-    await this.renew(session, request.password);
+    await this.renew(session, {
+      secret: request.password ?? request.applicationCredentialSecret,
+      passcode: request.passcode,
+    });
     if (request.revokePrevious && previousId !== requireAuth(session).currentTokenId) {
       await this.revokeStoredToken(session, previousId);
     }
@@ -232,7 +460,9 @@ export class SessionService {
 
   /**
    * Runs an upstream call with the current token: renewed first when it has under two minutes
-   * left (if the password is kept), and on an upstream 401 renewed once and retried once.
+   * left (if the password is kept), and on an upstream 401 renewed once and retried once. An
+   * account with a second factor is never renewed silently (a new token needs a fresh passcode):
+   * its token is used to the end, then token_expired.
    */
   async withToken<T>(
     session: SessionHandle,
@@ -242,19 +472,32 @@ export class SessionService {
     let auth = requireAuth(session);
     let current = currentToken(auth);
     const secondsLeft = (current.expiresAtMs - this.now()) / 1000;
-    if (secondsLeft < RENEW_BEFORE_SECONDS && auth.sealedPassword) {
-      await this.renew(session);
-      auth = requireAuth(session);
-      current = currentToken(auth);
+    if (secondsLeft < RENEW_BEFORE_SECONDS && canRenewSilently(auth)) {
+      try {
+        await this.renew(session);
+        auth = requireAuth(session);
+        current = currentToken(auth);
+      } catch (error) {
+        // Keystone asked for a second factor the session did not know of: go on while the token lasts.
+        if (!(error instanceof MfaRequiredError)) throw error;
+        if (secondsLeft <= 0) throw new TokenExpiredError(PASSCODE_TOKEN_EXPIRED_MESSAGE);
+      }
     } else if (secondsLeft <= 0) {
-      throw new TokenExpiredError();
+      throw new TokenExpiredError(auth.requiresPasscode ? PASSCODE_TOKEN_EXPIRED_MESSAGE : undefined);
     }
     try {
       return await work(this.options.secretBox.open(current.sealedToken, session.id), auth);
     } catch (error) {
       if (!isUnauthorized(error)) throw error;
-      if (!auth.sealedPassword) throw new TokenExpiredError();
-      await this.renew(session);
+      if (!canRenewSilently(auth))
+        throw new TokenExpiredError(auth.requiresPasscode ? PASSCODE_TOKEN_EXPIRED_MESSAGE : undefined);
+      try {
+        await this.renew(session);
+      } catch (renewError) {
+        if (renewError instanceof MfaRequiredError)
+          throw new TokenExpiredError(PASSCODE_TOKEN_EXPIRED_MESSAGE);
+        throw renewError;
+      }
       const renewed = requireAuth(session);
       try {
         return await work(
@@ -274,7 +517,8 @@ export class SessionService {
   async listProjects(session: SessionHandle): Promise<ProjectList> {
     const auth = requireAuth(session);
     const cloud = this.cloudOf(auth);
-    if (cloud.identity.version === '2.0') {
+    // An application credential is bound to one project: that is the only one to offer.
+    if (cloud.identity.version === '2.0' || auth.applicationCredentialId) {
       const project = currentToken(auth).project;
       return {
         projects: project ? [{ id: project.id, name: project.name, domainId: null, enabled: true }] : [],
@@ -288,15 +532,22 @@ export class SessionService {
 
   /**
    * Scopes the session to another project. With the kept password this is a password login
-   * (fresh lifetime); without it, a token-method re-scope that keeps the current expiry.
+   * (fresh lifetime); without it, or for an account with a second factor, a token-method re-scope
+   * that keeps the current expiry (Keystone carries the password + totp methods over).
    */
   async selectProject(session: SessionHandle, projectId: string): Promise<SessionInfo> {
     const auth = requireAuth(session);
     const cloud = this.cloudOf(auth);
     const scope: ProjectScope = { id: projectId };
+    if (auth.applicationCredentialId) {
+      throw new InvalidInputError(
+        'An application credential is bound to its project: sign in with one made for the other project.',
+        { projectId: 'cannot change with an application credential' },
+      );
+    }
     let issued: IssuedToken;
-    if (auth.sealedPassword) {
-      issued = await this.issueWithPassword(session.id, auth, cloud, scope);
+    if (canRenewSilently(auth)) {
+      issued = await this.issueFresh(session.id, auth, cloud, scope);
     } else {
       if (cloud.identity.version === '2.0') {
         throw new InvalidInputError('Switching project on a v2.0 cloud needs the password kept for reissue.');
@@ -332,17 +583,17 @@ export class SessionService {
     return cloud;
   }
 
-  private async renew(session: SessionHandle, password?: string): Promise<void> {
+  private async renew(session: SessionHandle, given: GivenCredentials = {}): Promise<void> {
     const result = await this.renewals.run(session.id, async () => {
       const auth = requireAuth(session);
       const cloud = this.cloudOf(auth);
       const project = currentToken(auth).project;
-      const issued = await this.issueWithPassword(
+      const issued = await this.issueFresh(
         session.id,
         auth,
         cloud,
         project ? { id: project.id } : null,
-        password,
+        given,
       );
       const stored = this.toStoredToken(session.id, issued, this.now());
       const catalog = await this.completeCatalog(cloud.identity, issued);
@@ -361,32 +612,66 @@ export class SessionService {
     auth.catalog = result.catalog;
   }
 
-  private async issueWithPassword(
+  /**
+   * A token with a fresh lifetime for the signed-in user: the password method (+ totp with a
+   * passcode), or the application_credential method, with the kept or the given secret.
+   */
+  private async issueFresh(
     sessionId: string,
     auth: AuthState,
     cloud: CloudConfig,
     scope: ProjectScope | null,
-    givenPassword?: string,
+    given: GivenCredentials = {},
   ): Promise<IssuedToken> {
-    const password =
-      givenPassword ??
+    const isAppCredential = Boolean(auth.applicationCredentialId);
+    const secret =
+      given.secret ??
       (auth.sealedPassword ? this.options.secretBox.open(auth.sealedPassword, sessionId) : null);
-    if (!password) {
-      throw new InvalidInputError('Reissue needs your password: the server does not keep it.', {
-        password: 'is required',
-      });
+    if (!secret) {
+      throw isAppCredential
+        ? new InvalidInputError(
+            'Reissue needs your application credential secret: the server does not keep it.',
+            {
+              applicationCredentialSecret: 'is required',
+            },
+          )
+        : new InvalidInputError('Reissue needs your password: the server does not keep it.', {
+            password: 'is required',
+          });
     }
+    if (auth.requiresPasscode && !given.passcode) throw new MfaRequiredError(PASSCODE_FOR_NEW_TOKEN_MESSAGE);
     await this.budget.spend(budgetKey(auth));
     const user = currentToken(auth).user;
     if (cloud.identity.version === '2.0') {
       return issueTokenV2(
         cloud.identity,
-        { username: auth.username ?? user.name, password, tenant: scope },
+        { username: auth.username ?? user.name, password: secret, tenant: scope },
         this.call,
         new Date(this.now()),
       );
     }
-    return issueTokenV3(cloud.identity, { user: { id: user.id }, password, scope }, this.call);
+    if (auth.applicationCredentialId) {
+      return issueTokenV3(
+        cloud.identity,
+        { credentials: { applicationCredential: { id: auth.applicationCredentialId, secret } }, scope: null },
+        this.call,
+      );
+    }
+    const selector: UserSelector = { id: user.id };
+    const credentials: V3Credentials = {
+      password: { user: selector, password: secret },
+      ...(given.passcode ? { totp: { user: selector, passcode: given.passcode } } : {}),
+    };
+    try {
+      return await issueTokenV3(cloud.identity, { credentials, scope }, this.call);
+    } catch (error) {
+      // The account got a second factor after this sign-in: from now on reissues need a passcode.
+      if (error instanceof AuthReceiptRequiredError) {
+        auth.requiresPasscode = true;
+        throw new MfaRequiredError(PASSCODE_FOR_NEW_TOKEN_MESSAGE);
+      }
+      throw error;
+    }
   }
 
   /** VK Cloud's token body has no catalog: then ask Keystone for it once, with the new token. */
@@ -410,6 +695,7 @@ export class SessionService {
       methods: issued.methods,
       auditIds: issued.auditIds,
       isRevoked: false,
+      applicationCredential: issued.applicationCredential,
     };
   }
 
@@ -471,7 +757,17 @@ function currentToken(auth: AuthState): StoredToken {
  * share a key, or the user would get the budget twice.
  */
 function budgetKey(auth: AuthState): string {
+  if (auth.applicationCredentialId) return appCredentialBudgetKey(auth.cloud, auth.applicationCredentialId);
   return budgetKeyFor(auth.cloud, auth.username, currentToken(auth).user.id);
+}
+
+function appCredentialBudgetKey(cloud: string, idOrName: string): string {
+  return `${cloud}:appcred:${idOrName}`;
+}
+
+/** Renewal without the operator: a kept secret, and no second factor to ask for. */
+function canRenewSilently(auth: AuthState): boolean {
+  return auth.sealedPassword !== null && auth.requiresPasscode !== true;
 }
 
 function budgetKeyFor(cloud: string, username: string | null, userId: string | null): string {
@@ -482,16 +778,29 @@ function previewOf(token: string): string {
   return `${token.slice(0, 8)}…${token.slice(-4)}`;
 }
 
-type MergedLogin = Omit<LoginRequest, 'password'>;
+type MergedLogin = Omit<LoginRequest, 'password' | 'passcode' | 'applicationCredentialSecret'>;
 
 /** Fields left out of the login form fall back to the cloud's clouds.yaml defaults. */
 function mergeWithDefaults(cloud: CloudConfig, request: LoginRequest): MergedLogin {
-  const { password: _password, ...given } = request;
+  const {
+    password: _password,
+    passcode: _passcode,
+    applicationCredentialSecret: _secret,
+    ...given
+  } = request;
   const defaults = cloud.defaults;
   const hasUser = given.username !== undefined || given.userId !== undefined;
   const hasProject = given.projectId !== undefined || given.projectName !== undefined;
+  const hasAppCredential =
+    given.applicationCredentialId !== undefined || given.applicationCredentialName !== undefined;
   return {
     cloud: given.cloud,
+    ...(hasAppCredential
+      ? {}
+      : {
+          applicationCredentialId: defaults.applicationCredentialId,
+          applicationCredentialName: defaults.applicationCredentialName,
+        }),
     ...(hasUser ? {} : { username: defaults.username, userId: defaults.userId }),
     ...(given.userDomainName || given.userDomainId
       ? {}
