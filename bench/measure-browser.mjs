@@ -23,7 +23,10 @@ function installMarks() {
   const check = () => {
     const timer = document.querySelector('[role="timer"][aria-label="Time left"]');
     if (!window.__marks.token && timer && timer.textContent.trim()) window.__marks.token = performance.now();
-    if (!window.__marks.firstRows && document.querySelector('[role="table"][aria-label="Networks"] [role="row"][aria-rowindex="2"]')) {
+    if (
+      !window.__marks.firstRows &&
+      document.querySelector('[role="table"][aria-label="Networks"] [role="row"][aria-rowindex="2"]')
+    ) {
       window.__marks.firstRows = performance.now();
     }
   };
@@ -45,13 +48,27 @@ async function timeToMark(page, url, mark) {
   return page.evaluate((name) => window.__marks[name], mark);
 }
 
-export async function measureBrowser({ labBff, labLogin, demoBff, demoLogin, navigations, networkNavigations, expectedNetworks }) {
+export async function measureBrowser({
+  labBff,
+  labLogin,
+  demoBff,
+  demoLogin,
+  navigations,
+  networkNavigations,
+  expectedNetworks,
+}) {
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: launchArgs });
   try {
     return {
       chromium: browser.version(),
       tokenPage: await measureTokenPage(browser, labBff, labLogin, navigations),
-      networks10k: await measureNetworkTable(browser, demoBff, demoLogin, networkNavigations, expectedNetworks),
+      networks10k: await measureNetworkTable(
+        browser,
+        demoBff,
+        demoLogin,
+        networkNavigations,
+        expectedNetworks,
+      ),
     };
   } finally {
     await browser.close();
@@ -71,7 +88,11 @@ async function measureTokenPage(browser, bff, login, navigations) {
   await context.close();
   const cold = [];
   for (let i = 0; i < 5; i += 1) {
-    const fresh = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 }, storageState: state });
+    const fresh = await browser.newContext({
+      locale: 'en-US',
+      viewport: { width: 1280, height: 900 },
+      storageState: state,
+    });
     await fresh.addInitScript(installMarks);
     cold.push(await timeToMark(await fresh.newPage(), `${bff.url}/`, 'token'));
     await fresh.close();
@@ -90,7 +111,8 @@ async function measureNetworkTable(browser, bff, login, navigations, expectedNet
   await signInThroughForm(page, bff.url, login);
   await timeToMark(page, `${bff.url}/networks`, 'firstRows'); // warm-up
   const firstRows = [];
-  for (let i = 0; i < navigations; i += 1) firstRows.push(await timeToMark(page, `${bff.url}/networks`, 'firstRows'));
+  for (let i = 0; i < navigations; i += 1)
+    firstRows.push(await timeToMark(page, `${bff.url}/networks`, 'firstRows'));
 
   const scroll = page.locator('[data-testid="networks-scroll"]');
   await scroll.waitFor();
@@ -105,9 +127,16 @@ async function measureNetworkTable(browser, bff, login, navigations, expectedNet
       if (performance.now() - start > 90_000) break;
       element.scrollTop = element.scrollHeight;
       await new Promise((resolve) => requestAnimationFrame(resolve));
-      maxRows = Math.max(maxRows, table.querySelectorAll('[role="rowgroup"] + [role="rowgroup"] [role="row"]').length);
+      maxRows = Math.max(
+        maxRows,
+        table.querySelectorAll('[role="rowgroup"] + [role="rowgroup"] [role="row"]').length,
+      );
     }
-    return { ms: performance.now() - start, rowCount: Number(table.getAttribute('aria-rowcount')), maxRowsInDom: maxRows };
+    return {
+      ms: performance.now() - start,
+      rowCount: Number(table.getAttribute('aria-rowcount')),
+      maxRowsInDom: maxRows,
+    };
   });
 
   // Pass 2: everything loaded; scroll from the top at a steady 300 px per frame, timing each frame.
@@ -125,12 +154,18 @@ async function measureNetworkTable(browser, bff, login, navigations, expectedNet
       const now = performance.now();
       deltas.push(now - last);
       last = now;
-      maxRows = Math.max(maxRows, table.querySelectorAll('[role="rowgroup"] + [role="rowgroup"] [role="row"]').length);
+      maxRows = Math.max(
+        maxRows,
+        table.querySelectorAll('[role="rowgroup"] + [role="rowgroup"] [role="row"]').length,
+      );
     }
     return { deltas, maxRows, scrolledPx: element.scrollTop };
   });
   const rowsInDom = await page.evaluate(
-    () => document.querySelectorAll('[role="table"][aria-label="Networks"] [role="rowgroup"] + [role="rowgroup"] [role="row"]').length,
+    () =>
+      document.querySelectorAll(
+        '[role="table"][aria-label="Networks"] [role="rowgroup"] + [role="rowgroup"] [role="row"]',
+      ).length,
   );
   await context.close();
   const frames = summarize(scrolling.deltas, 1);
@@ -140,7 +175,17 @@ async function measureNetworkTable(browser, bff, login, navigations, expectedNet
     firstRowsMs: summarize(firstRows, 1),
     loadAllByScrollingMs: Math.round(loadAll.ms),
     allLoaded: loadAll.rowCount - 1 >= expectedNetworks,
-    rowsInDom: { afterScrolling: rowsInDom, maxSeen: Math.max(loadAll.maxRowsInDom, scrolling.maxRows), target: '< 200', holds: Math.max(loadAll.maxRowsInDom, scrolling.maxRows) < 200 },
-    scrollFrameMs: { ...frames, framesOver50ms: scrolling.deltas.filter((d) => d > 50).length, frames: scrolling.deltas.length, pxPerFrame: 300 },
+    rowsInDom: {
+      afterScrolling: rowsInDom,
+      maxSeen: Math.max(loadAll.maxRowsInDom, scrolling.maxRows),
+      target: '< 200',
+      holds: Math.max(loadAll.maxRowsInDom, scrolling.maxRows) < 200,
+    },
+    scrollFrameMs: {
+      ...frames,
+      framesOver50ms: scrolling.deltas.filter((d) => d > 50).length,
+      frames: scrolling.deltas.length,
+      pxPerFrame: 300,
+    },
   };
 }

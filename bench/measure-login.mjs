@@ -11,7 +11,9 @@ import { runAlternatingPairs, summarize } from './lib/stats.mjs';
  */
 export async function measureLogin({ bff, lab, pairs, warmup, cliRuns }) {
   const demo = lab.users.demo;
-  const directBody = JSON.stringify(passwordAuthBody({ username: demo.name, password: demo.password, projectName: 'demo' }));
+  const directBody = JSON.stringify(
+    passwordAuthBody({ username: demo.name, password: demo.password, projectName: 'demo' }),
+  );
 
   const runBff = async () => {
     const session = new ApiSession(bff.url);
@@ -19,7 +21,10 @@ export async function measureLogin({ bff, lab, pairs, warmup, cliRuns }) {
     const start = process.hrtime.bigint();
     const answer = await session.post('/api/session', { cloud: 'lab', password: demo.password });
     const ms = Number(process.hrtime.bigint() - start) / 1e6;
-    if (answer.status !== 201) throw new Error(`BFF login: HTTP ${answer.status}`);
+    if (answer.status !== 201)
+      throw Object.assign(new Error(`BFF login: HTTP ${answer.status}`), {
+        isRetryable: answer.status >= 502,
+      });
     return ms;
   };
   const runDirect = async () => {
@@ -31,7 +36,10 @@ export async function measureLogin({ bff, lab, pairs, warmup, cliRuns }) {
     });
     await response.text();
     const ms = Number(process.hrtime.bigint() - start) / 1e6;
-    if (response.status !== 201) throw new Error(`Keystone login: HTTP ${response.status}`);
+    if (response.status !== 201)
+      throw Object.assign(new Error(`Keystone login: HTTP ${response.status}`), {
+        isRetryable: response.status >= 502,
+      });
     return ms;
   };
 
@@ -41,9 +49,13 @@ export async function measureLogin({ bff, lab, pairs, warmup, cliRuns }) {
   const cli = [];
   for (let i = 0; i < cliRuns + 1; i += 1) {
     const start = process.hrtime.bigint();
-    const run = spawnSync('bash', ['-c', `. ${lab.dir}/demo-openrc && exec /usr/bin/openstack token issue -f value -c expires`], {
-      encoding: 'utf8',
-    });
+    const run = spawnSync(
+      'bash',
+      ['-c', `. ${lab.dir}/demo-openrc && exec /usr/bin/openstack token issue -f value -c expires`],
+      {
+        encoding: 'utf8',
+      },
+    );
     const ms = Number(process.hrtime.bigint() - start) / 1e6;
     if (run.status !== 0) throw new Error(`openstack token issue failed: ${run.stderr.slice(0, 300)}`);
     if (i > 0) cli.push(ms); // the first run warms the page cache for Python's modules

@@ -16,7 +16,9 @@ import { readRssKib } from './lib/processes.mjs';
  * bound to the original id), which GET /api/token never does.
  */
 const store = (method, target, ...args) =>
-  new Promise((resolve, reject) => target[method](...args, (error, value) => (error ? reject(error) : resolve(value))));
+  new Promise((resolve, reject) =>
+    target[method](...args, (error, value) => (error ? reject(error) : resolve(value))),
+  );
 
 async function forEachConcurrently(items, concurrency, work) {
   let next = 0;
@@ -31,15 +33,26 @@ async function forEachConcurrently(items, concurrency, work) {
   );
 }
 
-export async function measureMemory({ serverDist, bff, login, sessionSecret, sessionCount, cookieName = 'api-access.sid' }) {
-  const { SqliteSessionStore } = await import(pathToFileURL(path.join(serverDist, 'http/sqlite-session-store.js')).href);
+export async function measureMemory({
+  serverDist,
+  bff,
+  login,
+  sessionSecret,
+  sessionCount,
+  cookieName = 'api-access.sid',
+}) {
+  const { SqliteSessionStore } = await import(
+    pathToFileURL(path.join(serverDist, 'http/sqlite-session-store.js')).href
+  );
   const session = await signIn(bff.url, login);
   // Warm the process (JIT, pools) before the baseline.
   for (let i = 0; i < 200; i += 1) await session.get('/api/token');
   await new Promise((resolve) => setTimeout(resolve, 500));
   const baselineKib = readRssKib(bff.pid);
 
-  const sid = decodeURIComponent(session.cookie.split('=')[1]).replace(/^s:/, '').replace(/\.[^.]*$/, '');
+  const sid = decodeURIComponent(session.cookie.split('=')[1])
+    .replace(/^s:/, '')
+    .replace(/\.[^.]*$/, '');
   const file = path.join(bff.dataDir, 'sessions.db');
   const sqlite = new SqliteSessionStore(file, { defaultTtlMs: 8 * 3_600_000 });
   const template = await store('get', sqlite, sid);
@@ -65,7 +78,10 @@ export async function measureMemory({ serverDist, bff, login, sessionSecret, ses
   const serveMs = Date.now() - serveStart;
   await new Promise((resolve) => setTimeout(resolve, 1000));
   const afterServeKib = readRssKib(bff.pid);
-  const dbBytes = ['', '-wal'].reduce((sum, suffix) => sum + (fs.existsSync(file + suffix) ? fs.statSync(file + suffix).size : 0), 0);
+  const dbBytes = ['', '-wal'].reduce(
+    (sum, suffix) => sum + (fs.existsSync(file + suffix) ? fs.statSync(file + suffix).size : 0),
+    0,
+  );
   const toMib = (kib) => Number((kib / 1024).toFixed(1));
   return {
     store: 'sqlite',

@@ -8,13 +8,21 @@ import { runAlternatingPairs } from './lib/stats.mjs';
  * same client (Node's fetch). "paged" walks every page with limit=50 by marker on both sides.
  */
 export async function measureNetworks({ bff, lab, user, pairs, warmup, cases }) {
-  const session = await signIn(bff.url, { cloud: 'lab', username: user.username, password: user.password, projectName: user.projectName });
+  const session = await signIn(bff.url, {
+    cloud: 'lab',
+    username: user.username,
+    password: user.password,
+    projectName: user.projectName,
+  });
   const { token } = await issueToken(lab.keystoneUrl, user);
 
   const fetchBffPage = async (limit, marker) => {
     const query = new URLSearchParams({ limit: String(limit), ...(marker ? { marker } : {}) });
     const answer = await session.get(`/api/networks?${query}`);
-    if (answer.status !== 200) throw new Error(`BFF networks: HTTP ${answer.status}`);
+    if (answer.status !== 200)
+      throw Object.assign(new Error(`BFF networks: HTTP ${answer.status}`), {
+        isRetryable: answer.status >= 502,
+      });
     return answer.body;
   };
   const fetchNeutronPage = async (limit, marker) => {
@@ -23,7 +31,10 @@ export async function measureNetworks({ bff, lab, user, pairs, warmup, cases }) 
       headers: { Accept: 'application/json', 'X-Auth-Token': token },
     });
     const body = await response.json();
-    if (response.status !== 200) throw new Error(`Neutron networks: HTTP ${response.status}`);
+    if (response.status !== 200)
+      throw Object.assign(new Error(`Neutron networks: HTTP ${response.status}`), {
+        isRetryable: response.status >= 502,
+      });
     return body;
   };
   const walkBff = async (limit) => {
@@ -43,14 +54,15 @@ export async function measureNetworks({ bff, lab, user, pairs, warmup, cases }) 
       const page = await fetchNeutronPage(limit, marker);
       count += page.networks.length;
       // Neutron's rule: a next link while the page is full; the BFF stops at a short page too.
-      const next = page.networks.length < limit ? null : page.networks_links?.find((link) => link.rel === 'next');
+      const next =
+        page.networks.length < limit ? null : page.networks_links?.find((link) => link.rel === 'next');
       marker = next ? new URL(next.href).searchParams.get('marker') : null;
     } while (marker);
     return count;
   };
 
   const results = {};
-  for (const { name, limit, isPaged } of cases) {
+  for (const { name, limit, isPaged, pairs: casePairs } of cases) {
     const counts = {};
     const timed = (side, walk) => async () => {
       const start = process.hrtime.bigint();
@@ -59,11 +71,15 @@ export async function measureNetworks({ bff, lab, user, pairs, warmup, cases }) 
     };
     const outcome = await runAlternatingPairs({
       warmup,
-      pairs,
+      pairs: casePairs ?? pairs,
       runA: timed('bff', isPaged ? walkBff : async (l) => (await fetchBffPage(l)).networks.length),
-      runB: timed('neutron', isPaged ? walkNeutron : async (l) => (await fetchNeutronPage(l)).networks.length),
+      runB: timed(
+        'neutron',
+        isPaged ? walkNeutron : async (l) => (await fetchNeutronPage(l)).networks.length,
+      ),
     });
-    if (counts.bff !== counts.neutron) throw new Error(`networks ${name}: BFF saw ${counts.bff}, Neutron ${counts.neutron}`);
+    if (counts.bff !== counts.neutron)
+      throw new Error(`networks ${name}: BFF saw ${counts.bff}, Neutron ${counts.neutron}`);
     results[name] = {
       networks: counts.bff,
       limit,

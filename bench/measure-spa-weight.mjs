@@ -14,15 +14,26 @@ export function measureSpaWeight(distDir) {
   const html = fs.readFileSync(path.join(distDir, 'index.html'), 'utf8');
   const refs = [
     ...[...html.matchAll(/<script[^>]*\bsrc="([^"]+)"/g)].map((m) => m[1]),
-    ...[...html.matchAll(/<link[^>]*\brel="(?:stylesheet|modulepreload)"[^>]*\bhref="([^"]+)"/g)].map((m) => m[1]),
-    ...[...html.matchAll(/<link[^>]*\bhref="([^"]+)"[^>]*\brel="(?:stylesheet|modulepreload)"/g)].map((m) => m[1]),
+    ...[...html.matchAll(/<link[^>]*\brel="(?:stylesheet|modulepreload)"[^>]*\bhref="([^"]+)"/g)].map(
+      (m) => m[1],
+    ),
+    ...[...html.matchAll(/<link[^>]*\bhref="([^"]+)"[^>]*\brel="(?:stylesheet|modulepreload)"/g)].map(
+      (m) => m[1],
+    ),
   ];
   const files = [...new Set(refs)].map((ref) => {
     const content = fs.readFileSync(path.join(distDir, ref.replace(/^\//, '')));
-    return { file: ref, kind: ref.endsWith('.css') ? 'css' : 'js', rawBytes: content.length, gzipBytes: zlib.gzipSync(content).length };
+    return {
+      file: ref,
+      kind: ref.endsWith('.css') ? 'css' : 'js',
+      rawBytes: content.length,
+      gzipBytes: zlib.gzipSync(content).length,
+    };
   });
   const total = files.reduce((sum, file) => sum + file.gzipBytes, 0);
-  const lazyChunks = fs.readdirSync(path.join(distDir, 'assets')).filter((name) => /\.(js|css)$/.test(name) && !files.some((f) => f.file.endsWith(name)));
+  const lazyChunks = fs
+    .readdirSync(path.join(distDir, 'assets'))
+    .filter((name) => /\.(js|css)$/.test(name) && !files.some((f) => f.file.endsWith(name)));
   const result = {
     files,
     totalRawBytes: files.reduce((sum, file) => sum + file.rawBytes, 0),
@@ -144,7 +155,15 @@ export function analyzeSourceMap(jsFile) {
         .filter(([, value]) => value.group === entry.group)
         .sort((a, b) => b[1].bytes - a[1].bytes)
         .slice(0, 4)
-        .map(([source, value]) => ({ file: source.replace(/^(\.\.\/)+/, '').replace(/^.*node_modules\//, ''), rawBytes: value.bytes })),
+        .map(([source, value]) => ({
+          file: source.replace(/^(\.\.\/)+/, '').replace(/^.*node_modules\//, ''),
+          rawBytes: value.bytes,
+        })),
     }));
-  return { file: path.basename(jsFile), rawBytes: totalRaw, groups: groups.slice(0, 25), otherGroups: Math.max(0, groups.length - 25) };
+  return {
+    file: path.basename(jsFile),
+    rawBytes: totalRaw,
+    groups: groups.slice(0, 25),
+    otherGroups: Math.max(0, groups.length - 25),
+  };
 }

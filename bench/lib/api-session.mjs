@@ -70,6 +70,9 @@ export async function signIn(baseUrl, login) {
     await session.refreshCsrfToken();
     answer = await session.post('/api/session', login);
   }
-  if (answer.status !== 201 && answer.status !== 200) throw new Error(`sign-in failed: HTTP ${answer.status} ${JSON.stringify(answer.body?.error?.code ?? '')}`);
+  if (answer.status !== 201 && answer.status !== 200)
+    throw new Error(
+      `sign-in failed: HTTP ${answer.status} ${JSON.stringify(answer.body?.error?.code ?? '')}`,
+    );
   return session;
 }

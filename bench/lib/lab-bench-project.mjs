@@ -32,7 +32,10 @@ async function callJson(url, { method = 'GET', token, json, expect = [200] } = {
 export function passwordAuthBody({ username, password, projectName, domainName = 'Default' }) {
   return {
     auth: {
-      identity: { methods: ['password'], password: { user: { name: username, domain: { name: domainName }, password } } },
+      identity: {
+        methods: ['password'],
+        password: { user: { name: username, domain: { name: domainName }, password } },
+      },
       scope: { project: { name: projectName, domain: { name: domainName } } },
     },
   };
@@ -61,11 +64,20 @@ async function runPool(items, concurrency, work) {
 
 async function adminToken(lab) {
   const admin = lab.users.admin;
-  return (await issueToken(lab.keystoneUrl, { username: admin.name, password: admin.password, projectName: 'admin' })).token;
+  return (
+    await issueToken(lab.keystoneUrl, {
+      username: admin.name,
+      password: admin.password,
+      projectName: 'admin',
+    })
+  ).token;
 }
 
 async function findByName(keystoneUrl, token, collection, name) {
-  const answer = await callJson(`${keystoneUrl}/v3/${collection}?name=${encodeURIComponent(name)}&domain_id=default`, { token });
+  const answer = await callJson(
+    `${keystoneUrl}/v3/${collection}?name=${encodeURIComponent(name)}&domain_id=default`,
+    { token },
+  );
   return answer.body[collection][0] ?? null;
 }
 
@@ -75,13 +87,24 @@ export async function removeBenchProject(lab) {
   const removed = { networks: 0, user: false, project: false };
   const project = await findByName(lab.keystoneUrl, token, 'projects', BENCH_PROJECT);
   if (project) {
-    const list = await callJson(`${lab.neutronUrl}/v2.0/networks?project_id=${project.id}&fields=id&fields=name`, { token });
+    const list = await callJson(
+      `${lab.neutronUrl}/v2.0/networks?project_id=${project.id}&fields=id&fields=name`,
+      { token },
+    );
     const networks = list.body.networks;
     await runPool(networks, 8, async (network) => {
-      await callJson(`${lab.neutronUrl}/v2.0/networks/${network.id}`, { method: 'DELETE', token, expect: [204, 404] });
+      await callJson(`${lab.neutronUrl}/v2.0/networks/${network.id}`, {
+        method: 'DELETE',
+        token,
+        expect: [204, 404],
+      });
     });
     removed.networks = networks.length;
-    await callJson(`${lab.neutronUrl}/v2.0/quotas/${project.id}`, { method: 'DELETE', token, expect: [204, 404] });
+    await callJson(`${lab.neutronUrl}/v2.0/quotas/${project.id}`, {
+      method: 'DELETE',
+      token,
+      expect: [204, 404],
+    });
   }
   const user = await findByName(lab.keystoneUrl, token, 'users', BENCH_USER);
   if (user) {
@@ -89,7 +112,11 @@ export async function removeBenchProject(lab) {
     removed.user = true;
   }
   if (project) {
-    await callJson(`${lab.keystoneUrl}/v3/projects/${project.id}`, { method: 'DELETE', token, expect: [204, 404] });
+    await callJson(`${lab.keystoneUrl}/v3/projects/${project.id}`, {
+      method: 'DELETE',
+      token,
+      expect: [204, 404],
+    });
     removed.project = true;
   }
   return removed;
@@ -107,7 +134,13 @@ export async function createBenchProject(lab, count) {
     await callJson(`${lab.keystoneUrl}/v3/projects`, {
       method: 'POST',
       token,
-      json: { project: { name: BENCH_PROJECT, domain_id: 'default', description: 'npm run bench only; deleted at the end of the run' } },
+      json: {
+        project: {
+          name: BENCH_PROJECT,
+          domain_id: 'default',
+          description: 'npm run bench only; deleted at the end of the run',
+        },
+      },
       expect: [201],
     })
   ).body.project;
@@ -140,7 +173,13 @@ export async function createBenchProject(lab, count) {
       expect: [201],
     });
   });
-  return { projectId: project.id, projectName: BENCH_PROJECT, username: BENCH_USER, password, networkCount: count };
+  return {
+    projectId: project.id,
+    projectName: BENCH_PROJECT,
+    username: BENCH_USER,
+    password,
+    networkCount: count,
+  };
 }
 
 async function findRole(keystoneUrl, token, name) {
@@ -153,7 +192,11 @@ async function findRole(keystoneUrl, token, name) {
 /** The names of the networks the demo user sees: the suites expect public + demo-net-1..3. */
 export async function listDemoNetworkNames(lab) {
   const demo = lab.users.demo;
-  const { token } = await issueToken(lab.keystoneUrl, { username: demo.name, password: demo.password, projectName: 'demo' });
+  const { token } = await issueToken(lab.keystoneUrl, {
+    username: demo.name,
+    password: demo.password,
+    projectName: 'demo',
+  });
   const answer = await callJson(`${lab.neutronUrl}/v2.0/networks?fields=name`, { token });
   return answer.body.networks.map((network) => network.name).sort();
 }

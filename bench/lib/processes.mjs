@@ -34,7 +34,16 @@ async function waitUntil(isReady, timeoutMs, what) {
  * free loopback port with its own DATA_DIR. Logs go to a file in that directory (level info, as
  * in production: the request log is part of the cost being measured).
  */
-export async function startBff({ repoDir, serverDist, webDist, name, tempDir, cloudsFile, sessionSecret, extraEnv = {} }) {
+export async function startBff({
+  repoDir,
+  serverDist,
+  webDist,
+  name,
+  tempDir,
+  cloudsFile,
+  sessionSecret,
+  extraEnv = {},
+}) {
   const port = await findFreePort();
   const dataDir = path.join(tempDir, `${name}-data`);
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -53,6 +62,10 @@ export async function startBff({ repoDir, serverDist, webDist, name, tempDir, cl
       // Every session signs in as the same user: the default budget (20/min per user) would refuse
       // the benchmark's logins, which are deliberate.
       TOKEN_CREATIONS_PER_MINUTE: '1000',
+      // Likewise the sign-in throttles (per address, per username): the bench signs in one user
+      // hundreds of times a minute from one address, on purpose.
+      LOGIN_ATTEMPTS_PER_MINUTE_PER_ADDRESS: '100000',
+      LOGIN_ATTEMPTS_PER_MINUTE_PER_USERNAME: '100000',
       SESSION_SECRET: sessionSecret,
       STATIC_DIR: webDist,
       ...extraEnv,
@@ -85,7 +98,22 @@ export async function startRedis(tempDir) {
   const logFile = path.join(tempDir, 'redis.log');
   const child = spawn(
     '/usr/bin/redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--logfile', logFile, '--dir', tempDir],
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--daemonize',
+      'no',
+      '--logfile',
+      logFile,
+      '--dir',
+      tempDir,
+    ],
     { stdio: 'ignore' },
   );
   await waitUntil(

@@ -42,7 +42,9 @@ export async function runAlternatingPairs({ warmup, pairs, runA: measureA, runB:
     try {
       return await measure();
     } catch (error) {
-      if (!(error instanceof TypeError && error.message === 'fetch failed')) throw error;
+      // Likewise an upstream 502/503/504 on a loaded shared lab (error.isRetryable): retried once, counted.
+      if (!(error instanceof TypeError && error.message === 'fetch failed') && !error?.isRetryable)
+        throw error;
       retries += 1;
       return measure();
     }
