@@ -47,7 +47,24 @@ describe('SQLite session store', () => {
     expect(await call<number>((cb) => store.length(cb))).toBe(2);
     await call((cb) => store.destroy('a', cb));
     expect(await call((cb) => store.get('a', cb))).toBeNull();
-    await call((cb) => store.touch('b', sessionExpiringAt(now - 1), cb));
+    await call((cb) => store.touch('b', sessionExpiringAt(now - 120_000), cb));
     expect(await call((cb) => store.get('b', cb))).toBeNull();
+  });
+
+  it('writes a touch only when it moves the expiry by a minute or more', async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sessions-')), 'sessions.db');
+    let now = 1_000_000;
+    const store = openStore(file, () => now);
+    await call((cb) => store.set('s', sessionExpiringAt(now + 90_000), cb));
+    // A request 30 s later moves the expiry by 30 s: not written, the stored expiry stays.
+    await call((cb) => store.touch('s', sessionExpiringAt(now + 120_000), cb));
+    now += 95_000;
+    expect(await call((cb) => store.get('s', cb))).toBeNull();
+    // A touch that moves it by more than a minute is written.
+    now = 1_000_000;
+    await call((cb) => store.set('t', sessionExpiringAt(now + 90_000), cb));
+    await call((cb) => store.touch('t', sessionExpiringAt(now + 200_000), cb));
+    now += 150_000;
+    expect(await call((cb) => store.get('t', cb))).not.toBeNull();
   });
 });
