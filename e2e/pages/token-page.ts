@@ -83,5 +83,5 @@ export class TokenPage {
 
 /** How the BFF shows a token without giving it away: its first 8 and last 4 characters. */
 export function previewOf(token: string): string {
-  return `${token.slice(0, 8)}…${token.slice(-4)}`;
+  return `${token.slice(0, 16)}…`;
 }

@@ -774,8 +774,15 @@ function budgetKeyFor(cloud: string, username: string | null, userId: string | n
   return username ? `${cloud}:name:${username}` : `${cloud}:id:${userId ?? ''}`;
 }
 
+/**
+ * The first characters only. A Fernet token starts with its version and issue time (the first 12
+ * characters are shared by every token issued in the same second); the next ones are the random
+ * IV, which tells tokens apart and is no secret.
+ */
+export const TOKEN_PREVIEW_LENGTH = 16;
+
 function previewOf(token: string): string {
-  return `${token.slice(0, 8)}…${token.slice(-4)}`;
+  return `${token.slice(0, TOKEN_PREVIEW_LENGTH)}…`;
 }
 
 type MergedLogin = Omit<LoginRequest, 'password' | 'passcode' | 'applicationCredentialSecret'>;
