@@ -10,6 +10,8 @@ export interface RedisSingleFlightOptions {
   lockTtlMs: number;
   /** How long a published result stays readable for the replicas that waited for it. */
   resultTtlMs?: number;
+  /** How long a result still answers callers that come just after the run (see SingleFlight). */
+  settledTtlMs?: number;
   pollMs?: number;
 }
 
@@ -37,7 +39,7 @@ return 0
  * and hold no secret in clear (renewals hold sealed tokens only).
  */
 export class RedisSingleFlight<T> implements Flight<T> {
-  private readonly local = new SingleFlight<T>();
+  private readonly local: SingleFlight<T>;
   private readonly resultTtlMs: number;
   private readonly pollMs: number;
 
@@ -45,6 +47,7 @@ export class RedisSingleFlight<T> implements Flight<T> {
     private readonly client: RedisClient,
     private readonly options: RedisSingleFlightOptions,
   ) {
+    this.local = new SingleFlight<T>(options.settledTtlMs ?? 0);
     this.resultTtlMs = options.resultTtlMs ?? 30_000;
     this.pollMs = options.pollMs ?? 25;
   }
@@ -55,6 +58,11 @@ export class RedisSingleFlight<T> implements Flight<T> {
 
   private async runShared(key: string, work: () => Promise<T>): Promise<T> {
     const lockKey = `${this.options.prefix}${key}`;
+    const settledKey = `${lockKey}:settled`;
+    if (this.options.settledTtlMs) {
+      const settled = await withStoreErrors(() => this.client.get(settledKey));
+      if (settled !== null && settled !== undefined) return JSON.parse(String(settled)) as T;
+    }
     const deadline = Date.now() + this.options.lockTtlMs + 1000;
     while (Date.now() < deadline) {
       const flightId = randomBytes(12).toString('hex');
@@ -75,11 +83,18 @@ export class RedisSingleFlight<T> implements Flight<T> {
   private async runAsOwner(lockKey: string, flightId: string, work: () => Promise<T>): Promise<T> {
     try {
       const result = await work();
+      const json = JSON.stringify(result);
       await withStoreErrors(() =>
-        this.client.set(`${lockKey}:${flightId}`, JSON.stringify(result), {
+        this.client.set(`${lockKey}:${flightId}`, json, {
           expiration: { type: 'PX', value: this.resultTtlMs },
         }),
       );
+      if (this.options.settledTtlMs) {
+        const settledTtlMs = this.options.settledTtlMs;
+        await withStoreErrors(() =>
+          this.client.set(`${lockKey}:settled`, json, { expiration: { type: 'PX', value: settledTtlMs } }),
+        );
+      }
       return result;
     } finally {
       // Best effort: a lock left behind (Redis down now) expires by itself after lockTtlMs.

@@ -12,15 +12,19 @@ import { MemorySlidingWindow, type SlidingWindow } from './sliding-window.js';
 export interface SharedState {
   readonly kind: 'memory' | 'redis';
   readonly window: SlidingWindow;
-  /** `lockTtlMs`: the longest one run may take; a dead owner's lock is free again after it. */
-  createFlight<T>(name: string, lockTtlMs: number): Flight<T>;
+  /**
+   * `lockTtlMs`: the longest one run may take; a dead owner's lock is free again after it.
+   * `settledTtlMs`: how long a successful result still answers late callers with the same key.
+   */
+  createFlight<T>(name: string, lockTtlMs: number, settledTtlMs?: number): Flight<T>;
 }
 
 export function createMemorySharedState(): SharedState {
   return {
     kind: 'memory',
     window: new MemorySlidingWindow(),
-    createFlight: <T>() => new SingleFlight<T>(),
+    createFlight: <T>(_name: string, _lockTtlMs: number, settledTtlMs = 0) =>
+      new SingleFlight<T>(settledTtlMs),
   };
 }
 
@@ -28,7 +32,7 @@ export function createRedisSharedState(client: RedisClient, prefix = 'api-access
   return {
     kind: 'redis',
     window: new RedisSlidingWindow(client, `${prefix}rate:`),
-    createFlight: <T>(name: string, lockTtlMs: number) =>
-      new RedisSingleFlight<T>(client, { prefix: `${prefix}flight:${name}:`, lockTtlMs }),
+    createFlight: <T>(name: string, lockTtlMs: number, settledTtlMs = 0) =>
+      new RedisSingleFlight<T>(client, { prefix: `${prefix}flight:${name}:`, lockTtlMs, settledTtlMs }),
   };
 }

@@ -52,6 +52,9 @@ export interface SessionServiceOptions {
   now?: () => number;
 }
 
+/** How long a finished renewal still answers requests that read the session before it was saved. */
+const RENEWAL_SETTLED_TTL_MS = 10_000;
+
 /** Below this many seconds left, a token is renewed before it is used for an upstream call. */
 export const RENEW_BEFORE_SECONDS = 120;
 
@@ -105,7 +108,11 @@ export class SessionService {
     const shared = options.sharedState ?? createMemorySharedState();
     this.budget = new TokenBudget(options.tokenCreationsPerMinute, this.now, shared.window);
     // A renewal is one token creation plus, at most, one catalog fetch.
-    this.renewals = shared.createFlight<RenewalResult>('renewal', 2 * options.upstreamTimeoutMs + 2000);
+    this.renewals = shared.createFlight<RenewalResult>(
+      'renewal',
+      2 * options.upstreamTimeoutMs + 2000,
+      RENEWAL_SETTLED_TTL_MS,
+    );
     this.call = { timeoutMs: options.upstreamTimeoutMs };
   }
 
@@ -584,7 +591,11 @@ export class SessionService {
   }
 
   private async renew(session: SessionHandle, given: GivenCredentials = {}): Promise<void> {
-    const result = await this.renewals.run(session.id, async () => {
+    // One renewal per token: requests that still see the same current token share its result,
+    // even one arriving just after it finished; a request that already sees the new token starts
+    // a new renewal (a deliberate second Reissue).
+    const key = `${session.id}:${requireAuth(session).currentTokenId}`;
+    const result = await this.renewals.run(key, async () => {
       const auth = requireAuth(session);
       const cloud = this.cloudOf(auth);
       const project = currentToken(auth).project;

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { RateLimitedError } from '../../errors.js';
 import { SingleFlight } from './single-flight.js';
 import { TokenBudget } from './token-budget.js';
@@ -39,5 +39,33 @@ describe('single flight', () => {
     expect(await flight.run('s', work)).toBe(2);
     await expect(flight.run('x', () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
     expect(await flight.run('x', async () => 7)).toBe(7);
+  });
+});
+
+describe('single flight with a settled window', () => {
+  it('answers a caller that comes just after the run with the same result, then runs again', async () => {
+    vi.useFakeTimers();
+    try {
+      const flight = new SingleFlight<number>(10_000);
+      let calls = 0;
+      const work = async () => ++calls;
+      expect(await flight.run('token-x', work)).toBe(1);
+      // Late: the run has settled, but within the window.
+      expect(await flight.run('token-x', work)).toBe(1);
+      // Another key (the session already sees the new token): a new run.
+      expect(await flight.run('token-y', work)).toBe(2);
+      await vi.advanceTimersByTimeAsync(10_001);
+      expect(await flight.run('token-x', work)).toBe(3);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('never keeps a failure', async () => {
+    const flight = new SingleFlight<number>(10_000);
+    await expect(flight.run('k', () => Promise.reject(new Error('keystone down')))).rejects.toThrow(
+      'keystone down',
+    );
+    expect(await flight.run('k', async () => 5)).toBe(5);
   });
 });
