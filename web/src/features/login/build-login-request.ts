@@ -9,6 +9,10 @@ export interface LoginFormValues {
   project: string;
   projectDomain: string;
   region: string;
+  /** Clouds with `authType: application_credential` (clouds.yaml `v3applicationcredential`). */
+  applicationCredentialId: string;
+  applicationCredentialName: string;
+  applicationCredentialSecret: string;
 }
 
 export const emptyLoginForm: LoginFormValues = {
@@ -19,7 +23,14 @@ export const emptyLoginForm: LoginFormValues = {
   project: '',
   projectDomain: '',
   region: '',
+  applicationCredentialId: '',
+  applicationCredentialName: '',
+  applicationCredentialSecret: '',
 };
+
+export function isApplicationCredentialCloud(cloud: CloudSummary | undefined): boolean {
+  return cloud?.authType === 'application_credential';
+}
 
 // Keystone project and domain ids are UUID hex without dashes; anything else is taken as a name.
 const keystoneIdPattern = /^[0-9a-f]{32}$/i;
@@ -43,6 +54,9 @@ export function prefillFromCloud(cloud: CloudSummary, region: string | null): Lo
     project: d.projectName ?? d.projectId ?? '',
     projectDomain: d.projectDomainName ?? d.projectDomainId ?? '',
     region: regionChoice,
+    applicationCredentialId: d.applicationCredentialId ?? '',
+    applicationCredentialName: d.applicationCredentialName ?? '',
+    applicationCredentialSecret: '',
   };
 }
 
@@ -53,6 +67,7 @@ export function prefillFromCloud(cloud: CloudSummary, region: string | null): Lo
  */
 export function buildLoginRequest(values: LoginFormValues, cloud: CloudSummary | undefined): LoginRequest {
   const trimmed = (value: string) => value.trim() || undefined;
+  if (isApplicationCredentialCloud(cloud)) return buildApplicationCredentialRequest(values, cloud);
   const request: LoginRequest = { cloud: values.cloud, password: values.password };
   const username = trimmed(values.username);
   if (username) request.username = username;
@@ -86,6 +101,39 @@ export function buildLoginRequest(values: LoginFormValues, cloud: CloudSummary |
   return request;
 }
 
+/**
+ * An application credential sign-in: by id, or by name with its user (name + domain)
+ * (https://docs.openstack.org/api-ref/identity/v3/#authenticating-with-an-application-credential).
+ * No project: the credential is bound to one.
+ */
+function buildApplicationCredentialRequest(
+  values: LoginFormValues,
+  cloud: CloudSummary | undefined,
+): LoginRequest {
+  const trimmed = (value: string) => value.trim() || undefined;
+  const request: LoginRequest = {
+    cloud: values.cloud,
+    applicationCredentialSecret: values.applicationCredentialSecret,
+  };
+  const id = trimmed(values.applicationCredentialId);
+  const name = trimmed(values.applicationCredentialName);
+  if (id) request.applicationCredentialId = id;
+  else if (name) {
+    request.applicationCredentialName = name;
+    const username = trimmed(values.username);
+    if (username) request.username = username;
+    const userDomain = trimmed(values.userDomain);
+    if (userDomain) {
+      if (userDomain === cloud?.defaults.userDomainId || isKeystoneId(userDomain))
+        request.userDomainId = userDomain;
+      else request.userDomainName = userDomain;
+    }
+  }
+  const region = trimmed(values.region);
+  if (region) request.regionName = region;
+  return request;
+}
+
 /** Map the server's invalid_input field paths back onto the form's fields. */
 export function mapFieldErrors(
   fields: Record<string, string> | undefined,
@@ -104,6 +152,9 @@ export function mapFieldErrors(
     projectDomainName: 'projectDomain',
     projectDomainId: 'projectDomain',
     regionName: 'region',
+    applicationCredentialId: 'applicationCredentialId',
+    applicationCredentialName: 'applicationCredentialName',
+    applicationCredentialSecret: 'applicationCredentialSecret',
   };
   for (const [path, message] of Object.entries(fields)) {
     const field = map[path.split('.')[0] ?? ''];

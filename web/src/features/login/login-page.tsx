@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useMemo, useState, type ClipboardEvent, type DragEvent, type FormEvent } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import type { CloudSummary } from '@contract/clouds';
+import type { SessionInfo } from '@contract/session';
 import { Button } from '../../components/ui/button';
 import { SelectField, TextField } from '../../components/ui/field';
 import { Notice } from '../../components/ui/notice';
@@ -13,11 +14,13 @@ import { readPreference, writePreference } from '../../lib/preferences';
 import {
   buildLoginRequest,
   emptyLoginForm,
+  isApplicationCredentialCloud,
   mapFieldErrors,
   prefillFromCloud,
   type LoginFormValues,
 } from './build-login-request';
 import { looksLikeOpenrc, normalizeAuthUrl, parseOpenrc } from './openrc-parser';
+import { PasscodeStep } from './passcode-step';
 import { cloudsQueryOptions, useSignInMutation } from './queries';
 
 /** FileReader rather than Blob.text(): same result, and it also works in older engines and jsdom. */
@@ -40,6 +43,9 @@ export function LoginPage() {
   const signIn = useSignInMutation();
   const [values, setValues] = useState<LoginFormValues>(emptyLoginForm);
   const [openrcNotice, setOpenrcNotice] = useState<string | null>(null);
+  // After `mfa_required` the password is done: the second factor's passcode comes next.
+  const [step, setStep] = useState<'password' | 'passcode'>('password');
+  const [didSecondFactorExpire, setDidSecondFactorExpire] = useState(false);
 
   const clouds = useMemo(() => cloudsQuery.data?.clouds ?? [], [cloudsQuery.data]);
   const cloud: CloudSummary | undefined = clouds.find((c) => c.name === values.cloud);
@@ -120,19 +126,37 @@ export function LoginPage() {
     void readOpenrcFile(event.dataTransfer.files[0]);
   };
 
+  const enterApp = (session: SessionInfo) => {
+    writePreference('lastCloud', session.cloud);
+    writePreference('lastRegion', session.regionName ?? (values.region || null));
+    void navigate(session.project ? '/' : '/projects', { replace: true });
+  };
+
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
+    setDidSecondFactorExpire(false);
     signIn.mutate(buildLoginRequest(values, cloud), {
-      onSuccess: (session) => {
-        writePreference('lastCloud', session.cloud);
-        writePreference('lastRegion', session.regionName ?? (values.region || null));
-        void navigate(session.project ? '/' : '/projects', { replace: true });
+      onSuccess: enterApp,
+      onError: (error) => {
+        if (isApiError(error) && error.code === 'mfa_required') setStep('passcode');
       },
     });
   };
 
+  const startOver = (isExpired: boolean) => {
+    signIn.reset();
+    setDidSecondFactorExpire(isExpired);
+    setStep('password');
+  };
+
   const fieldErrors = isApiError(signIn.error) ? mapFieldErrors(signIn.error.fields) : {};
   const regionOptions = cloud?.regions ?? [];
+  const isAppCredential = isApplicationCredentialCloud(cloud);
+  // A credential named in clouds.yaml by name (not id) needs its user too.
+  const isAppCredentialByName =
+    isAppCredential &&
+    !cloud?.defaults.applicationCredentialId &&
+    !!cloud?.defaults.applicationCredentialName;
 
   return (
     <main id="main" className="mx-auto w-full max-w-lg px-4 py-8">
@@ -149,6 +173,8 @@ export function LoginPage() {
         {cloudsQuery.isSuccess && clouds.length === 0 && (
           <Notice tone="warning">{t('login.noClouds')}</Notice>
         )}
+        {didSecondFactorExpire && <Notice tone="warning">{t('login.passcode.expired')}</Notice>}
+        {isAppCredential && step === 'password' && <Notice>{t('login.appCredentialHint')}</Notice>}
         {cloud?.demo && (
           <Notice>
             <strong>{t('login.demoNotice')}</strong>
@@ -158,117 +184,171 @@ export function LoginPage() {
         )}
       </div>
 
-      <form
-        className="mt-4 space-y-4 rounded-lg border border-slate-200 p-4 dark:border-slate-700"
-        onSubmit={onSubmit}
-        onPaste={onPaste}
-        onDragOver={(event) => event.preventDefault()}
-        onDrop={onDrop}
-        noValidate
-      >
-        <SelectField
-          label={t('login.cloud')}
-          value={values.cloud}
-          onChange={(event) => changeCloud(event.target.value)}
-          error={fieldErrors.cloud}
-          required
+      {step === 'passcode' ? (
+        <PasscodeStep onSignedIn={enterApp} onStartOver={startOver} />
+      ) : (
+        <form
+          className="mt-4 space-y-4 rounded-lg border border-slate-200 p-4 dark:border-slate-700"
+          onSubmit={onSubmit}
+          onPaste={onPaste}
+          onDragOver={(event) => event.preventDefault()}
+          onDrop={onDrop}
+          noValidate
         >
-          {clouds.map((c) => (
-            <option key={c.name} value={c.name}>
-              {c.name}
-            </option>
-          ))}
-        </SelectField>
-        <TextField
-          label={t('login.username')}
-          value={values.username}
-          onChange={update('username')}
-          autoComplete="username"
-          error={fieldErrors.username}
-        />
-        <TextField
-          label={t('login.password')}
-          type="password"
-          value={values.password}
-          onChange={update('password')}
-          autoComplete="current-password"
-          error={fieldErrors.password}
-          required
-        />
-        <TextField
-          label={t('login.userDomain')}
-          value={values.userDomain}
-          onChange={update('userDomain')}
-          error={fieldErrors.userDomain}
-        />
-        <TextField
-          label={t('login.project')}
-          value={values.project}
-          onChange={update('project')}
-          hint={t('login.projectHint')}
-          error={fieldErrors.project}
-        />
-        <TextField
-          label={t('login.projectDomain')}
-          value={values.projectDomain}
-          onChange={update('projectDomain')}
-          error={fieldErrors.projectDomain}
-        />
-        {regionOptions.length > 0 ? (
           <SelectField
-            label={t('login.region')}
-            value={values.region}
-            onChange={update('region')}
-            error={fieldErrors.region}
+            label={t('login.cloud')}
+            value={values.cloud}
+            onChange={(event) => changeCloud(event.target.value)}
+            error={fieldErrors.cloud}
+            required
           >
-            {regionOptions.map((r) => (
-              <option key={r} value={r}>
-                {r}
+            {clouds.map((c) => (
+              <option key={c.name} value={c.name}>
+                {c.name}
               </option>
             ))}
           </SelectField>
-        ) : (
-          <TextField
-            label={t('login.region')}
-            value={values.region}
-            onChange={update('region')}
-            placeholder={t('login.regionAny')}
-            error={fieldErrors.region}
-          />
-        )}
+          {isAppCredential ? (
+            <>
+              {isAppCredentialByName ? (
+                <>
+                  <TextField
+                    label={t('login.appCredentialName')}
+                    value={values.applicationCredentialName}
+                    onChange={update('applicationCredentialName')}
+                    error={fieldErrors.applicationCredentialName}
+                    required
+                  />
+                  <TextField
+                    label={t('login.username')}
+                    value={values.username}
+                    onChange={update('username')}
+                    autoComplete="username"
+                    error={fieldErrors.username}
+                  />
+                  <TextField
+                    label={t('login.userDomain')}
+                    value={values.userDomain}
+                    onChange={update('userDomain')}
+                    error={fieldErrors.userDomain}
+                  />
+                </>
+              ) : (
+                <TextField
+                  label={t('login.appCredentialId')}
+                  value={values.applicationCredentialId}
+                  onChange={update('applicationCredentialId')}
+                  autoComplete="username"
+                  spellCheck={false}
+                  error={fieldErrors.applicationCredentialId}
+                  required
+                />
+              )}
+              <TextField
+                label={t('login.appCredentialSecret')}
+                type="password"
+                value={values.applicationCredentialSecret}
+                onChange={update('applicationCredentialSecret')}
+                autoComplete="current-password"
+                error={fieldErrors.applicationCredentialSecret}
+                required
+              />
+            </>
+          ) : (
+            <>
+              <TextField
+                label={t('login.username')}
+                value={values.username}
+                onChange={update('username')}
+                autoComplete="username"
+                error={fieldErrors.username}
+              />
+              <TextField
+                label={t('login.password')}
+                type="password"
+                value={values.password}
+                onChange={update('password')}
+                autoComplete="current-password"
+                error={fieldErrors.password}
+                required
+              />
+              <TextField
+                label={t('login.userDomain')}
+                value={values.userDomain}
+                onChange={update('userDomain')}
+                error={fieldErrors.userDomain}
+              />
+              <TextField
+                label={t('login.project')}
+                value={values.project}
+                onChange={update('project')}
+                hint={t('login.projectHint')}
+                error={fieldErrors.project}
+              />
+              <TextField
+                label={t('login.projectDomain')}
+                value={values.projectDomain}
+                onChange={update('projectDomain')}
+                error={fieldErrors.projectDomain}
+              />
+            </>
+          )}
+          {regionOptions.length > 0 ? (
+            <SelectField
+              label={t('login.region')}
+              value={values.region}
+              onChange={update('region')}
+              error={fieldErrors.region}
+            >
+              {regionOptions.map((r) => (
+                <option key={r} value={r}>
+                  {r}
+                </option>
+              ))}
+            </SelectField>
+          ) : (
+            <TextField
+              label={t('login.region')}
+              value={values.region}
+              onChange={update('region')}
+              placeholder={t('login.regionAny')}
+              error={fieldErrors.region}
+            />
+          )}
 
-        <div className="space-y-1">
-          <label className="block text-sm font-medium" htmlFor="openrc-file">
-            {t('login.openrc.label')}
-          </label>
-          <input
-            id="openrc-file"
-            type="file"
-            accept=".sh,.txt,.rc,text/plain,application/x-sh"
-            className="block w-full text-sm file:mr-3 file:rounded-md file:border file:border-slate-300 file:bg-white file:px-3 file:py-1 dark:file:border-slate-600 dark:file:bg-slate-800 dark:file:text-slate-100"
-            aria-describedby="openrc-hint"
-            onChange={(event) => {
-              void readOpenrcFile(event.target.files?.[0]);
-              event.target.value = '';
-            }}
-          />
-          <p id="openrc-hint" className="text-xs text-slate-600 dark:text-slate-400">
-            {t('login.openrc.hint')}
-          </p>
-          {openrcNotice && <Notice>{openrcNotice}</Notice>}
-        </div>
+          <div className="space-y-1">
+            <label className="block text-sm font-medium" htmlFor="openrc-file">
+              {t('login.openrc.label')}
+            </label>
+            <input
+              id="openrc-file"
+              type="file"
+              accept=".sh,.txt,.rc,text/plain,application/x-sh"
+              className="block w-full text-sm file:mr-3 file:rounded-md file:border file:border-slate-300 file:bg-white file:px-3 file:py-1 dark:file:border-slate-600 dark:file:bg-slate-800 dark:file:text-slate-100"
+              aria-describedby="openrc-hint"
+              onChange={(event) => {
+                void readOpenrcFile(event.target.files?.[0]);
+                event.target.value = '';
+              }}
+            />
+            <p id="openrc-hint" className="text-xs text-slate-600 dark:text-slate-400">
+              {t('login.openrc.hint')}
+            </p>
+            {openrcNotice && <Notice>{openrcNotice}</Notice>}
+          </div>
 
-        {signIn.isError && <Notice tone="error">{describeError(signIn.error, t)}</Notice>}
+          {signIn.isError && <Notice tone="error">{describeError(signIn.error, t)}</Notice>}
 
-        <Button
-          type="submit"
-          variant="primary"
-          className="w-full"
-          disabled={signIn.isPending || !values.cloud}
-        >
-          {t('login.submit')}
-        </Button>
-      </form>
+          <Button
+            type="submit"
+            variant="primary"
+            className="w-full"
+            disabled={signIn.isPending || !values.cloud}
+          >
+            {t('login.submit')}
+          </Button>
+        </form>
+      )}
     </main>
   );
 }

@@ -15,6 +15,20 @@ export function TokenDetails({ token }: { token: TokenInfo }) {
     [t('token.cloud'), token.cloud],
     [t('token.region'), token.regionName ?? none],
   ];
+  // Keystone restricts application credential tokens (by default): say so next to the credential.
+  const credential = token.applicationCredential;
+  if (credential) {
+    rows.push([
+      t('token.applicationCredential'),
+      credential.name ? `${credential.name} (${credential.id})` : credential.id,
+    ]);
+    if (credential.restricted !== undefined) {
+      rows.push([
+        t('token.appCredRestrictions'),
+        credential.restricted ? t('token.appCredRestricted') : t('token.appCredUnrestricted'),
+      ]);
+    }
+  }
   return (
     <section aria-labelledby="token-details-heading">
       <h2 id="token-details-heading" className="text-lg font-semibold">

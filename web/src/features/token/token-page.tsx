@@ -53,6 +53,8 @@ export function TokenPage() {
               tokenId={token.id}
               secondsLeft={secondsLeft}
               needsPassword={sessionQuery.data?.reissueNeedsPassword ?? false}
+              needsPasscode={sessionQuery.data?.requiresPasscodeForReissue ?? false}
+              isApplicationCredential={Boolean(token.applicationCredential)}
             />
           </div>
           <TokenDetails token={token} />
