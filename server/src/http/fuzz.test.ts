@@ -4,6 +4,7 @@ import vm from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoCloud, type DemoCloud } from '../demo-cloud/demo-cloud.js';
 import { demoCloudConfig } from '../test-support/demo-cloud-config.js';
+import { seededRandom } from '../test-support/seeded-random.js';
 import { startTestApp, type TestApp } from '../test-support/test-app.js';
 
 /**
@@ -110,17 +111,6 @@ async function openClient(isSignedIn: boolean): Promise<Client> {
 
 // ------------------------------------------------------------------------------------------------ generator
 
-/** mulberry32, seeded: a failing request reproduces. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const random = seededRandom(0x5eed_f022);
 const chance = (p: number) => random() < p;
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorBodySchema } from '../contract/errors.js';
 import { startDemoCloud, type DemoCloud } from '../demo-cloud/demo-cloud.js';
 import { demoCloudConfig } from '../test-support/demo-cloud-config.js';
+import { seededRandom } from '../test-support/seeded-random.js';
 import { startTestApp, type TestApp } from '../test-support/test-app.js';
 
 /**
@@ -105,18 +106,6 @@ async function openClient(isSignedIn: boolean): Promise<Client> {
 }
 
 // ------------------------------------------------------------------------------------------------ generator
-
-/** mulberry32: small, seeded, good enough to pick cases deterministically. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const random = seededRandom(20_261_123);
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;

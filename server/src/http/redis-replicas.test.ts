@@ -11,7 +11,7 @@ import { startDemoCloud, type DemoCloud } from '../demo-cloud/demo-cloud.js';
 import { createLogger } from '../logger.js';
 import { demoCloudConfig } from '../test-support/demo-cloud-config.js';
 import { startTestRedis, type TestRedis } from '../test-support/redis-server.js';
-import { testSecret } from '../test-support/test-app.js';
+import { testAppConfig, testSecret } from '../test-support/test-app.js';
 import { openSessionStore } from './session-store.js';
 
 /**
@@ -44,19 +44,7 @@ afterAll(async () => {
 async function startReplica(clouds: CloudConfig[], overrides: Partial<AppConfig> = {}): Promise<Replica> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'api-access-replica-'));
   const logger = createLogger('silent');
-  const config: AppConfig = {
-    sessionIdleTimeoutMs: 3_600_000,
-    sessionAbsoluteTimeoutMs: 24 * 3_600_000,
-    keepPasswordForReissue: true,
-    upstreamTimeoutMs: 5_000,
-    tokenCreationsPerMinute: 1000,
-    loginAttemptsPerMinutePerAddress: 100_000,
-    loginAttemptsPerMinutePerUsername: 100_000,
-    secureCookies: false,
-    trustProxy: false,
-    staticDir: path.join(dataDir, 'no-static'),
-    ...overrides,
-  };
+  const config = testAppConfig(dataDir, overrides);
   const store = await openSessionStore(
     {
       sessionStore: 'redis',

@@ -34,20 +34,7 @@ export async function startTestApp(
   });
   const logger = createLogger('debug', sink);
   const store = new SqliteSessionStore(path.join(dataDir, 'sessions.db'), { defaultTtlMs: 3_600_000 });
-  const config: AppConfig = {
-    sessionIdleTimeoutMs: 3_600_000,
-    sessionAbsoluteTimeoutMs: 24 * 3_600_000,
-    keepPasswordForReissue: true,
-    upstreamTimeoutMs: 5_000,
-    tokenCreationsPerMinute: 1000,
-    // Tests sign in far more often than a person; the throttle's own tests set these low.
-    loginAttemptsPerMinutePerAddress: 100_000,
-    loginAttemptsPerMinutePerUsername: 100_000,
-    secureCookies: false,
-    trustProxy: false,
-    staticDir: path.join(dataDir, 'no-static'),
-    ...overrides,
-  };
+  const config = testAppConfig(dataDir, overrides);
   const app = createApp({
     config,
     clouds: createCloudRegistry(clouds, null),
@@ -70,5 +57,31 @@ export async function startTestApp(
       await new Promise<void>((resolve) => server.close(() => resolve()));
       store.close();
     },
+  };
+}
+
+/** The app settings every test starts from: generous limits, no static files, short timeouts. */
+export function testAppConfig(dataDir: string, overrides: Partial<AppConfig> = {}): AppConfig {
+  const {
+    dataDir: _dataDir,
+    now: _now,
+    ...appOverrides
+  } = overrides as Partial<AppConfig> & {
+    dataDir?: string;
+    now?: () => number;
+  };
+  return {
+    sessionIdleTimeoutMs: 3_600_000,
+    sessionAbsoluteTimeoutMs: 24 * 3_600_000,
+    keepPasswordForReissue: true,
+    upstreamTimeoutMs: 5_000,
+    tokenCreationsPerMinute: 1000,
+    // Tests sign in far more often than a person; the throttle's own tests set these low.
+    loginAttemptsPerMinutePerAddress: 100_000,
+    loginAttemptsPerMinutePerUsername: 100_000,
+    secureCookies: false,
+    trustProxy: false,
+    staticDir: path.join(dataDir, 'no-static'),
+    ...appOverrides,
   };
 }
