@@ -8,6 +8,9 @@ export class LoginPage {
   readonly signInButton: Locator;
   readonly heading: Locator;
   readonly error: Locator;
+  /** The second step for an account with a second factor (after the password). */
+  readonly passcode: Locator;
+  readonly verifyButton: Locator;
 
   constructor(readonly page: Page) {
     this.cloud = page.getByLabel('Cloud', { exact: true });
@@ -17,6 +20,8 @@ export class LoginPage {
     this.signInButton = page.getByRole('button', { name: 'Sign in' });
     this.heading = page.getByRole('heading', { name: 'Sign in to OpenStack', level: 1 });
     this.error = page.getByRole('alert');
+    this.passcode = page.getByLabel('Passcode', { exact: true });
+    this.verifyButton = page.getByRole('button', { name: 'Verify' });
   }
 
   async open(): Promise<void> {
@@ -30,5 +35,12 @@ export class LoginPage {
     await this.username.fill(options.username);
     await this.password.fill(options.password);
     await this.signInButton.click();
+  }
+
+  /** The passcode step: types the code as an authenticator app shows it and verifies it. */
+  async verifyPasscode(passcode: string): Promise<void> {
+    await expect(this.passcode).toBeFocused();
+    await this.passcode.fill(passcode);
+    await this.verifyButton.click();
   }
 }

@@ -5,7 +5,11 @@ import path from 'node:path';
 export interface Lab {
   keystoneUrl: string;
   neutronUrl: string;
-  users: Record<string, { id: string; name: string; password: string; domainId: string }>;
+  /** `mfa` also has `totpSecret`: the base32 secret of its TOTP credential (second factor). */
+  users: Record<
+    string,
+    { id: string; name: string; password: string; domainId: string; totpSecret?: string }
+  >;
   projects: Record<string, { id: string; name: string }>;
   regions: string[];
   networks: Record<string, string>;
