@@ -216,6 +216,21 @@ describe('a user with a second factor (TOTP) at the real Keystone', () => {
     expect(await isValidAtKeystone(await secretOf(api))).toBe(true);
   });
 
+  it('switches project with the token method (no passcode needed), keeping the expiry', async () => {
+    const api = await signInWithSecondFactor();
+    const before = (await api.get<TokenInfo>('/api/token')).body;
+    const switched = await api.post<SessionInfo>('/api/session/project', {
+      projectId: lab.projects.demo!.id,
+    });
+    expect(switched.status, JSON.stringify(switched.body)).toBe(200);
+    const after = (await api.get<TokenInfo>('/api/token')).body;
+    expect(after.id).not.toBe(before.id);
+    // Keystone carries the sign-in's methods over to the re-scoped token.
+    expect([...after.methods].sort()).toEqual(['password', 'token', 'totp']);
+    expect(Date.parse(after.expiresAt)).toBeLessThanOrEqual(Date.parse(before.expiresAt) + 1000);
+    expect(await isValidAtKeystone(await secretOf(api))).toBe(true);
+  });
+
   it('never renews silently: the token is used to its end, then token_expired', async () => {
     const api = await signInWithSecondFactor();
     const lifetimeMs = (await api.get<TokenInfo>('/api/token')).body.lifetimeSeconds * 1000;
