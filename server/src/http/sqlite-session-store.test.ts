@@ -51,10 +51,11 @@ describe('SQLite session store', () => {
     expect(await call((cb) => store.get('b', cb))).toBeNull();
   });
 
-  it('writes a touch only when it moves the expiry by a minute or more', async () => {
+  it('writes a touch only when it moves the expiry by a minute or more (hour-long idle timeout)', async () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sessions-')), 'sessions.db');
     let now = 1_000_000;
-    const store = openStore(file, () => now);
+    const store = new SqliteSessionStore(file, { defaultTtlMs: 3_600_000, now: () => now });
+    stores.push(store);
     await call((cb) => store.set('s', sessionExpiringAt(now + 90_000), cb));
     // A request 30 s later moves the expiry by 30 s: not written, the stored expiry stays.
     await call((cb) => store.touch('s', sessionExpiringAt(now + 120_000), cb));

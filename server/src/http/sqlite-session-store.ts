@@ -9,8 +9,6 @@ import session from 'express-session';
  * WAL mode lets several BFF processes on one host share the file; for replicas on several hosts
  * use the Redis store.
  */
-const TOUCH_GRANULARITY_MS = 60_000;
-
 export class SqliteSessionStore extends session.Store {
   private readonly db: Database.Database;
   private readonly purgeTimer: NodeJS.Timeout;
@@ -35,6 +33,7 @@ export class SqliteSessionStore extends session.Store {
     );
     this.now = options.now ?? Date.now;
     this.defaultTtlMs = options.defaultTtlMs;
+    this.touchGranularityMs = Math.min(60_000, options.defaultTtlMs / 10);
     this.statements = {
       get: this.db.prepare<[string, number], { sess: string }>(
         'SELECT sess FROM sessions WHERE sid = ? AND expires > ?',
@@ -54,6 +53,7 @@ export class SqliteSessionStore extends session.Store {
 
   private readonly now: () => number;
   private readonly lastWrittenExpiry = new Map<string, number>();
+  private readonly touchGranularityMs: number;
   private readonly defaultTtlMs: number;
 
   private expiryOf(sess: session.SessionData): number {
@@ -78,12 +78,13 @@ export class SqliteSessionStore extends session.Store {
 
   /**
    * Rolling sessions touch on every request; a write is only worth it when the expiry moves by
-   * more than TOUCH_GRANULARITY_MS (the idle timeout is minutes or hours, not milliseconds).
+   * a tenth of the idle timeout or a minute, whichever is less: the stored expiry then lags the
+   * cookie's by at most that much.
    */
   override touch(sid: string, sess: session.SessionData, callback?: (err?: unknown) => void): void {
     const expires = this.expiryOf(sess);
     const written = this.lastWrittenExpiry.get(sid);
-    if (written !== undefined && Math.abs(expires - written) < TOUCH_GRANULARITY_MS) {
+    if (written !== undefined && Math.abs(expires - written) < this.touchGranularityMs) {
       callback?.();
       return;
     }

@@ -33,8 +33,11 @@ export async function startTestApp(
     },
   });
   const logger = createLogger('debug', sink);
-  const store = new SqliteSessionStore(path.join(dataDir, 'sessions.db'), { defaultTtlMs: 3_600_000 });
   const config = testAppConfig(dataDir, overrides);
+  // As in production (http/session-store.ts): the store's default lifetime is the idle timeout.
+  const store = new SqliteSessionStore(path.join(dataDir, 'sessions.db'), {
+    defaultTtlMs: config.sessionIdleTimeoutMs,
+  });
   const app = createApp({
     config,
     clouds: createCloudRegistry(clouds, null),
