@@ -1,10 +1,10 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { endpointInterfaceSchema } from './common.js';
 
 /** GET /api/catalog: the service catalog normalized from v3 or v2.0 shapes. */
 export const catalogEndpointSchema = z.object({
   interface: endpointInterfaceSchema,
-  region: z.string().nullable(),
+  region: z.nullable(z.string()),
   url: z.string(),
 });
 export type CatalogEndpoint = z.infer<typeof catalogEndpointSchema>;

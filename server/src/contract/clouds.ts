@@ -1,20 +1,20 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { endpointInterfaceSchema, identityApiVersionSchema } from './common.js';
 
 /** What the login form may prefill from a `clouds.yaml` entry. Never a password. */
 export const cloudDefaultsSchema = z.object({
-  username: z.string().optional(),
-  userId: z.string().optional(),
-  userDomainName: z.string().optional(),
-  userDomainId: z.string().optional(),
-  projectId: z.string().optional(),
-  projectName: z.string().optional(),
-  projectDomainName: z.string().optional(),
-  projectDomainId: z.string().optional(),
-  regionName: z.string().optional(),
+  username: z.optional(z.string()),
+  userId: z.optional(z.string()),
+  userDomainName: z.optional(z.string()),
+  userDomainId: z.optional(z.string()),
+  projectId: z.optional(z.string()),
+  projectName: z.optional(z.string()),
+  projectDomainName: z.optional(z.string()),
+  projectDomainId: z.optional(z.string()),
+  regionName: z.optional(z.string()),
   /** From `auth_type: v3applicationcredential` entries (never their secret). */
-  applicationCredentialId: z.string().optional(),
-  applicationCredentialName: z.string().optional(),
+  applicationCredentialId: z.optional(z.string()),
+  applicationCredentialName: z.optional(z.string()),
 });
 export type CloudDefaults = z.infer<typeof cloudDefaultsSchema>;
 
@@ -29,9 +29,9 @@ export const cloudSummarySchema = z.object({
    * How the operator signs in to this cloud: a password (possibly with a TOTP passcode), or an
    * application credential (`auth_type: v3applicationcredential`). Optional: read absent as password.
    */
-  authType: z.enum(['password', 'application_credential']).optional(),
+  authType: z.optional(z.enum(['password', 'application_credential'])),
   /** Set for the built-in demo cloud only: its public demo credentials, shown on the login page. */
-  demo: z.object({ username: z.string(), password: z.string() }).optional(),
+  demo: z.optional(z.object({ username: z.string(), password: z.string() })),
 });
 export type CloudSummary = z.infer<typeof cloudSummarySchema>;
 

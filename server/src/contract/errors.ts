@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * The closed set of error codes the BFF answers with. The HTTP status of each is fixed by the
@@ -28,10 +28,10 @@ export const errorBodySchema = z.object({
     code: z.enum(errorCodes),
     message: z.string(),
     /** Field path → what is wrong with it (invalid_input only). */
-    fields: z.record(z.string(), z.string()).optional(),
+    fields: z.optional(z.record(z.string(), z.string())),
     /** Seconds to wait before trying again (rate_limited only). */
-    retryAfter: z.number().int().nonnegative().optional(),
-    requestId: z.string().optional(),
+    retryAfter: z.optional(z.int().check(z.nonnegative())),
+    requestId: z.optional(z.string()),
   }),
 });
 export type ErrorBody = z.infer<typeof errorBodySchema>;

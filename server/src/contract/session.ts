@@ -1,13 +1,12 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { idSchema, identityApiVersionSchema, nameSchema } from './common.js';
 
 /** A TOTP passcode (RFC 6238 as Keystone checks it: 6 digits, 30 s steps). */
 export const passcodeSchema = z
   .string()
-  .trim()
-  .regex(/^\d{6}$/, 'must be the 6 digits your authenticator app shows');
+  .check(z.trim(), z.regex(/^\d{6}$/, 'must be the 6 digits your authenticator app shows'));
 
-const secretSchema = z.string().min(1, 'is required').max(4096);
+const secretSchema = z.string().check(z.minLength(1, 'is required'), z.maxLength(4096));
 
 /**
  * POST /api/session. Fields left out fall back to the cloud's `clouds.yaml` defaults; with no
@@ -23,74 +22,75 @@ const secretSchema = z.string().min(1, 'is required').max(4096);
  *   application credential is bound to its project: no project may be asked for with it.
  */
 export const loginRequestSchema = z
-  .object({
+  .strictObject({
     cloud: nameSchema,
-    username: nameSchema.optional(),
-    userId: idSchema.optional(),
-    password: secretSchema.optional(),
-    passcode: passcodeSchema.optional(),
-    applicationCredentialId: idSchema.optional(),
-    applicationCredentialName: nameSchema.optional(),
-    applicationCredentialSecret: secretSchema.optional(),
-    userDomainName: nameSchema.optional(),
-    userDomainId: idSchema.optional(),
-    projectId: idSchema.optional(),
-    projectName: nameSchema.optional(),
-    projectDomainName: nameSchema.optional(),
-    projectDomainId: idSchema.optional(),
-    regionName: nameSchema.optional(),
+    username: z.optional(nameSchema),
+    userId: z.optional(idSchema),
+    password: z.optional(secretSchema),
+    passcode: z.optional(passcodeSchema),
+    applicationCredentialId: z.optional(idSchema),
+    applicationCredentialName: z.optional(nameSchema),
+    applicationCredentialSecret: z.optional(secretSchema),
+    userDomainName: z.optional(nameSchema),
+    userDomainId: z.optional(idSchema),
+    projectId: z.optional(idSchema),
+    projectName: z.optional(nameSchema),
+    projectDomainName: z.optional(nameSchema),
+    projectDomainId: z.optional(idSchema),
+    regionName: z.optional(nameSchema),
   })
-  .strict()
-  .superRefine((login, context) => {
-    const issue = (field: string, message: string) =>
-      context.addIssue({ code: 'custom', path: [field], message });
-    const isAppCredential = login.applicationCredentialSecret !== undefined;
-    if (login.password !== undefined && isAppCredential)
-      issue('applicationCredentialSecret', 'cannot be combined with a password');
-    if (login.password === undefined && !isAppCredential) {
-      if (login.applicationCredentialId !== undefined || login.applicationCredentialName !== undefined)
-        issue('applicationCredentialSecret', 'is required with an application credential');
-      else issue('password', 'is required');
-    }
-    if (login.applicationCredentialId !== undefined && login.applicationCredentialName !== undefined)
-      issue('applicationCredentialName', 'give the application credential id or its name, not both');
-    if (isAppCredential && login.passcode !== undefined)
-      issue('passcode', 'goes with a password, not with an application credential');
-    if (isAppCredential && (login.projectId !== undefined || login.projectName !== undefined))
-      issue(
-        login.projectId !== undefined ? 'projectId' : 'projectName',
-        'cannot be chosen: an application credential is bound to its project',
-      );
-  });
+  .check(
+    z.superRefine((login, context) => {
+      const issue = (field: string, message: string) =>
+        context.addIssue({ code: 'custom', path: [field], message });
+      const isAppCredential = login.applicationCredentialSecret !== undefined;
+      if (login.password !== undefined && isAppCredential)
+        issue('applicationCredentialSecret', 'cannot be combined with a password');
+      if (login.password === undefined && !isAppCredential) {
+        if (login.applicationCredentialId !== undefined || login.applicationCredentialName !== undefined)
+          issue('applicationCredentialSecret', 'is required with an application credential');
+        else issue('password', 'is required');
+      }
+      if (login.applicationCredentialId !== undefined && login.applicationCredentialName !== undefined)
+        issue('applicationCredentialName', 'give the application credential id or its name, not both');
+      if (isAppCredential && login.passcode !== undefined)
+        issue('passcode', 'goes with a password, not with an application credential');
+      if (isAppCredential && (login.projectId !== undefined || login.projectName !== undefined))
+        issue(
+          login.projectId !== undefined ? 'projectId' : 'projectName',
+          'cannot be chosen: an application credential is bound to its project',
+        );
+    }),
+  );
 export type LoginRequest = z.infer<typeof loginRequestSchema>;
 
-export const domainRefSchema = z.object({ id: z.string().nullable(), name: z.string().nullable() });
+export const domainRefSchema = z.object({ id: z.nullable(z.string()), name: z.nullable(z.string()) });
 export type DomainRef = z.infer<typeof domainRefSchema>;
 
 export const userRefSchema = z.object({
   id: z.string(),
   name: z.string(),
-  domain: domainRefSchema.nullable(),
+  domain: z.nullable(domainRefSchema),
 });
 export type UserRef = z.infer<typeof userRefSchema>;
 
 export const projectRefSchema = z.object({
   id: z.string(),
   name: z.string(),
-  domain: domainRefSchema.nullable(),
+  domain: z.nullable(domainRefSchema),
 });
 export type ProjectRef = z.infer<typeof projectRefSchema>;
 
-export const roleRefSchema = z.object({ id: z.string().nullable(), name: z.string() });
+export const roleRefSchema = z.object({ id: z.nullable(z.string()), name: z.string() });
 export type RoleRef = z.infer<typeof roleRefSchema>;
 
 /** GET /api/session: what the browser may know about the signed-in operator. */
 export const sessionInfoSchema = z.object({
   cloud: z.string(),
-  regionName: z.string().nullable(),
+  regionName: z.nullable(z.string()),
   identityApiVersion: identityApiVersionSchema,
   user: userRefSchema,
-  project: projectRefSchema.nullable(),
+  project: z.nullable(projectRefSchema),
   roles: z.array(roleRefSchema),
   issuedAt: z.string(),
   expiresAt: z.string(),
@@ -103,7 +103,7 @@ export const sessionInfoSchema = z.object({
    * True when the account has a second factor: every reissue needs a fresh `passcode`, and the
    * token is never renewed silently (optional: absent from older servers, read it as false).
    */
-  requiresPasscodeForReissue: z.boolean().optional(),
+  requiresPasscodeForReissue: z.optional(z.boolean()),
 });
 export type SessionInfo = z.infer<typeof sessionInfoSchema>;
 
@@ -111,24 +111,24 @@ export type SessionInfo = z.infer<typeof sessionInfoSchema>;
  * POST /api/session/mfa: the second step of a sign-in that answered `mfa_required`. The BFF holds
  * Keystone's auth receipt in the session and sends it with this passcode (the totp method).
  */
-export const mfaRequestSchema = z.object({ passcode: passcodeSchema }).strict();
+export const mfaRequestSchema = z.strictObject({ passcode: passcodeSchema });
 export type MfaRequest = z.infer<typeof mfaRequestSchema>;
 
 /** DELETE /api/session: what happened to each token at Keystone (v2.0 revocation is best effort). */
 export const logoutResultSchema = z.object({
-  revoked: z.number().int(),
-  notRevoked: z.number().int(),
+  revoked: z.int(),
+  notRevoked: z.int(),
 });
 export type LogoutResult = z.infer<typeof logoutResultSchema>;
 
 /** GET /api/projects */
 export const projectListSchema = z.object({
   projects: z.array(
-    z.object({ id: z.string(), name: z.string(), domainId: z.string().nullable(), enabled: z.boolean() }),
+    z.object({ id: z.string(), name: z.string(), domainId: z.nullable(z.string()), enabled: z.boolean() }),
   ),
 });
 export type ProjectList = z.infer<typeof projectListSchema>;
 
 /** POST /api/session/project */
-export const selectProjectRequestSchema = z.object({ projectId: idSchema }).strict();
+export const selectProjectRequestSchema = z.strictObject({ projectId: idSchema });
 export type SelectProjectRequest = z.infer<typeof selectProjectRequestSchema>;

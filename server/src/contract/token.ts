@@ -1,6 +1,8 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { identityApiVersionSchema } from './common.js';
 import { passcodeSchema, projectRefSchema, roleRefSchema, userRefSchema } from './session.js';
+
+const secondsSchema = z.int().check(z.nonnegative());
 
 /**
  * GET /api/token. Times are ISO-8601 UTC. `expiresAt` is re-anchored to the BFF's clock:
@@ -12,15 +14,15 @@ export const tokenInfoSchema = z.object({
   issuedAt: z.string(),
   expiresAt: z.string(),
   serverTime: z.string(),
-  secondsLeft: z.number().int().nonnegative(),
-  lifetimeSeconds: z.number().int().nonnegative(),
+  secondsLeft: secondsSchema,
+  lifetimeSeconds: secondsSchema,
   user: userRefSchema,
-  project: projectRefSchema.nullable(),
+  project: z.nullable(projectRefSchema),
   roles: z.array(roleRefSchema),
   methods: z.array(z.string()),
   auditIds: z.array(z.string()),
   cloud: z.string(),
-  regionName: z.string().nullable(),
+  regionName: z.nullable(z.string()),
   identityApiVersion: identityApiVersionSchema,
   /** The first characters of the token, enough to tell tokens apart, useless to an attacker. */
   tokenPreview: z.string(),
@@ -29,10 +31,11 @@ export const tokenInfoSchema = z.object({
    * `application_credential`). A `restricted` one cannot manage identity (create application
    * credentials or trusts). Optional: absent from older servers.
    */
-  applicationCredential: z
-    .object({ id: z.string(), name: z.string().nullable(), restricted: z.boolean().optional() })
-    .nullable()
-    .optional(),
+  applicationCredential: z.optional(
+    z.nullable(
+      z.object({ id: z.string(), name: z.nullable(z.string()), restricted: z.optional(z.boolean()) }),
+    ),
+  ),
 });
 export type TokenInfo = z.infer<typeof tokenInfoSchema>;
 
@@ -40,18 +43,18 @@ export type TokenInfo = z.infer<typeof tokenInfoSchema>;
 export const tokenSecretSchema = z.object({ token: z.string(), expiresAt: z.string() });
 export type TokenSecret = z.infer<typeof tokenSecretSchema>;
 
+const secretSchema = z.string().check(z.minLength(1), z.maxLength(4096));
+
 /**
  * POST /api/token/reissue. `password` (or `applicationCredentialSecret`) only when the server does
  * not keep it; `passcode` whenever the session's account has a second factor (else mfa_required).
  */
-export const reissueRequestSchema = z
-  .object({
-    password: z.string().min(1).max(4096).optional(),
-    applicationCredentialSecret: z.string().min(1).max(4096).optional(),
-    passcode: passcodeSchema.optional(),
-    revokePrevious: z.boolean().optional(),
-  })
-  .strict();
+export const reissueRequestSchema = z.strictObject({
+  password: z.optional(secretSchema),
+  applicationCredentialSecret: z.optional(secretSchema),
+  passcode: z.optional(passcodeSchema),
+  revokePrevious: z.optional(z.boolean()),
+});
 export type ReissueRequest = z.infer<typeof reissueRequestSchema>;
 
 /** GET /api/tokens: every token issued in this session, newest first. */
@@ -60,7 +63,7 @@ export const issuedTokenSchema = z.object({
   tokenPreview: z.string(),
   issuedAt: z.string(),
   expiresAt: z.string(),
-  projectId: z.string().nullable(),
+  projectId: z.nullable(z.string()),
   isCurrent: z.boolean(),
   isRevoked: z.boolean(),
 });
@@ -69,4 +72,6 @@ export const issuedTokenListSchema = z.object({ tokens: z.array(issuedTokenSchem
 export type IssuedTokenList = z.infer<typeof issuedTokenListSchema>;
 
 /** DELETE /api/tokens/:id */
-export const tokenIdParamSchema = z.object({ id: z.string().regex(/^[a-z0-9]{8,64}$/, 'is not a token id') });
+export const tokenIdParamSchema = z.object({
+  id: z.string().check(z.regex(/^[a-z0-9]{8,64}$/, 'is not a token id')),
+});

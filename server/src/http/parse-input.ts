@@ -1,9 +1,13 @@
-import type { z } from 'zod';
+import * as z from 'zod/mini';
 import { InvalidInputError } from '../errors.js';
 
 /** Parses request input with a contract schema; failures become invalid_input naming each field. */
-export function parseInput<T extends z.ZodType>(schema: T, input: unknown, what = 'request'): z.infer<T> {
-  const result = schema.safeParse(input ?? {});
+export function parseInput<T extends z.core.$ZodType>(
+  schema: T,
+  input: unknown,
+  what = 'request',
+): z.output<T> {
+  const result = z.safeParse(schema, input ?? {});
   if (result.success) return result.data;
   // No prototype: a hostile key such as "__proto__" must become a field like any other.
   const fields: Record<string, string> = Object.create(null) as Record<string, string>;

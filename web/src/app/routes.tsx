@@ -1,9 +1,7 @@
+import { lazy, Suspense } from 'react';
 import { Outlet, type RouteObject } from 'react-router';
 import { useI18n } from '../lib/i18n/i18n-context';
-import { CatalogPage } from '../features/catalog/catalog-page';
 import { LoginPage } from '../features/login/login-page';
-import { NetworksPage } from '../features/networks/networks-page';
-import { ProjectPickerPage } from '../features/session/project-picker-page';
 import { TokenPage } from '../features/token/token-page';
 import { AppHeader, PublicHeader } from './app-header';
 import { RequireSession } from './require-session';
@@ -12,8 +10,31 @@ function SignedInLayout() {
   return (
     <RequireSession>
       <AppHeader />
-      <Outlet />
+      <Suspense fallback={<PageLoading />}>
+        <Outlet />
+      </Suspense>
     </RequireSession>
+  );
+}
+
+// Pages the first screen does not need load on demand: the sign-in and API access pages stay in
+// the initial bundle, the rest arrive when the operator opens them.
+const ProjectPickerPage = lazy(() =>
+  import('../features/session/project-picker-page').then((module) => ({ default: module.ProjectPickerPage })),
+);
+const CatalogPage = lazy(() =>
+  import('../features/catalog/catalog-page').then((module) => ({ default: module.CatalogPage })),
+);
+const NetworksPage = lazy(() =>
+  import('../features/networks/networks-page').then((module) => ({ default: module.NetworksPage })),
+);
+
+function PageLoading() {
+  const { t } = useI18n();
+  return (
+    <p className="p-6" role="status">
+      {t('app.loading')}
+    </p>
   );
 }
 
@@ -21,7 +42,9 @@ function ProjectPickerLayout() {
   return (
     <RequireSession allowUnscoped>
       <AppHeader showNav={false} />
-      <ProjectPickerPage />
+      <Suspense fallback={<PageLoading />}>
+        <ProjectPickerPage />
+      </Suspense>
     </RequireSession>
   );
 }

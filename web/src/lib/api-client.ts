@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import * as z from 'zod/mini';
 import { errorBodySchema, type ErrorCode } from '@contract/errors';
 
 /** Codes the client adds to the BFF's closed set: the request never got an answer, or an answer we cannot read. */
@@ -119,15 +119,17 @@ async function obtainCsrfToken(): Promise<string | null> {
 }
 
 // --- Requests -------------------------------------------------------------------------------
+/** Any contract schema (the contract is written with zod/mini, which tree-shakes). */
+type Schema = z.core.$ZodType;
 type Method = 'GET' | 'POST' | 'DELETE' | 'PUT' | 'PATCH';
 
-interface RequestOptions<S extends z.ZodType | undefined> {
+interface RequestOptions<S extends Schema | undefined> {
   schema: S;
   body?: unknown;
   signal?: AbortSignal | undefined;
 }
 
-type Result<S> = S extends z.ZodType ? z.infer<S> : undefined;
+type Result<S> = S extends Schema ? z.output<S> : undefined;
 
 async function send(
   method: Method,
@@ -155,7 +157,7 @@ async function send(
   }
 }
 
-export async function request<S extends z.ZodType | undefined>(
+export async function request<S extends Schema | undefined>(
   method: Method,
   path: string,
   options: RequestOptions<S>,
@@ -182,7 +184,7 @@ export async function request<S extends z.ZodType | undefined>(
       message: 'The server answered with no JSON.',
     });
   }
-  const parsed = options.schema.safeParse(json);
+  const parsed = z.safeParse(options.schema, json);
   if (!parsed.success) {
     throw new ApiError({
       status: response.status,
@@ -194,16 +196,16 @@ export async function request<S extends z.ZodType | undefined>(
 }
 
 export const apiClient = {
-  get<S extends z.ZodType>(path: string, schema: S, signal?: AbortSignal): Promise<z.infer<S>> {
-    return request('GET', path, { schema, signal }) as Promise<z.infer<S>>;
+  get<S extends Schema>(path: string, schema: S, signal?: AbortSignal): Promise<z.output<S>> {
+    return request('GET', path, { schema, signal }) as Promise<z.output<S>>;
   },
-  post<S extends z.ZodType>(path: string, body: unknown, schema: S): Promise<z.infer<S>> {
-    return request('POST', path, { schema, body }) as Promise<z.infer<S>>;
+  post<S extends Schema>(path: string, body: unknown, schema: S): Promise<z.output<S>> {
+    return request('POST', path, { schema, body }) as Promise<z.output<S>>;
   },
   delete(path: string): Promise<void> {
     return request('DELETE', path, { schema: undefined }) as Promise<void>;
   },
-  deleteWith<S extends z.ZodType>(path: string, schema: S): Promise<z.infer<S>> {
-    return request('DELETE', path, { schema }) as Promise<z.infer<S>>;
+  deleteWith<S extends Schema>(path: string, schema: S): Promise<z.output<S>> {
+    return request('DELETE', path, { schema }) as Promise<z.output<S>>;
   },
 };
