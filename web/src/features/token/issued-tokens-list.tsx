@@ -30,7 +30,9 @@ export function IssuedTokensList({ secondsLeftOfCurrent }: { secondsLeftOfCurren
         <p className="text-sm">{t('token.issuedList.empty')}</p>
       )}
       {query.data && query.data.tokens.length > 0 && (
-        <div className="overflow-x-auto">
+        // relative: the sr-only header and the date tooltips are absolutely positioned; without a
+        // positioned scroll box they escape its clipping and widen the whole page on a phone.
+        <div className="relative overflow-x-auto">
           <table className="w-full text-left text-sm">
             <thead>
               <tr className="border-b border-slate-200 dark:border-slate-700">
