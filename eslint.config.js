@@ -6,7 +6,17 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', 'bench/tmp/**', '.data/**', 'reports/**', 'test-results/**', 'playwright-report/**', '**/node_modules/**'] },
+  {
+    ignores: [
+      '**/dist/**',
+      'bench/tmp/**',
+      '.data/**',
+      'reports/**',
+      'test-results/**',
+      'playwright-report/**',
+      '**/node_modules/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -40,6 +40,7 @@ function step(name, command, args) {
 const systemReady = step('system packages', 'bash', ['scripts/install-system-deps.sh']);
 const labReady = step('OpenStack lab', 'bash', ['e2e/lab/openstack-lab.sh', 'start']);
 step('typecheck', 'npm', ['run', '--silent', 'typecheck']);
+step('lint (ESLint + Prettier)', 'npm', ['run', '--silent', 'lint']);
 
 run('vitest', 'npx', [
   'vitest',
