@@ -60,7 +60,9 @@ export function createSessionMiddleware(options: SessionMiddlewareOptions): Requ
 
 /** Adapts express-session's session to the services' SessionHandle. */
 export function sessionHandle(req: Request): SessionHandle {
+  const receivedAt = req.res?.locals.receivedAt;
   return {
+    ...(typeof receivedAt === 'number' ? { receivedAt } : {}),
     get id() {
       return req.session.id;
     },

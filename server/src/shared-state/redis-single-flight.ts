@@ -52,16 +52,23 @@ export class RedisSingleFlight<T> implements Flight<T> {
     this.pollMs = options.pollMs ?? 25;
   }
 
-  run(key: string, work: () => Promise<T>): Promise<T> {
-    return this.local.run(key, () => this.runShared(key, work));
+  run(key: string, work: () => Promise<T>, acceptSettled?: (result: T) => boolean): Promise<T> {
+    return this.local.run(key, () => this.runShared(key, work, acceptSettled), acceptSettled);
   }
 
-  private async runShared(key: string, work: () => Promise<T>): Promise<T> {
+  private async runShared(
+    key: string,
+    work: () => Promise<T>,
+    acceptSettled?: (result: T) => boolean,
+  ): Promise<T> {
     const lockKey = `${this.options.prefix}${key}`;
     const settledKey = `${lockKey}:settled`;
     if (this.options.settledTtlMs) {
       const settled = await withStoreErrors(() => this.client.get(settledKey));
-      if (settled !== null && settled !== undefined) return JSON.parse(String(settled)) as T;
+      if (settled !== null && settled !== undefined) {
+        const result = JSON.parse(String(settled)) as T;
+        if (acceptSettled?.(result)) return result;
+      }
     }
     const deadline = Date.now() + this.options.lockTtlMs + 1000;
     while (Date.now() < deadline) {

@@ -77,6 +77,11 @@ declare module 'express-session' {
 /** The session as the services see it: no Express, so they can be driven by tests directly. */
 export interface SessionHandle {
   readonly id: string;
+  /**
+   * When the request arrived (ms, the BFF's clock): a renewal that finished after it was running
+   * while this request read its copy of the session, so the request shares that renewal.
+   */
+  readonly receivedAt?: number;
   auth: AuthState | undefined;
   /** A sign-in waiting for its passcode (optional so that simple test doubles need not model it). */
   pendingMfa?: PendingMfa | undefined;

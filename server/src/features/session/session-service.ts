@@ -52,7 +52,7 @@ export interface SessionServiceOptions {
   now?: () => number;
 }
 
-/** How long a finished renewal still answers requests that read the session before it was saved. */
+/** How long a finished renewal is kept for requests that arrived while it was running. */
 const RENEWAL_SETTLED_TTL_MS = 10_000;
 
 /** Below this many seconds left, a token is renewed before it is used for an upstream call. */
@@ -591,25 +591,31 @@ export class SessionService {
   }
 
   private async renew(session: SessionHandle, given: GivenCredentials = {}): Promise<void> {
-    // One renewal per token: requests that still see the same current token share its result,
-    // even one arriving just after it finished; a request that already sees the new token starts
-    // a new renewal (a deliberate second Reissue).
-    const key = `${session.id}:${requireAuth(session).currentTokenId}`;
-    const result = await this.renewals.run(key, async () => {
-      const auth = requireAuth(session);
-      const cloud = this.cloudOf(auth);
-      const project = currentToken(auth).project;
-      const issued = await this.issueFresh(
-        session.id,
-        auth,
-        cloud,
-        project ? { id: project.id } : null,
-        given,
-      );
-      const stored = this.toStoredToken(session.id, issued, this.now());
-      const catalog = await this.completeCatalog(cloud.identity, issued);
-      return { stored, catalog };
-    });
+    // One renewal per session at a time. A request that arrived while a renewal was running, but
+    // reached this point after it finished (its copy of the session was read before the new token
+    // was saved), shares that renewal too: ten concurrent clicks make one Keystone token. A request
+    // that arrives after a renewal finished is a new reissue.
+    const receivedAt = session.receivedAt ?? this.now();
+    const arrivedWhileRunning = (settled: RenewalResult) => settled.stored.issuedAtMs >= receivedAt;
+    const result = await this.renewals.run(
+      session.id,
+      async () => {
+        const auth = requireAuth(session);
+        const cloud = this.cloudOf(auth);
+        const project = currentToken(auth).project;
+        const issued = await this.issueFresh(
+          session.id,
+          auth,
+          cloud,
+          project ? { id: project.id } : null,
+          given,
+        );
+        const stored = this.toStoredToken(session.id, issued, this.now());
+        const catalog = await this.completeCatalog(cloud.identity, issued);
+        return { stored, catalog };
+      },
+      arrivedWhileRunning,
+    );
     this.applyRenewal(session, result);
   }
 

@@ -43,19 +43,20 @@ describe('single flight', () => {
 });
 
 describe('single flight with a settled window', () => {
-  it('answers a caller that comes just after the run with the same result, then runs again', async () => {
+  it('shares a settled result only with callers that accept it, for the window', async () => {
     vi.useFakeTimers();
     try {
       const flight = new SingleFlight<number>(10_000);
       let calls = 0;
       const work = async () => ++calls;
-      expect(await flight.run('token-x', work)).toBe(1);
-      // Late: the run has settled, but within the window.
-      expect(await flight.run('token-x', work)).toBe(1);
-      // Another key (the session already sees the new token): a new run.
-      expect(await flight.run('token-y', work)).toBe(2);
+      expect(await flight.run('session', work)).toBe(1);
+      // Arrived while run 1 was going (it accepts run 1's result): shares it.
+      expect(await flight.run('session', work, (result) => result === 1)).toBe(1);
+      // Arrived after run 1 finished (does not accept it): a new run.
+      expect(await flight.run('session', work, () => false)).toBe(2);
       await vi.advanceTimersByTimeAsync(10_001);
-      expect(await flight.run('token-x', work)).toBe(3);
+      // Past the window nothing is kept, whatever the caller would accept.
+      expect(await flight.run('session', work, () => true)).toBe(3);
     } finally {
       vi.useRealTimers();
     }
@@ -66,6 +67,12 @@ describe('single flight with a settled window', () => {
     await expect(flight.run('k', () => Promise.reject(new Error('keystone down')))).rejects.toThrow(
       'keystone down',
     );
-    expect(await flight.run('k', async () => 5)).toBe(5);
+    expect(
+      await flight.run(
+        'k',
+        async () => 5,
+        () => true,
+      ),
+    ).toBe(5);
   });
 });
