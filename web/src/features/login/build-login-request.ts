@@ -39,6 +39,23 @@ export function isKeystoneId(value: string): boolean {
   return keystoneIdPattern.test(value);
 }
 
+const trimmed = (value: string) => value.trim() || undefined;
+
+/** The id from the cloud's defaults, or anything shaped like a Keystone id, is an id; else a name. */
+function isIdLike(value: string, defaultId: string | undefined): boolean {
+  return value === defaultId || isKeystoneId(value);
+}
+
+/** The username and its domain, the same for a password and an application credential by name. */
+function applyUser(request: LoginRequest, values: LoginFormValues, cloud: CloudSummary | undefined): void {
+  const username = trimmed(values.username);
+  if (username) request.username = username;
+  const userDomain = trimmed(values.userDomain);
+  if (!userDomain) return;
+  if (isIdLike(userDomain, cloud?.defaults.userDomainId)) request.userDomainId = userDomain;
+  else request.userDomainName = userDomain;
+}
+
 /** The form prefilled from a cloud's clouds.yaml defaults (and its demo credentials, if any). */
 export function prefillFromCloud(cloud: CloudSummary, region: string | null): LoginFormValues {
   const d = cloud.defaults;
@@ -66,32 +83,21 @@ export function prefillFromCloud(cloud: CloudSummary, region: string | null): Lo
  * (https://docs.openstack.org/api-ref/identity/v3/#password-authentication-with-scoped-authorization).
  */
 export function buildLoginRequest(values: LoginFormValues, cloud: CloudSummary | undefined): LoginRequest {
-  const trimmed = (value: string) => value.trim() || undefined;
   if (isApplicationCredentialCloud(cloud)) return buildApplicationCredentialRequest(values, cloud);
   const request: LoginRequest = { cloud: values.cloud, password: values.password };
-  const username = trimmed(values.username);
-  if (username) request.username = username;
-
-  const userDomain = trimmed(values.userDomain);
-  if (userDomain) {
-    if (userDomain === cloud?.defaults.userDomainId || isKeystoneId(userDomain))
-      request.userDomainId = userDomain;
-    else request.userDomainName = userDomain;
-  }
+  applyUser(request, values, cloud);
 
   const project = trimmed(values.project);
   if (project) {
-    if (project === cloud?.defaults.projectId || isKeystoneId(project)) {
+    if (isIdLike(project, cloud?.defaults.projectId)) {
       request.projectId = project;
     } else {
       request.projectName = project;
       const projectDomain = trimmed(values.projectDomain);
-      if (projectDomain) {
-        if (projectDomain === cloud?.defaults.projectDomainId || isKeystoneId(projectDomain)) {
-          request.projectDomainId = projectDomain;
-        } else {
-          request.projectDomainName = projectDomain;
-        }
+      if (projectDomain && isIdLike(projectDomain, cloud?.defaults.projectDomainId)) {
+        request.projectDomainId = projectDomain;
+      } else if (projectDomain) {
+        request.projectDomainName = projectDomain;
       }
     }
   }
@@ -110,7 +116,6 @@ function buildApplicationCredentialRequest(
   values: LoginFormValues,
   cloud: CloudSummary | undefined,
 ): LoginRequest {
-  const trimmed = (value: string) => value.trim() || undefined;
   const request: LoginRequest = {
     cloud: values.cloud,
     applicationCredentialSecret: values.applicationCredentialSecret,
@@ -120,14 +125,7 @@ function buildApplicationCredentialRequest(
   if (id) request.applicationCredentialId = id;
   else if (name) {
     request.applicationCredentialName = name;
-    const username = trimmed(values.username);
-    if (username) request.username = username;
-    const userDomain = trimmed(values.userDomain);
-    if (userDomain) {
-      if (userDomain === cloud?.defaults.userDomainId || isKeystoneId(userDomain))
-        request.userDomainId = userDomain;
-      else request.userDomainName = userDomain;
-    }
+    applyUser(request, values, cloud);
   }
   const region = trimmed(values.region);
   if (region) request.regionName = region;
