@@ -4,6 +4,7 @@ import vm from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoCloud, type DemoCloud } from '../demo-cloud/demo-cloud.js';
 import { demoCloudConfig } from '../test-support/demo-cloud-config.js';
+import { openRawClient, sendRaw, type RawAnswer, type RawClient } from '../test-support/raw-http.js';
 import { seededRandom } from '../test-support/seeded-random.js';
 import { startTestApp, type TestApp } from '../test-support/test-app.js';
 
@@ -35,11 +36,8 @@ afterAll(async () => {
 
 // ------------------------------------------------------------------------------------------------ transport
 
-interface Answer {
-  status: number;
-  text: string;
-  headers: http.IncomingHttpHeaders;
-}
+type Answer = RawAnswer;
+type Client = RawClient;
 
 interface Request {
   method: string;
@@ -48,66 +46,11 @@ interface Request {
   body?: Buffer;
 }
 
-function send(request: Request): Promise<Answer> {
-  const { hostname, port } = new URL(app.url);
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      {
-        agent,
-        hostname,
-        port,
-        method: request.method,
-        path: request.path,
-        headers: {
-          ...request.headers,
-          ...(request.body ? { 'Content-Length': String(request.body.length) } : {}),
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            text: Buffer.concat(chunks).toString(),
-            headers: res.headers,
-          }),
-        );
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.setTimeout(15_000, () => req.destroy(new Error('timeout')));
-    req.end(request.body);
-  });
-}
+const send = (request: Request): Promise<Answer> =>
+  sendRaw(app.url, agent, { ...request, timeoutMs: 15_000 });
 
-interface Client {
-  cookie: string | null;
-  csrfToken: string | null;
-}
-
-async function openClient(isSignedIn: boolean): Promise<Client> {
-  const client: Client = { cookie: null, csrfToken: null };
-  const csrf = await send({ method: 'GET', path: '/api/csrf', headers: {} });
-  client.cookie = csrf.headers['set-cookie']?.[0]?.split(';')[0] ?? null;
-  client.csrfToken = (JSON.parse(csrf.text) as { csrfToken: string }).csrfToken;
-  if (isSignedIn) {
-    const login = await send({
-      method: 'POST',
-      path: '/api/session',
-      headers: {
-        Cookie: client.cookie ?? '',
-        'X-CSRF-Token': client.csrfToken,
-        'Content-Type': 'application/json',
-      },
-      body: Buffer.from(JSON.stringify({ cloud: 'demo', password: demo.credentials.password })),
-    });
-    expect(login.status, login.text).toBe(201);
-    client.cookie = login.headers['set-cookie']?.[0]?.split(';')[0] ?? client.cookie;
-  }
-  return client;
-}
+const openClient = (isSignedIn: boolean): Promise<Client> =>
+  openRawClient(app.url, agent, isSignedIn ? { cloud: 'demo', password: demo.credentials.password } : null);
 
 // ------------------------------------------------------------------------------------------------ generator
 

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorBodySchema } from '../contract/errors.js';
 import { startDemoCloud, type DemoCloud } from '../demo-cloud/demo-cloud.js';
 import { demoCloudConfig } from '../test-support/demo-cloud-config.js';
+import { openRawClient, sendRaw, type RawAnswer, type RawClient } from '../test-support/raw-http.js';
 import { seededRandom } from '../test-support/seeded-random.js';
 import { startTestApp, type TestApp } from '../test-support/test-app.js';
 
@@ -17,12 +18,6 @@ import { startTestApp, type TestApp } from '../test-support/test-app.js';
 let demo: DemoCloud;
 let app: TestApp;
 const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
-
-interface RawAnswer {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  text: string;
-}
 
 interface Probe {
   label: string;
@@ -39,71 +34,26 @@ interface Probe {
   isSuccessAllowed?: boolean;
 }
 
-interface Client {
-  cookie: string | null;
-  csrfToken: string | null;
-}
+type Client = RawClient;
 
-/** One request with node:http, so paths, headers and bytes go out exactly as written. */
+/** One probe as the SPA would send it: the session's cookie and CSRF token, JSON when there is a body. */
 function send(probe: Probe, client: Client): Promise<RawAnswer> {
-  const { hostname, port } = new URL(app.url);
-  const body =
-    probe.body === undefined ? undefined : Buffer.isBuffer(probe.body) ? probe.body : Buffer.from(probe.body);
-  const headers: Record<string, string> = {
-    ...(client.cookie ? { Cookie: client.cookie } : {}),
-    ...(client.csrfToken ? { 'X-CSRF-Token': client.csrfToken } : {}),
-    ...(body ? { 'Content-Type': 'application/json', 'Content-Length': String(body.length) } : {}),
-    ...probe.headers,
-  };
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      { agent, hostname, port, method: probe.method, path: probe.path, headers },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            text: Buffer.concat(chunks).toString('utf8'),
-          }),
-        );
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.setTimeout(10_000, () => req.destroy(new Error(`timeout: ${probe.label}`)));
-    req.end(body);
+  return sendRaw(app.url, agent, {
+    label: probe.label,
+    method: probe.method,
+    path: probe.path,
+    ...(probe.body === undefined ? {} : { body: probe.body }),
+    headers: {
+      ...(client.cookie ? { Cookie: client.cookie } : {}),
+      ...(client.csrfToken ? { 'X-CSRF-Token': client.csrfToken } : {}),
+      ...(probe.body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      ...probe.headers,
+    },
   });
 }
 
-/** Signs in (or not) like the SPA: a CSRF token first when the BFF hands one out. */
-async function openClient(isSignedIn: boolean): Promise<Client> {
-  const client: Client = { cookie: null, csrfToken: null };
-  const keepCookie = (answer: RawAnswer) => {
-    const line = answer.headers['set-cookie']?.[0];
-    if (line) client.cookie = line.split(';')[0]!;
-  };
-  const csrf = await send({ label: 'csrf', method: 'GET', path: '/api/csrf' }, client);
-  if (csrf.status === 200) {
-    keepCookie(csrf);
-    client.csrfToken = (JSON.parse(csrf.text) as { csrfToken: string }).csrfToken;
-  }
-  if (isSignedIn) {
-    const login = await send(
-      {
-        label: 'login',
-        method: 'POST',
-        path: '/api/session',
-        body: JSON.stringify({ cloud: 'demo', password: demo.credentials.password }),
-      },
-      client,
-    );
-    expect(login.status, login.text).toBe(201);
-    keepCookie(login);
-  }
-  return client;
-}
+const openClient = (isSignedIn: boolean): Promise<Client> =>
+  openRawClient(app.url, agent, isSignedIn ? { cloud: 'demo', password: demo.credentials.password } : null);
 
 // ------------------------------------------------------------------------------------------------ generator
 
