@@ -24,7 +24,7 @@ interface DerivedKey {
   key: Buffer;
 }
 
-export function deriveKey(secret: string, purpose: string): Buffer {
+function deriveKey(secret: string, purpose: string): Buffer {
   return Buffer.from(hkdfSync('sha256', secret, 'api-access', purpose, 32));
 }
 

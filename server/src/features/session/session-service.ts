@@ -56,7 +56,7 @@ export interface SessionServiceOptions {
 const RENEWAL_SETTLED_TTL_MS = 10_000;
 
 /** Below this many seconds left, a token is renewed before it is used for an upstream call. */
-export const RENEW_BEFORE_SECONDS = 120;
+const RENEW_BEFORE_SECONDS = 120;
 
 /** Wrong passcodes allowed for one auth receipt before the sign-in must start over (against guessing). */
 export const MAX_PASSCODE_ATTEMPTS = 5;
@@ -796,7 +796,7 @@ function budgetKeyFor(cloud: string, username: string | null, userId: string | n
  * characters are shared by every token issued in the same second); the next ones are the random
  * IV, which tells tokens apart and is no secret.
  */
-export const TOKEN_PREVIEW_LENGTH = 16;
+const TOKEN_PREVIEW_LENGTH = 16;
 
 function previewOf(token: string): string {
   return `${token.slice(0, TOKEN_PREVIEW_LENGTH)}…`;
