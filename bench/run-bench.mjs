@@ -16,6 +16,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createBenchProject, listDemoNetworkNames, removeBenchProject } from './lib/lab-bench-project.mjs';
 import { ensureLab, startBff, startRedis } from './lib/processes.mjs';
 import { measureBrowser } from './measure-browser.mjs';
+import { measureLoadClient } from './measure-load-client.mjs';
 import { measureLogin } from './measure-login.mjs';
 import { measureMemory } from './measure-memory.mjs';
 import { measureNetworks } from './measure-networks.mjs';
@@ -39,8 +40,10 @@ const plan = {
   warmupPairs: isQuick ? 1 : 3,
   cliRuns: isQuick ? 2 : 5,
   benchNetworks: isQuick ? 30 : 200,
-  tokenStatusSeconds: isQuick ? 3 : 10,
-  tokenStatusWarmupSeconds: isQuick ? 1 : 2,
+  // Issue 6: 200 sessions polling for 60 s.
+  tokenStatusSeconds: isQuick ? 5 : 60,
+  tokenStatusWarmupSeconds: isQuick ? 1 : 5,
+  loadClientSeconds: isQuick ? 5 : 10,
   concurrencies: [50, 200],
   storedSessions: isQuick ? 1000 : 10_000,
   navigations: isQuick ? 3 : 12,
@@ -263,6 +266,13 @@ async function main() {
 
     await runStep('singleFlight', () =>
       measureSingleFlight({ demoBff, demoCloud, demoLogin, labBff, labLogin }),
+    );
+
+    await runStep('loadClient', () =>
+      measureLoadClient({
+        connections: Math.max(...plan.concurrencies),
+        durationSeconds: plan.loadClientSeconds,
+      }),
     );
 
     await runStep('tokenStatusSqlite', () =>

@@ -1,0 +1,109 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+
+/**
+ * Why the token-status load is driven by lib/poll-token-status.mjs and not autocannon: both
+ * clients put 200 connections on a ten-line Node server that spends 0.5 ms of CPU per request
+ * (so it is saturated, as the BFF is under the token-status load), and the server records when it
+ * accepted each connection. autocannon's later connections reach the server one per busy turn of
+ * its event loop, seconds apart, and their first requests count as 10 s timeouts; the poller's
+ * are all open within milliseconds. The figures go in the report beside the BFF's.
+ */
+
+const SERVER_SOURCE = `
+const http = require('node:http');
+const body = JSON.stringify({ id: 'token-id', secondsLeft: 3600, padding: 'x'.repeat(900) });
+const acceptedAt = [];
+const server = http.createServer((req, res) => {
+  const until = performance.now() + 0.5;
+  while (performance.now() < until) {}
+  res.setHeader('content-type', 'application/json');
+  res.end(body);
+});
+server.on('connection', () => acceptedAt.push(performance.now()));
+server.listen(0, '127.0.0.1', () => process.send({ port: server.address().port }));
+process.on('message', (message) => {
+  if (message === 'reset') acceptedAt.length = 0;
+  if (message === 'report') process.send({ acceptedAt });
+});
+`;
+
+const pollerPath = fileURLToPath(new URL('./lib/poll-token-status.mjs', import.meta.url));
+
+function ask(child, message, key) {
+  return new Promise((resolve) => {
+    const onMessage = (reply) => {
+      if (key in reply) {
+        child.off('message', onMessage);
+        resolve(reply[key]);
+      }
+    };
+    child.on('message', onMessage);
+    child.send(message);
+  });
+}
+
+function acceptSpread(acceptedAt) {
+  const first = Math.min(...acceptedAt);
+  const offsets = acceptedAt.map((at) => at - first).sort((a, b) => a - b);
+  return {
+    connectionsAccepted: offsets.length,
+    acceptedWithin1s: offsets.filter((offset) => offset <= 1000).length,
+    lastAcceptedAfterMs: Math.round(offsets.at(-1) ?? 0),
+  };
+}
+
+function runPoller(url, connections, durationSeconds) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [pollerPath], { stdio: ['pipe', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk) => (out += chunk));
+    child.once('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`poller exited ${code}`)),
+    );
+    const cookies = Array.from({ length: connections }, (_, index) => `session=${index}`);
+    child.stdin.end(JSON.stringify({ url, cookies, warmupSeconds: 0, durationSeconds, timeoutMs: 10_000 }));
+  });
+}
+
+export async function measureLoadClient({ connections, durationSeconds }) {
+  const server = spawn(process.execPath, ['-e', SERVER_SOURCE], {
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  try {
+    const port = await new Promise((resolve) => server.once('message', (message) => resolve(message.port)));
+    const url = `http://127.0.0.1:${port}`;
+
+    const cannon = await autocannon({ url, connections, duration: durationSeconds, pipelining: 1 });
+    const autocannonRun = {
+      requests: cannon.requests.total,
+      timeouts: cannon.timeouts,
+      errors: cannon.errors,
+      latencyMs: { p50: cannon.latency.p50, p99: cannon.latency.p99, max: cannon.latency.max },
+      ...acceptSpread(await ask(server, 'report', 'acceptedAt')),
+    };
+
+    // autocannon's last connections still arrive after it stops; let them land before the reset.
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    server.send('reset');
+    const poller = await runPoller(url, connections, durationSeconds);
+    const pollerRun = {
+      requests: poller.requests,
+      timeouts: poller.timeouts,
+      errors: poller.errors + poller.non2xx,
+      latencyMs: { p50: poller.latencyMs.p50, p99: poller.latencyMs.p99, max: poller.latencyMs.max },
+      openAllConnectionsMs: poller.openAllConnectionsMs,
+      ...acceptSpread(await ask(server, 'report', 'acceptedAt')),
+    };
+    return {
+      connections,
+      durationSeconds,
+      cpuPerRequestMs: 0.5,
+      autocannon: autocannonRun,
+      poller: pollerRun,
+    };
+  } finally {
+    server.kill();
+  }
+}
