@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { looksLikeOpenrc, normalizeAuthUrl, parseOpenrc } from './openrc-parser';
+import { detectCredentialKind, looksLikeOpenrc, normalizeAuthUrl, parseOpenrc } from './openrc-parser';
 
 const horizonV3 = `#!/usr/bin/env bash
 # To use an OpenStack cloud you need to authenticate against the Identity
@@ -97,6 +97,102 @@ describe('parseOpenrc', () => {
 
   it('lets the later line win, as the shell would', () => {
     expect(parseOpenrc('export OS_REGION_NAME=a\nexport OS_REGION_NAME=b\n')).toEqual({ regionName: 'b' });
+  });
+});
+
+// Horizon's "Download openrc" for an application credential (openrc.sh.template).
+const horizonAppCredential = `#!/usr/bin/env bash
+
+export OS_AUTH_TYPE=v3applicationcredential
+export OS_AUTH_URL=https://keystone.example.com:5000/v3
+export OS_IDENTITY_API_VERSION=3
+export OS_REGION_NAME="RegionOne"
+export OS_INTERFACE=public
+export OS_APPLICATION_CREDENTIAL_ID=21dced0fd20347869b93710d2b98aae0
+export OS_APPLICATION_CREDENTIAL_SECRET=s3cr3t-from-horizon
+`;
+
+describe('parseOpenrc with application credentials', () => {
+  it('reads a Horizon application credential file by id, secret included', () => {
+    const values = parseOpenrc(horizonAppCredential);
+    expect(values).toEqual({
+      authType: 'v3applicationcredential',
+      authUrl: 'https://keystone.example.com:5000/v3',
+      identityApiVersion: '3',
+      regionName: 'RegionOne',
+      interface: 'public',
+      applicationCredentialId: '21dced0fd20347869b93710d2b98aae0',
+      applicationCredentialSecret: 's3cr3t-from-horizon',
+    });
+    expect(detectCredentialKind(values)).toBe('application_credential');
+  });
+
+  it('reads a credential named by name with its owner and the owner domain', () => {
+    const text = [
+      'export OS_AUTH_TYPE="v3applicationcredential"',
+      "export OS_APPLICATION_CREDENTIAL_NAME='ci runner'",
+      'export OS_USERNAME=alice',
+      'export OS_USER_DOMAIN_NAME=Users',
+      'export OS_APPLICATION_CREDENTIAL_SECRET="p\\\\a\\"s s"',
+    ].join('\n');
+    const values = parseOpenrc(text);
+    expect(values).toEqual({
+      authType: 'v3applicationcredential',
+      applicationCredentialName: 'ci runner',
+      username: 'alice',
+      userDomainName: 'Users',
+      applicationCredentialSecret: 'p\\a"s s',
+    });
+    expect(detectCredentialKind(values)).toBe('application_credential');
+    expect(parseOpenrc('OS_APPLICATION_CREDENTIAL_NAME=ci OS_USER_ID=u1 OS_USER_DOMAIN_ID=d1')).toEqual({
+      applicationCredentialName: 'ci',
+      userId: 'u1',
+      userDomainId: 'd1',
+    });
+  });
+
+  it('does not take a secret that expands a variable or a command', () => {
+    const text = [
+      'export OS_APPLICATION_CREDENTIAL_ID=21dced0fd20347869b93710d2b98aae0',
+      'read -sr OS_APP_SECRET_INPUT',
+      'export OS_APPLICATION_CREDENTIAL_SECRET=$OS_APP_SECRET_INPUT',
+      'export OS_APPLICATION_CREDENTIAL_SECRET="${OS_APP_SECRET_INPUT}"',
+      'export OS_APPLICATION_CREDENTIAL_SECRET=$(pass show openstack)',
+    ].join('\n');
+    expect(parseOpenrc(text)).toEqual({ applicationCredentialId: '21dced0fd20347869b93710d2b98aae0' });
+    // A single-quoted dollar is literal in the shell too.
+    expect(parseOpenrc("OS_APPLICATION_CREDENTIAL_SECRET='$ecret'")).toEqual({
+      applicationCredentialSecret: '$ecret',
+    });
+  });
+});
+
+describe('detectCredentialKind', () => {
+  const id = { applicationCredentialId: 'ac1' };
+
+  it('lets OS_AUTH_TYPE decide when a file mixes both kinds', () => {
+    const mixed = { ...id, username: 'alice', password: 'pw', applicationCredentialSecret: 's' };
+    expect(detectCredentialKind({ ...mixed, authType: 'v3applicationcredential' })).toBe(
+      'application_credential',
+    );
+    expect(detectCredentialKind({ ...mixed, authType: 'password' })).toBe('password');
+    expect(detectCredentialKind({ ...mixed, authType: 'v3password' })).toBe('password');
+  });
+
+  it('without OS_AUTH_TYPE, a credential id or name means an application credential', () => {
+    expect(detectCredentialKind(id)).toBe('application_credential');
+    expect(detectCredentialKind({ applicationCredentialName: 'ci', username: 'a' })).toBe(
+      'application_credential',
+    );
+    expect(detectCredentialKind({ applicationCredentialSecret: 's', username: 'a' })).toBe('password');
+    expect(detectCredentialKind(parseOpenrc(horizonV3))).toBe('password');
+  });
+
+  it('reads the application credential type without any of its variables as a password file', () => {
+    expect(detectCredentialKind({ authType: 'v3applicationcredential', username: 'a' })).toBe('password');
+    expect(
+      detectCredentialKind({ authType: 'V3ApplicationCredential ', applicationCredentialSecret: 's' }),
+    ).toBe('application_credential');
   });
 });
 

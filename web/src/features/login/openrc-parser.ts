@@ -1,10 +1,12 @@
 /**
- * Reads an OpenStack RC file (v2.0 or v3, as Horizon and the seed clouds hand them out) in the
- * browser, so the file never leaves it. Only `export OS_NAME=value` / `OS_NAME=value` lines with
- * a literal value count; values that expand a variable (`$OS_PASSWORD_INPUT`), other commands,
- * comments and unknown variables are ignored.
+ * Reads an OpenStack RC file (v2.0 or v3, as Horizon and the seed clouds hand them out, for a
+ * password or an application credential) in the browser, so the file never leaves it. Only
+ * `export OS_NAME=value` / `OS_NAME=value` lines with a literal value count; values that expand a
+ * variable (`$OS_PASSWORD_INPUT`), other commands, comments and unknown variables are ignored.
  */
 export interface OpenrcValues {
+  /** keystoneauth's plugin name, e.g. `v3applicationcredential` or `password`. */
+  authType?: string;
   authUrl?: string;
   identityApiVersion?: string;
   username?: string;
@@ -18,9 +20,17 @@ export interface OpenrcValues {
   projectDomainId?: string;
   regionName?: string;
   interface?: string;
+  applicationCredentialId?: string;
+  applicationCredentialName?: string;
+  applicationCredentialSecret?: string;
 }
 
+// The names the OpenStack clients read from the environment: OS_ + the keystoneauth plugin's
+// option in upper snake case (application_credential_id → OS_APPLICATION_CREDENTIAL_ID,
+// https://docs.openstack.org/keystoneauth/latest/api/keystoneauth1.identity.v3.html), as in
+// Horizon's application credential openrc.sh.template.
 const variableToField: Record<string, keyof OpenrcValues> = {
+  OS_AUTH_TYPE: 'authType',
   OS_AUTH_URL: 'authUrl',
   OS_IDENTITY_API_VERSION: 'identityApiVersion',
   OS_USERNAME: 'username',
@@ -37,6 +47,9 @@ const variableToField: Record<string, keyof OpenrcValues> = {
   OS_REGION_NAME: 'regionName',
   OS_INTERFACE: 'interface',
   OS_ENDPOINT_TYPE: 'interface', // v2.0 name, e.g. publicURL
+  OS_APPLICATION_CREDENTIAL_ID: 'applicationCredentialId',
+  OS_APPLICATION_CREDENTIAL_NAME: 'applicationCredentialName',
+  OS_APPLICATION_CREDENTIAL_SECRET: 'applicationCredentialSecret',
 };
 
 interface Word {
@@ -120,6 +133,23 @@ export function parseOpenrc(text: string): OpenrcValues {
     }
   }
   return values;
+}
+
+export type OpenrcCredentialKind = 'password' | 'application_credential';
+
+/**
+ * Which sign-in an openrc is for. OS_AUTH_TYPE decides when it is set (a file may carry both
+ * kinds of variables, and keystoneauth only reads the plugin's own); an application credential
+ * type without any of its variables is read as a password file, as before. Without OS_AUTH_TYPE,
+ * a credential id or name means an application credential.
+ */
+export function detectCredentialKind(values: OpenrcValues): OpenrcCredentialKind {
+  const namesCredential = Boolean(values.applicationCredentialId ?? values.applicationCredentialName);
+  if (values.authType === undefined) return namesCredential ? 'application_credential' : 'password';
+  const isApplicationCredentialType = values.authType.trim().toLowerCase() === 'v3applicationcredential';
+  return isApplicationCredentialType && (namesCredential || Boolean(values.applicationCredentialSecret))
+    ? 'application_credential'
+    : 'password';
 }
 
 /** Auth URLs are compared without trailing slashes or the version suffix: `.../v3/` equals `...`. */
