@@ -4,13 +4,17 @@ import os from 'node:os';
 
 /**
  * A throwaway Debian redis-server on 127.0.0.1, with no persistence, for the replica tests. It can
- * be stopped and started again on the same port (the clients' reconnection is under test).
+ * be stopped and started again on the same port (the clients' reconnection is under test), or
+ * paused and resumed: SIGSTOP leaves its connections open and unanswered, a hung Redis.
  */
 export interface TestRedis {
   readonly url: string;
   readonly port: number;
   stop(): Promise<void>;
   start(): Promise<void>;
+  pause(): void;
+  /** Safe to call when not paused or not running (afterAll calls it whatever happened). */
+  resume(): void;
 }
 
 export const redisServerPath = process.env.REDIS_SERVER ?? '/usr/bin/redis-server';
@@ -71,6 +75,18 @@ export async function startTestRedis(): Promise<TestRedis> {
     });
   };
 
+  const signal = (name: NodeJS.Signals) => {
+    const proc: ChildProcess | null = child;
+    if (proc && proc.exitCode === null && proc.signalCode === null) proc.kill(name);
+  };
+
   await start();
-  return { url: `redis://127.0.0.1:${port}`, port, stop, start };
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    stop,
+    start,
+    pause: () => signal('SIGSTOP'),
+    resume: () => signal('SIGCONT'),
+  };
 }
