@@ -67,13 +67,24 @@ describe('sign-in with a second factor', () => {
 
     const passcode = await passwordStep(user);
     await user.click(screen.getByRole('button', { name: 'Verify' }));
-    expect(await screen.findByText('Enter all 6 digits of the passcode.')).toBeTruthy();
+    // Announced (role=alert) and tied to the field, which keeps the focus for the missing digits.
+    expect((await screen.findByRole('alert')).textContent).toBe('Enter all 6 digits of the passcode.');
+    expect(passcode.getAttribute('aria-invalid')).toBe('true');
+    expect(passcode.getAttribute('aria-describedby')).toContain(`${passcode.id}-error`);
+    expect(document.activeElement).toBe(passcode);
     expect(calls.some((c) => c.path === '/api/session/mfa')).toBe(false);
 
     await user.type(passcode, '000000');
+    expect(screen.queryByRole('alert')).toBeNull();
     await user.click(screen.getByRole('button', { name: 'Verify' }));
-    expect(await screen.findByText(/That passcode is wrong or has expired/)).toBeTruthy();
+    expect((await screen.findByRole('alert')).textContent).toMatch(/^That passcode is wrong or has expired/);
     expect(passcode.value).toBe('');
+    await waitFor(() => expect(document.activeElement).toBe(passcode));
+
+    // Too few digits after a wrong code: only the current problem is shown, not the old answer.
+    await user.type(passcode, '12{Enter}');
+    expect((await screen.findByRole('alert')).textContent).toBe('Enter all 6 digits of the passcode.');
+    await user.clear(passcode);
 
     answer = () => errorResponse(401, 'not_authenticated');
     await user.type(passcode, '111111');

@@ -24,7 +24,8 @@ export function PasscodeStep({
   const { t } = useI18n();
   const verify = useSecondFactorMutation();
   const [passcode, setPasscode] = useState('');
-  const [isIncomplete, setIsIncomplete] = useState(false);
+  // How many times in a row the operator submitted too few digits (0: the passcode is not flagged).
+  const [incompleteSubmits, setIncompleteSubmits] = useState(0);
   const formRef = useRef<HTMLFormElement>(null);
   const focusPasscode = () => formRef.current?.querySelector('input')?.focus();
 
@@ -35,13 +36,15 @@ export function PasscodeStep({
 
   const onChange = (event: ChangeEvent<HTMLInputElement>) => {
     setPasscode(normalizePasscode(event.target.value));
-    setIsIncomplete(false);
+    setIncompleteSubmits(0);
   };
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
     if (!isCompletePasscode(passcode)) {
-      setIsIncomplete(true);
+      // Only the current problem shows: not also the answer to an earlier wrong passcode.
+      verify.reset();
+      setIncompleteSubmits((count) => count + 1);
       focusPasscode();
       return;
     }
@@ -89,10 +92,18 @@ export function PasscodeStep({
         autoComplete="one-time-code"
         pattern="[0-9]*"
         spellCheck={false}
-        error={isIncomplete ? t('login.passcode.incomplete') : undefined}
+        error={incompleteSubmits > 0 ? t('login.passcode.incomplete') : undefined}
         required
       />
-      <div aria-live="polite">{errorText && <Notice tone="error">{errorText}</Notice>}</div>
+      {/* The field's own error text is only read when the field gains the focus, and it already has
+          it: this copy tells a screen reader at once, again on each submit (a new key re-inserts
+          it). Each alert is announced when it is inserted, so no live region wraps them. */}
+      {incompleteSubmits > 0 && (
+        <p key={incompleteSubmits} role="alert" className="sr-only">
+          {t('login.passcode.incomplete')}
+        </p>
+      )}
+      {errorText && <Notice tone="error">{errorText}</Notice>}
       <div className="flex flex-wrap gap-2">
         <Button
           type="submit"
