@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { signIn } from './lib/api-session.mjs';
 import { issueToken } from './lib/lab-bench-project.mjs';
 import { runAlternatingPairs } from './lib/stats.mjs';
@@ -25,9 +26,10 @@ export async function measureNetworks({ bff, lab, user, pairs, warmup, cases }) 
       });
     return answer.body;
   };
+  const neutronPageUrl = (limit, marker) =>
+    `${lab.neutronUrl}/v2.0/networks?${new URLSearchParams({ limit: String(limit), ...(marker ? { marker } : {}) })}`;
   const fetchNeutronPage = async (limit, marker) => {
-    const query = new URLSearchParams({ limit: String(limit), ...(marker ? { marker } : {}) });
-    const response = await fetch(`${lab.neutronUrl}/v2.0/networks?${query}`, {
+    const response = await fetch(neutronPageUrl(limit, marker), {
       headers: { Accept: 'application/json', 'X-Auth-Token': token },
     });
     const body = await response.json();
@@ -37,6 +39,28 @@ export async function measureNetworks({ bff, lab, user, pairs, warmup, cases }) 
       });
     return body;
   };
+  // A client that keeps ONE connection and sends each page's request on it as soon as the last
+  // answer is in, as a python-requests session (openstacksdk, the openstack CLI) does. Node's
+  // fetch above happens to alternate two pooled connections during a walk.
+  const oneConnection = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const getNeutronPageOnOneConnection = (limit, marker) =>
+    new Promise((resolve, reject) => {
+      const request = http.get(
+        neutronPageUrl(limit, marker),
+        { agent: oneConnection, headers: { Accept: 'application/json', 'X-Auth-Token': token } },
+        (response) => {
+          let text = '';
+          response.setEncoding('utf8');
+          response.on('data', (chunk) => (text += chunk));
+          response.on('end', () =>
+            response.statusCode === 200
+              ? resolve(JSON.parse(text))
+              : reject(new Error(`Neutron networks: HTTP ${response.statusCode}`)),
+          );
+        },
+      );
+      request.on('error', (error) => reject(Object.assign(error, { isRetryable: true })));
+    });
   const walkBff = async (limit) => {
     let marker = null;
     let count = 0;
@@ -47,11 +71,11 @@ export async function measureNetworks({ bff, lab, user, pairs, warmup, cases }) 
     } while (marker);
     return count;
   };
-  const walkNeutron = async (limit) => {
+  const walkNeutronWith = (getPage) => async (limit) => {
     let marker = null;
     let count = 0;
     do {
-      const page = await fetchNeutronPage(limit, marker);
+      const page = await getPage(limit, marker);
       count += page.networks.length;
       // Neutron's rule: a next link while the page is full; the BFF stops at a short page too.
       const next =
@@ -60,9 +84,10 @@ export async function measureNetworks({ bff, lab, user, pairs, warmup, cases }) 
     } while (marker);
     return count;
   };
+  const walkNeutron = walkNeutronWith(fetchNeutronPage);
 
   const results = {};
-  for (const { name, limit, isPaged, pairs: casePairs } of cases) {
+  for (const { name, limit, isPaged, pairs: casePairs, alsoOneConnection } of cases) {
     const counts = {};
     const timed = (side, walk) => async () => {
       const start = process.hrtime.bigint();
@@ -91,6 +116,23 @@ export async function measureNetworks({ bff, lab, user, pairs, warmup, cases }) 
       holds: outcome.ratio.median <= 1.1,
       retriedSamples: outcome.retries,
     };
+    if (alsoOneConnection) {
+      const versusOne = await runAlternatingPairs({
+        warmup,
+        pairs: casePairs ?? pairs,
+        runA: timed('bff', walkBff),
+        runB: timed('neutronOneConnection', walkNeutronWith(getNeutronPageOnOneConnection)),
+      });
+      if (counts.neutronOneConnection !== counts.bff)
+        throw new Error(`networks ${name}: one-connection client saw ${counts.neutronOneConnection}`);
+      results[name].versusOneConnection = {
+        bffMs: versusOne.a,
+        neutronMs: versusOne.b,
+        ratio: versusOne.ratio,
+        retriedSamples: versusOne.retries,
+      };
+    }
   }
+  oneConnection.destroy();
   return results;
 }

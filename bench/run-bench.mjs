@@ -248,6 +248,7 @@ async function main() {
               limit: 50,
               isPaged: true,
               pairs: plan.manyNetworkPairs,
+              alsoOneConnection: true,
             },
           ],
         });
