@@ -9,8 +9,10 @@ export class LoginPage {
   readonly heading: Locator;
   readonly error: Locator;
   /** The second step for an account with a second factor (after the password). */
+  readonly passcodeHeading: Locator;
   readonly passcode: Locator;
   readonly verifyButton: Locator;
+  readonly startOverButton: Locator;
 
   constructor(readonly page: Page) {
     this.cloud = page.getByLabel('Cloud', { exact: true });
@@ -20,8 +22,10 @@ export class LoginPage {
     this.signInButton = page.getByRole('button', { name: 'Sign in' });
     this.heading = page.getByRole('heading', { name: 'Sign in to OpenStack', level: 1 });
     this.error = page.getByRole('alert');
+    this.passcodeHeading = page.getByRole('heading', { name: 'Second factor', level: 2 });
     this.passcode = page.getByLabel('Passcode', { exact: true });
     this.verifyButton = page.getByRole('button', { name: 'Verify' });
+    this.startOverButton = page.getByRole('button', { name: 'Start over' });
   }
 
   async open(): Promise<void> {
@@ -37,10 +41,32 @@ export class LoginPage {
     await this.signInButton.click();
   }
 
+  /** The passcode step is showing, with the keyboard focus already in the passcode field. */
+  async expectPasscodeStep(): Promise<void> {
+    await expect(this.passcodeHeading).toBeVisible();
+    await expect(this.passcode).toBeFocused();
+  }
+
   /** The passcode step: types the code as an authenticator app shows it and verifies it. */
   async verifyPasscode(passcode: string): Promise<void> {
-    await expect(this.passcode).toBeFocused();
     await this.passcode.fill(passcode);
     await this.verifyButton.click();
+  }
+
+  /**
+   * The passcode step with the keyboard alone: in the focused field, replaces whatever is there
+   * with the code and presses Enter.
+   */
+  async typePasscodeAndPressEnter(passcode: string): Promise<void> {
+    await expect(this.passcode).toBeFocused();
+    await this.page.keyboard.press('ControlOrMeta+A');
+    await this.page.keyboard.type(passcode);
+    await this.page.keyboard.press('Enter');
+  }
+
+  /** Leaves the passcode step for the password form. */
+  async startOver(): Promise<void> {
+    await this.startOverButton.click();
+    await expect(this.signInButton).toBeVisible();
   }
 }

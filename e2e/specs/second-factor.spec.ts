@@ -1,8 +1,9 @@
 import { expect, test } from '../fixtures.js';
+import { expectVisibleFocus } from '../support/keyboard.js';
 import { isTokenValidAtKeystone } from '../support/lab.js';
-import { currentTotp } from '../support/totp.js';
+import { currentTotp, wrongTotp } from '../support/totp.js';
 
-test('an operator with a second factor signs in with password then passcode, copies a token Keystone accepts, and signs out', async ({
+test('an operator with a second factor signs in with password then a passcode typed and entered from the keyboard, copies a token Keystone accepts, and signs out', async ({
   page,
   lab,
   loginPage,
@@ -19,17 +20,32 @@ test('an operator with a second factor signs in with password then passcode, cop
     });
   });
 
-  await test.step('the password alone is not enough: the page asks for the passcode', async () => {
+  await test.step('the password alone is not enough: the page asks for the passcode, focus in its field', async () => {
     await loginPage.open();
     await loginPage.signIn({ cloud: 'lab-mfa', username: mfa.name, password: mfa.password });
-    await expect(page.getByRole('heading', { name: 'Second factor' })).toBeVisible();
+    await loginPage.expectPasscodeStep();
+    await expectVisibleFocus(loginPage.passcode);
     await expect(loginPage.passcode).toHaveAttribute('autocomplete', 'one-time-code');
     await expect(loginPage.passcode).toHaveAttribute('inputmode', 'numeric');
     await expect(loginPage.password).toHaveCount(0);
   });
 
-  await test.step('the passcode from the authenticator app completes the sign-in', async () => {
-    await loginPage.verifyPasscode(await currentTotp(mfa.totpSecret!));
+  await test.step('five digits and Enter: an alert asks for all six, the field keeps the focus', async () => {
+    await loginPage.typePasscodeAndPressEnter('12345');
+    await expect(loginPage.error).toHaveText('Enter all 6 digits of the passcode.');
+    await expect(loginPage.passcode).toHaveAttribute('aria-invalid', 'true');
+    await expect(loginPage.passcode).toBeFocused();
+  });
+
+  await test.step('a wrong passcode and Enter: an alert says so, the field is emptied and focused for the next', async () => {
+    await loginPage.typePasscodeAndPressEnter(wrongTotp(mfa.totpSecret!));
+    await expect(loginPage.error).toHaveText(/^That passcode is wrong or has expired/);
+    await expect(loginPage.passcode).toHaveValue('');
+    await expect(loginPage.passcode).toBeFocused();
+  });
+
+  await test.step('the passcode from the authenticator app and Enter complete the sign-in', async () => {
+    await loginPage.typePasscodeAndPressEnter(await currentTotp(mfa.totpSecret!));
     await tokenPage.expectOpen();
     await expect(tokenPage.detail('User')).toContainText(mfa.name);
     await expect(tokenPage.detail('Methods')).toContainText('password');
