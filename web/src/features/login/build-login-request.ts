@@ -1,15 +1,21 @@
 import type { CloudSummary } from '@contract/clouds';
 import type { LoginRequest } from '@contract/session';
 
+/** How the form signs in: as the cloud's clouds.yaml says, or as a pasted openrc says. */
+export type LoginAuthType = NonNullable<CloudSummary['authType']>;
+
 export interface LoginFormValues {
   cloud: string;
+  authType: LoginAuthType;
+  /** Which identifies the application credential: its id alone, or its name + the owner user. */
+  applicationCredentialBy: 'id' | 'name';
   username: string;
   password: string;
   userDomain: string;
   project: string;
   projectDomain: string;
   region: string;
-  /** Clouds with `authType: application_credential` (clouds.yaml `v3applicationcredential`). */
+  /** For `authType: application_credential` (clouds.yaml or openrc `v3applicationcredential`). */
   applicationCredentialId: string;
   applicationCredentialName: string;
   applicationCredentialSecret: string;
@@ -17,6 +23,8 @@ export interface LoginFormValues {
 
 export const emptyLoginForm: LoginFormValues = {
   cloud: '',
+  authType: 'password',
+  applicationCredentialBy: 'id',
   username: '',
   password: '',
   userDomain: '',
@@ -46,6 +54,17 @@ function isIdLike(value: string, defaultId: string | undefined): boolean {
   return value === defaultId || isKeystoneId(value);
 }
 
+/** The sign-in a cloud expects; a credential named in clouds.yaml by name (not id) needs its user. */
+export function readCredentialMode(
+  cloud: CloudSummary,
+): Pick<LoginFormValues, 'authType' | 'applicationCredentialBy'> {
+  const d = cloud.defaults;
+  return {
+    authType: cloud.authType ?? 'password',
+    applicationCredentialBy: !d.applicationCredentialId && d.applicationCredentialName ? 'name' : 'id',
+  };
+}
+
 /** The username and its domain, the same for a password and an application credential by name. */
 function applyUser(request: LoginRequest, values: LoginFormValues, cloud: CloudSummary | undefined): void {
   const username = trimmed(values.username);
@@ -65,6 +84,7 @@ export function prefillFromCloud(cloud: CloudSummary, region: string | null): Lo
       : (d.regionName ?? cloud.regions[0] ?? '');
   return {
     cloud: cloud.name,
+    ...readCredentialMode(cloud),
     username: cloud.demo?.username ?? d.username ?? '',
     password: cloud.demo?.password ?? '',
     userDomain: d.userDomainName ?? d.userDomainId ?? '',
@@ -83,7 +103,7 @@ export function prefillFromCloud(cloud: CloudSummary, region: string | null): Lo
  * (https://docs.openstack.org/api-ref/identity/v3/#password-authentication-with-scoped-authorization).
  */
 export function buildLoginRequest(values: LoginFormValues, cloud: CloudSummary | undefined): LoginRequest {
-  if (isApplicationCredentialCloud(cloud)) return buildApplicationCredentialRequest(values, cloud);
+  if (values.authType === 'application_credential') return buildApplicationCredentialRequest(values, cloud);
   const request: LoginRequest = { cloud: values.cloud, password: values.password };
   applyUser(request, values, cloud);
 
@@ -110,7 +130,8 @@ export function buildLoginRequest(values: LoginFormValues, cloud: CloudSummary |
 /**
  * An application credential sign-in: by id, or by name with its user (name + domain)
  * (https://docs.openstack.org/api-ref/identity/v3/#authenticating-with-an-application-credential).
- * No project: the credential is bound to one.
+ * No project: the credential is bound to one. Only what the form shows is sent: a hidden id or
+ * name (from the cloud's defaults, say) must not pick another credential than the one shown.
  */
 function buildApplicationCredentialRequest(
   values: LoginFormValues,
@@ -122,10 +143,13 @@ function buildApplicationCredentialRequest(
   };
   const id = trimmed(values.applicationCredentialId);
   const name = trimmed(values.applicationCredentialName);
-  if (id) request.applicationCredentialId = id;
-  else if (name) {
-    request.applicationCredentialName = name;
-    applyUser(request, values, cloud);
+  if (values.applicationCredentialBy === 'name') {
+    if (name) {
+      request.applicationCredentialName = name;
+      applyUser(request, values, cloud);
+    }
+  } else if (id) {
+    request.applicationCredentialId = id;
   }
   const region = trimmed(values.region);
   if (region) request.regionName = region;

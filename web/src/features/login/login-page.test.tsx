@@ -1,6 +1,6 @@
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   catalog,
   demoCloud,
@@ -93,7 +93,7 @@ describe('LoginPage', () => {
     expect((screen.getByLabelText('User domain') as HTMLInputElement).value).toBe('Users');
     expect((screen.getByLabelText('Region') as HTMLSelectElement).value).toBe('RegionTwo');
     expect((screen.getByLabelText('Password') as HTMLInputElement).value).toBe('');
-    expect(screen.getByText('Filled 5 fields from the openrc file.')).toBeTruthy();
+    expect(screen.getByText('Read a password openrc: filled 5 fields.')).toBeTruthy();
     expect(calls.map((c) => c.path)).toEqual(['/api/clouds']);
   });
 
@@ -114,6 +114,139 @@ describe('LoginPage', () => {
     await waitFor(() => expect((screen.getByLabelText('Username') as HTMLInputElement).value).toBe('bob'));
     expect((screen.getByLabelText('Project') as HTMLInputElement).value).toBe('ops team');
     expect(calls.map((c) => c.path)).toEqual(['/api/clouds']);
+  });
+
+  it('switches to the application credential sign-in for a pasted Horizon application credential openrc', async () => {
+    const user = userEvent.setup();
+    const secret = 'Xq7-openrc-secret';
+    const consoleSpies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((method) =>
+      vi.spyOn(console, method),
+    );
+    const { calls } = mockFetch({
+      'GET /api/clouds': { clouds: [demoCloud] },
+      'POST /api/session': () => jsonResponse(sessionInfo, 201),
+      ...signedInRoutes,
+    });
+    renderApp('/login');
+    const username = await screen.findByLabelText('Username');
+    await waitFor(() => expect((username as HTMLInputElement).value).toBe('demo'));
+    await user.click(username);
+    await user.paste(
+      [
+        '#!/usr/bin/env bash',
+        '',
+        'export OS_AUTH_TYPE=v3applicationcredential',
+        'export OS_AUTH_URL=http://127.0.0.1:5000/v3',
+        'export OS_IDENTITY_API_VERSION=3',
+        'export OS_REGION_NAME="RegionTwo"',
+        'export OS_INTERFACE=public',
+        'export OS_APPLICATION_CREDENTIAL_ID=21dced0fd20347869b93710d2b98aae0',
+        `export OS_APPLICATION_CREDENTIAL_SECRET=${secret}`,
+      ].join('\n'),
+    );
+
+    expect((screen.getByLabelText('Application credential ID') as HTMLInputElement).value).toBe(
+      '21dced0fd20347869b93710d2b98aae0',
+    );
+    expect((screen.getByLabelText('Application credential secret') as HTMLInputElement).value).toBe(secret);
+    expect((screen.getByLabelText('Region') as HTMLSelectElement).value).toBe('RegionTwo');
+    expect(screen.queryByLabelText('Password')).toBeNull();
+    expect(screen.queryByLabelText('Project')).toBeNull();
+    expect(screen.getByText('Read an application credential openrc: filled 4 fields.')).toBeTruthy();
+    expect(screen.getByText(/from the openrc: its token is bound to the credential's project/)).toBeTruthy();
+    expect(calls.map((c) => c.path)).toEqual(['/api/clouds']);
+
+    await user.click(screen.getByRole('button', { name: 'Sign in' }));
+    await screen.findByRole('heading', { name: 'API access' });
+    expect(calls.find((c) => c.method === 'POST' && c.path === '/api/session')?.body).toEqual({
+      cloud: 'lab',
+      applicationCredentialId: '21dced0fd20347869b93710d2b98aae0',
+      applicationCredentialSecret: secret,
+      regionName: 'RegionTwo',
+    });
+    // The secret went with the sign-in request only: not kept in the browser, not logged.
+    expect(calls.filter((c) => JSON.stringify(c).includes(secret))).toHaveLength(1);
+    expect(JSON.stringify({ ...window.localStorage, ...window.sessionStorage })).not.toContain(secret);
+    for (const spy of consoleSpies) expect(JSON.stringify(spy.mock.calls)).not.toContain(secret);
+  });
+
+  it('fills a credential named by name with its owner, and leaves an expanded secret to the operator', async () => {
+    const user = userEvent.setup();
+    const { calls } = mockFetch({
+      'GET /api/clouds': { clouds: [demoCloud] },
+      'POST /api/session': () => errorResponse(401, 'invalid_credentials'),
+    });
+    renderApp('/login');
+    const username = await screen.findByLabelText('Username');
+    await waitFor(() => expect((username as HTMLInputElement).value).toBe('demo'));
+    await user.click(username);
+    await user.paste(
+      [
+        // No OS_AUTH_TYPE: the credential name decides, though a password is there too.
+        'export OS_AUTH_URL=http://127.0.0.1:5000/v3/',
+        "export OS_APPLICATION_CREDENTIAL_NAME='ci runner'",
+        'export OS_USERNAME="alice"',
+        'export OS_USER_DOMAIN_ID=0123456789abcdef0123456789abcdef',
+        'export OS_PASSWORD=not-for-this-sign-in',
+        'read -sr OS_APP_SECRET_INPUT',
+        'export OS_APPLICATION_CREDENTIAL_SECRET=$OS_APP_SECRET_INPUT',
+      ].join('\n'),
+    );
+
+    expect((screen.getByLabelText('Application credential name') as HTMLInputElement).value).toBe(
+      'ci runner',
+    );
+    expect((screen.getByLabelText('Username') as HTMLInputElement).value).toBe('alice');
+    expect((screen.getByLabelText('User domain') as HTMLInputElement).value).toBe(
+      '0123456789abcdef0123456789abcdef',
+    );
+    expect((screen.getByLabelText('Application credential secret') as HTMLInputElement).value).toBe('');
+    expect(screen.queryByLabelText('Application credential ID')).toBeNull();
+    expect(screen.getByText('Read an application credential openrc: filled 4 fields.')).toBeTruthy();
+
+    await user.type(screen.getByLabelText('Application credential secret'), 'typed');
+    await user.click(screen.getByRole('button', { name: 'Sign in' }));
+    await waitFor(() =>
+      expect(calls.find((c) => c.method === 'POST' && c.path === '/api/session')?.body).toEqual({
+        cloud: 'lab',
+        applicationCredentialName: 'ci runner',
+        username: 'alice',
+        userDomainId: '0123456789abcdef0123456789abcdef',
+        applicationCredentialSecret: 'typed',
+        regionName: 'RegionOne',
+      }),
+    );
+
+    // The cloud's own sign-in stays one click away.
+    await user.click(screen.getByRole('button', { name: 'Sign in with a password instead' }));
+    expect(screen.getByLabelText('Password')).toBeTruthy();
+    expect(screen.queryByLabelText('Application credential name')).toBeNull();
+  });
+
+  it('keeps the password sign-in when OS_AUTH_TYPE says so or names no credential', async () => {
+    const user = userEvent.setup();
+    mockFetch({ 'GET /api/clouds': { clouds: [demoCloud] } });
+    renderApp('/login');
+    const username = await screen.findByLabelText('Username');
+    await waitFor(() => expect((username as HTMLInputElement).value).toBe('demo'));
+    await user.click(username);
+    await user.paste(
+      [
+        'export OS_AUTH_TYPE=password',
+        'export OS_APPLICATION_CREDENTIAL_ID=21dced0fd20347869b93710d2b98aae0',
+        'export OS_APPLICATION_CREDENTIAL_SECRET=s',
+        'export OS_USERNAME=bob',
+      ].join('\n'),
+    );
+    expect((screen.getByLabelText('Username') as HTMLInputElement).value).toBe('bob');
+    expect(screen.getByLabelText('Password')).toBeTruthy();
+    expect(screen.queryByLabelText('Application credential ID')).toBeNull();
+    expect(screen.getByText('Read a password openrc: filled 1 fields.')).toBeTruthy();
+
+    await user.click(screen.getByLabelText('Username'));
+    await user.paste('export OS_AUTH_TYPE=v3applicationcredential\nexport OS_USERNAME=carol\n');
+    expect((screen.getByLabelText('Username') as HTMLInputElement).value).toBe('carol');
+    expect(screen.getByLabelText('Password')).toBeTruthy();
   });
 
   it('says clearly when the credentials are wrong or the login is rate limited', async () => {

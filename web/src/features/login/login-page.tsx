@@ -17,9 +17,10 @@ import {
   isApplicationCredentialCloud,
   mapFieldErrors,
   prefillFromCloud,
+  readCredentialMode,
   type LoginFormValues,
 } from './build-login-request';
-import { looksLikeOpenrc, normalizeAuthUrl, parseOpenrc } from './openrc-parser';
+import { detectCredentialKind, looksLikeOpenrc, normalizeAuthUrl, parseOpenrc } from './openrc-parser';
 import { PasscodeStep } from './passcode-step';
 import { cloudsQueryOptions, useSignInMutation } from './queries';
 
@@ -72,36 +73,57 @@ export function LoginPage() {
 
   const applyOpenrc = (text: string) => {
     const parsed = parseOpenrc(text);
+    const kind = detectCredentialKind(parsed);
     const filled: Partial<LoginFormValues> = {};
+    let target = cloud;
     let unknownUrl: string | null = null;
     if (parsed.authUrl) {
       const match = clouds.find(
         (c) => normalizeAuthUrl(c.authUrl) === normalizeAuthUrl(parsed.authUrl ?? ''),
       );
-      if (match) filled.cloud = match.name;
-      else unknownUrl = parsed.authUrl;
+      if (match) {
+        filled.cloud = match.name;
+        target = match;
+      } else unknownUrl = parsed.authUrl;
     }
-    if (parsed.username ?? parsed.userId) filled.username = parsed.username ?? parsed.userId;
-    if (parsed.password) filled.password = parsed.password;
-    if (parsed.userDomainName ?? parsed.userDomainId)
-      filled.userDomain = parsed.userDomainName ?? parsed.userDomainId;
-    if (parsed.projectId ?? parsed.projectName) filled.project = parsed.projectId ?? parsed.projectName;
-    if (parsed.projectDomainName ?? parsed.projectDomainId)
-      filled.projectDomain = parsed.projectDomainName ?? parsed.projectDomainId;
+    const user = parsed.username ?? parsed.userId;
+    const userDomain = parsed.userDomainName ?? parsed.userDomainId;
+    // How the form signs in afterwards; not counted as filled fields.
+    let mode: Partial<LoginFormValues> = target ? readCredentialMode(target) : {};
+    if (kind === 'application_credential') {
+      mode = { authType: 'application_credential' };
+      // By id, the owner is Keystone's business; by name, the owner user picks the credential.
+      if (parsed.applicationCredentialId) {
+        mode.applicationCredentialBy = 'id';
+        filled.applicationCredentialId = parsed.applicationCredentialId;
+      } else if (parsed.applicationCredentialName) {
+        mode.applicationCredentialBy = 'name';
+        filled.applicationCredentialName = parsed.applicationCredentialName;
+        if (user) filled.username = user;
+        if (userDomain) filled.userDomain = userDomain;
+      }
+      // Held in the form's state only, like a typed secret: sent with the sign-in request, never stored.
+      if (parsed.applicationCredentialSecret)
+        filled.applicationCredentialSecret = parsed.applicationCredentialSecret;
+    } else {
+      if (user) filled.username = user;
+      if (parsed.password) filled.password = parsed.password;
+      if (userDomain) filled.userDomain = userDomain;
+      if (parsed.projectId ?? parsed.projectName) filled.project = parsed.projectId ?? parsed.projectName;
+      if (parsed.projectDomainName ?? parsed.projectDomainId)
+        filled.projectDomain = parsed.projectDomainName ?? parsed.projectDomainId;
+    }
     if (parsed.regionName) filled.region = parsed.regionName;
     const count = Object.keys(filled).length;
     if (count === 0) {
       setOpenrcNotice(t('login.openrc.nothing'));
       return;
     }
-    setValues((current) => {
-      const base =
-        filled.cloud && filled.cloud !== current.cloud ? { ...current, cloud: filled.cloud } : current;
-      return { ...base, ...filled } as LoginFormValues;
-    });
-    setOpenrcNotice(
-      unknownUrl ? t('login.openrc.unknownCloud', { url: unknownUrl }) : t('login.openrc.filled', { count }),
-    );
+    setValues((current) => ({ ...current, ...mode, ...filled }));
+    const readKey =
+      kind === 'application_credential' ? 'login.openrc.filledAppCredential' : 'login.openrc.filled';
+    const read = t(readKey, { count });
+    setOpenrcNotice(unknownUrl ? `${read} ${t('login.openrc.unknownCloud', { url: unknownUrl })}` : read);
   };
 
   const readOpenrcFile = async (file: File | undefined) => {
@@ -151,12 +173,11 @@ export function LoginPage() {
 
   const fieldErrors = isApiError(signIn.error) ? mapFieldErrors(signIn.error.fields) : {};
   const regionOptions = cloud?.regions ?? [];
-  const isAppCredential = isApplicationCredentialCloud(cloud);
-  // A credential named in clouds.yaml by name (not id) needs its user too.
-  const isAppCredentialByName =
-    isAppCredential &&
-    !cloud?.defaults.applicationCredentialId &&
-    !!cloud?.defaults.applicationCredentialName;
+  const isAppCredential = values.authType === 'application_credential';
+  // A credential named by name (not id), in clouds.yaml or an openrc, needs its user too.
+  const isAppCredentialByName = isAppCredential && values.applicationCredentialBy === 'name';
+  // An application credential openrc pasted for a cloud that signs in with a password.
+  const isAppCredentialFromOpenrc = isAppCredential && !isApplicationCredentialCloud(cloud);
 
   return (
     <main id="main" className="mx-auto w-full max-w-lg px-4 py-8">
@@ -174,7 +195,11 @@ export function LoginPage() {
           <Notice tone="warning">{t('login.noClouds')}</Notice>
         )}
         {didSecondFactorExpire && <Notice tone="warning">{t('login.passcode.expired')}</Notice>}
-        {isAppCredential && step === 'password' && <Notice>{t('login.appCredentialHint')}</Notice>}
+        {isAppCredential && step === 'password' && (
+          <Notice>
+            {t(isAppCredentialFromOpenrc ? 'login.appCredentialOpenrcHint' : 'login.appCredentialHint')}
+          </Notice>
+        )}
         {cloud?.demo && (
           <Notice>
             <strong>{t('login.demoNotice')}</strong>
@@ -253,6 +278,15 @@ export function LoginPage() {
                 error={fieldErrors.applicationCredentialSecret}
                 required
               />
+              {isAppCredentialFromOpenrc && (
+                // Otherwise the openrc would lock the form out of the cloud's own sign-in until reload.
+                <Button
+                  variant="ghost"
+                  onClick={() => setValues((current) => ({ ...current, authType: 'password' }))}
+                >
+                  {t('login.usePasswordInstead')}
+                </Button>
+              )}
             </>
           ) : (
             <>

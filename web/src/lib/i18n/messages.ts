@@ -43,6 +43,9 @@ const en = {
   'login.appCredentialSecret': 'Application credential secret',
   'login.appCredentialHint':
     "This cloud signs in with an application credential: its token is bound to the credential's project.",
+  'login.appCredentialOpenrcHint':
+    "Signing in with the application credential from the openrc: its token is bound to the credential's project.",
+  'login.usePasswordInstead': 'Sign in with a password instead',
   'login.passcode.title': 'Second factor',
   'login.passcode.intro':
     'This account has a second factor. Enter the 6-digit passcode from your authenticator app.',
@@ -62,10 +65,11 @@ const en = {
   'login.openrc.label': 'Load an openrc file',
   'login.openrc.hint':
     'Or paste or drop an openrc file onto this form. It is read in your browser and never uploaded.',
-  'login.openrc.filled': 'Filled {count} fields from the openrc file.',
+  'login.openrc.filled': 'Read a password openrc: filled {count} fields.',
+  'login.openrc.filledAppCredential': 'Read an application credential openrc: filled {count} fields.',
   'login.openrc.nothing': 'No OS_ variables found in that file.',
   'login.openrc.unknownCloud':
-    'The openrc auth URL {url} is not one of the configured clouds; the other fields were filled.',
+    'Its auth URL {url} is not one of the configured clouds: choose the cloud yourself.',
   'login.reason.not_authenticated': 'Please sign in.',
   'login.reason.token_expired': 'Your token expired and could not be renewed. Sign in again.',
   'login.reason.signed_out': 'You signed out. The token was revoked.',
@@ -261,6 +265,9 @@ const ru: Record<MessageKey, string> = {
   'login.appCredentialName': 'Имя учётных данных приложения',
   'login.appCredentialSecret': 'Секрет учётных данных приложения',
   'login.appCredentialHint': 'Вход в это облако — по учётным данным приложения: токен привязан к их проекту.',
+  'login.appCredentialOpenrcHint':
+    'Вход по учётным данным приложения из openrc: токен привязан к их проекту.',
+  'login.usePasswordInstead': 'Войти по паролю',
   'login.passcode.title': 'Второй фактор',
   'login.passcode.intro':
     'У этой учётной записи есть второй фактор. Введите 6-значный код из приложения-аутентификатора.',
@@ -279,10 +286,11 @@ const ru: Record<MessageKey, string> = {
   'login.openrc.label': 'Загрузить файл openrc',
   'login.openrc.hint':
     'Или вставьте или перетащите файл openrc на эту форму. Он читается в браузере и никуда не отправляется.',
-  'login.openrc.filled': 'Из файла openrc заполнено полей: {count}.',
+  'login.openrc.filled': 'Прочитан openrc для входа по паролю, заполнено полей: {count}.',
+  'login.openrc.filledAppCredential': 'Прочитан openrc учётных данных приложения, заполнено полей: {count}.',
   'login.openrc.nothing': 'В файле нет переменных OS_.',
   'login.openrc.unknownCloud':
-    'Адрес авторизации {url} из openrc не относится к настроенным облакам; остальные поля заполнены.',
+    'Его адрес авторизации {url} не относится к настроенным облакам: выберите облако сами.',
   'login.reason.not_authenticated': 'Войдите, пожалуйста.',
   'login.reason.token_expired': 'Срок действия токена истёк, и его не удалось обновить. Войдите снова.',
   'login.reason.signed_out': 'Вы вышли. Токен отозван.',
