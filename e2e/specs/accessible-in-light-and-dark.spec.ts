@@ -1,10 +1,11 @@
-import { test } from '../fixtures.js';
+import { expect, test } from '../fixtures.js';
 import type { ThemeName } from '../pages/app-header.js';
 import { expectNoSeriousA11yViolations } from '../support/a11y.js';
+import { wrongTotp } from '../support/totp.js';
 
 const themes: ThemeName[] = ['Light', 'Dark'];
 
-test('axe finds no serious or critical violation on the login, API access, catalog and networks pages, light and dark', async ({
+test('axe finds no serious or critical violation on the login page and its passcode step, the API access, catalog and networks pages, light and dark', async ({
   lab,
   appHeader,
   loginPage,
@@ -13,6 +14,7 @@ test('axe finds no serious or critical violation on the login, API access, catal
   networksPage,
 }) => {
   const demo = lab.users.demo!;
+  const mfa = lab.users.mfa!;
 
   await test.step('the login page', async () => {
     await loginPage.open();
@@ -20,6 +22,37 @@ test('axe finds no serious or critical violation on the login, API access, catal
       await appHeader.chooseTheme(theme);
       await expectNoSeriousA11yViolations(loginPage.page, `login (${theme})`);
     }
+  });
+
+  await test.step('the passcode step of an account with a second factor', async () => {
+    await loginPage.signIn({ cloud: 'lab-mfa', username: mfa.name, password: mfa.password });
+    await loginPage.expectPasscodeStep();
+    for (const theme of themes) {
+      await appHeader.chooseTheme(theme);
+      await expectNoSeriousA11yViolations(loginPage.page, `passcode step (${theme})`);
+    }
+  });
+
+  await test.step('the passcode step saying a passcode is incomplete', async () => {
+    await loginPage.verifyPasscode('12345');
+    await expect(loginPage.error).toHaveText('Enter all 6 digits of the passcode.');
+    for (const theme of themes) {
+      await appHeader.chooseTheme(theme);
+      await expectNoSeriousA11yViolations(loginPage.page, `passcode step, incomplete passcode (${theme})`);
+    }
+  });
+
+  await test.step('the passcode step saying a passcode is wrong', async () => {
+    await loginPage.verifyPasscode(wrongTotp(mfa.totpSecret!));
+    await expect(loginPage.error).toContainText('That passcode is wrong or has expired');
+    for (const theme of themes) {
+      await appHeader.chooseTheme(theme);
+      await expectNoSeriousA11yViolations(loginPage.page, `passcode step, wrong passcode (${theme})`);
+    }
+  });
+
+  await test.step('start over, back to the password form', async () => {
+    await loginPage.startOver();
   });
 
   await test.step('sign in', async () => {
