@@ -65,10 +65,15 @@ export function readCredentialMode(
   };
 }
 
-/** The username and its domain, the same for a password and an application credential by name. */
+/**
+ * The user and its domain, the same for a password and an application credential by name. The
+ * field takes a name or an id (OS_USER_ID, clouds.yaml user_id): an id is sent as userId, as the
+ * domain and project fields do.
+ */
 function applyUser(request: LoginRequest, values: LoginFormValues, cloud: CloudSummary | undefined): void {
-  const username = trimmed(values.username);
-  if (username) request.username = username;
+  const user = trimmed(values.username);
+  if (user && isIdLike(user, cloud?.defaults.userId)) request.userId = user;
+  else if (user) request.username = user;
   const userDomain = trimmed(values.userDomain);
   if (!userDomain) return;
   if (isIdLike(userDomain, cloud?.defaults.userDomainId)) request.userDomainId = userDomain;
@@ -85,7 +90,7 @@ export function prefillFromCloud(cloud: CloudSummary, region: string | null): Lo
   return {
     cloud: cloud.name,
     ...readCredentialMode(cloud),
-    username: cloud.demo?.username ?? d.username ?? '',
+    username: cloud.demo?.username ?? d.username ?? d.userId ?? '',
     password: cloud.demo?.password ?? '',
     userDomain: d.userDomainName ?? d.userDomainId ?? '',
     project: d.projectName ?? d.projectId ?? '',
