@@ -27,6 +27,9 @@ describe('parseDemoCloudArgs', () => {
     });
     expect(parseDemoCloudArgs([])).toEqual({});
     expect(parseDemoCloudArgs(['-h'])).toBe('help');
+    expect(parseDemoCloudArgs(['--totp', '--clock-skew', '60'])).toEqual({
+      passcodeFor: { clockSkewSeconds: 60 },
+    });
   });
 
   it('explains bad flags in words', () => {

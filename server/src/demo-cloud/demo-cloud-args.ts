@@ -11,9 +11,16 @@ export const demoCloudUsage = `Usage: npm run demo-cloud -- [options]
   --token-lifetime <s>    token lifetime in seconds (default: the profile's)
   --clock-skew <s>        the fake Keystone's clock offset in seconds (default: 0; negative: --clock-skew=-300)
   --rate-limit <n>        token creations per user per minute before 429 (default: the profile's)
+  --totp                  print the TOTP passcode the demo user "mfa" needs now, and exit
+                          (with the running demo cloud's --profile and --clock-skew, if any)
   -h, --help              show this help`;
 
-export function parseDemoCloudArgs(argv: string[]): DemoCloudOptions | 'help' {
+/** `--totp`: compute the passcode a demo cloud started with these options accepts now; serve nothing. */
+export interface DemoPasscodeRequest {
+  passcodeFor: DemoCloudOptions;
+}
+
+export function parseDemoCloudArgs(argv: string[]): DemoCloudOptions | DemoPasscodeRequest | 'help' {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -25,6 +32,7 @@ export function parseDemoCloudArgs(argv: string[]): DemoCloudOptions | 'help' {
       'token-lifetime': { type: 'string' },
       'clock-skew': { type: 'string' },
       'rate-limit': { type: 'string' },
+      totp: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -54,5 +62,5 @@ export function parseDemoCloudArgs(argv: string[]): DemoCloudOptions | 'help' {
   if (skew !== undefined) options.clockSkewSeconds = skew;
   const rate = integer('rate-limit', values['rate-limit']);
   if (rate !== undefined) options.tokenCreationsPerMinute = rate;
-  return options;
+  return values.totp ? { passcodeFor: options } : options;
 }

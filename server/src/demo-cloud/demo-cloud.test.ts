@@ -905,6 +905,30 @@ describe('demoCloudsYaml and close', () => {
       user_domain_name: 'Default',
       project_name: 'demo',
     });
+    expect(Object.keys(doc.clouds)).toEqual(['nhn-demo']);
+  });
+
+  it('adds the user with a second factor and the application credential (by id), without their secrets', async () => {
+    const cloud = await start();
+    const text = demoCloudsYaml(cloud);
+    const { mfa, applicationCredential } = cloud.credentials;
+    for (const secret of [
+      cloud.credentials.password,
+      mfa!.password,
+      mfa!.totpSecret,
+      applicationCredential!.secret,
+    ])
+      expect(text).not.toContain(secret);
+    // No YAML anchors: some clouds.yaml readers do not follow aliases.
+    expect(text).not.toMatch(/[&*]a\d/);
+    const clouds = (parseYaml(text) as { clouds: Record<string, Record<string, unknown>> }).clouds;
+    expect(Object.keys(clouds)).toEqual(['demo', 'demo-mfa', 'demo-appcred']);
+    expect(clouds['demo-mfa']?.auth).toMatchObject({ username: 'mfa', project_name: 'demo' });
+    expect(clouds['demo-appcred']).toMatchObject({
+      auth_type: 'v3applicationcredential',
+      auth: { auth_url: cloud.authUrl, application_credential_id: applicationCredential!.id },
+      regions: ['RegionOne', 'RegionTwo'],
+    });
   });
 
   it('stops listening on close, region ports included', async () => {

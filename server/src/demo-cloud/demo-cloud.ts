@@ -12,10 +12,12 @@ import { handleKeystoneV2 } from './keystone-v2-routes.js';
 import { handleKeystoneV3 } from './keystone-v3-routes.js';
 import { BodyTooLargeError, sendFlaskNotFound, sendKeystoneJson, sendText } from './demo-http.js';
 import { describeProfile, isDemoProfile, stableHex, type DemoProfile } from './demo-profiles.js';
-import type { DemoWorld } from './demo-world.js';
+import { buildDemoIdentities, type DemoWorld } from './demo-world.js';
 import { NetworkInventory } from './network-inventory.js';
 import { handleNeutron, sendNeutronError } from './neutron-routes.js';
+import { ReceiptRegistry } from './receipt-registry.js';
 import { TokenCreationLimiter, TokenRegistry } from './token-registry.js';
+import { totpPasscodeAt } from './totp-passcodes.js';
 
 /**
  * An OpenStack-compatible demo cloud: Keystone v3 and v2.0 token APIs and Neutron's network list,
@@ -57,7 +59,16 @@ export interface DemoCloud {
     projectName: string;
     projectId: string;
     userId: string;
+    /**
+     * A user whose sign-in needs password + TOTP passcode (Keystone's multi_factor_auth_rules
+     * [["password","totp"]]), member of the project above only; null on profiles without it.
+     */
+    mfa: { username: string; password: string; userId: string; totpSecret: string } | null;
+    /** The demo user's application credential, bound to the project above; null on profiles without it. */
+    applicationCredential: { id: string; name: string; secret: string } | null;
   };
+  /** The TOTP passcode the demo Keystone takes now from the mfa user (null without one). */
+  currentPasscode(): string | null;
   readonly stats: { tokensIssued: number; tokensRevoked: number; requests: number };
   setFault(fault: DemoFault | null, target?: 'keystone' | 'neutron' | 'all'): void;
   isTokenValid(token: string): boolean;
@@ -132,10 +143,13 @@ export async function startDemoCloud(options: DemoCloudOptions = {}): Promise<De
         );
       }
     }
+    const identities = buildDemoIdentities(spec);
     world = {
       spec,
       url,
-      userId: stableHex(`user:${profile}:${spec.username}`),
+      userId: identities.users[0]!.id,
+      users: identities.users,
+      applicationCredentials: identities.applicationCredentials,
       networkUrls,
       roles: [
         { id: stableHex(`role:${profile}:reader`), name: 'reader' },
@@ -143,6 +157,7 @@ export async function startDemoCloud(options: DemoCloudOptions = {}): Promise<De
       ],
       tokenLifetimeSeconds,
       registry,
+      receipts: new ReceiptRegistry(() => registry.now()),
       limiter: new TokenCreationLimiter(perMinute),
       inventory: new NetworkInventory({
         profile,
@@ -193,6 +208,7 @@ export async function startDemoCloud(options: DemoCloudOptions = {}): Promise<De
     }
   }
 
+  const appCredential = readyWorld.applicationCredentials[0];
   return {
     url: readyWorld.url,
     authUrl: `${readyWorld.url}${spec.authUrlSuffix}`,
@@ -206,6 +222,15 @@ export async function startDemoCloud(options: DemoCloudOptions = {}): Promise<De
       projectName: spec.projects[0].name,
       projectId: spec.projects[0].id,
       userId: readyWorld.userId,
+      mfa: mfaCredentials(readyWorld),
+      applicationCredential: appCredential
+        ? { id: appCredential.id, name: appCredential.name, secret: appCredential.secret }
+        : null,
+    },
+    currentPasscode() {
+      const secret = spec.mfaUser?.totpSecret;
+      // The fake Keystone's clock decides, skew included, as a real Keystone's own clock would.
+      return secret ? totpPasscodeAt(secret, registry.now()) : null;
     },
     stats: {
       get tokensIssued() {
@@ -232,6 +257,12 @@ export async function startDemoCloud(options: DemoCloudOptions = {}): Promise<De
       await closeServers(servers);
     },
   };
+}
+
+function mfaCredentials(world: DemoWorld): DemoCloud['credentials']['mfa'] {
+  const user = world.users.find((candidate) => candidate.totpSecret !== null);
+  if (!user?.totpSecret) return null;
+  return { username: user.name, password: user.password, userId: user.id, totpSecret: user.totpSecret };
 }
 
 function resolveRoute(world: DemoWorld, mount: Mount, req: IncomingMessage, res: ServerResponse): Route {
@@ -383,30 +414,46 @@ async function closeServers(servers: Server[]): Promise<void> {
 
 /**
  * A clouds.yaml document for this demo cloud (https://docs.openstack.org/openstacksdk/latest/user/config/configuration.html).
- * It never contains the password: the operator types it on the login page.
+ * Besides `name` (the demo user), where the profile has them: `${name}-mfa`, the user with a second
+ * factor, and `${name}-appcred`, the demo user's application credential by id (auth_type
+ * v3applicationcredential). It never contains a password or secret: the operator types them.
  */
 export function demoCloudsYaml(cloud: DemoCloud, name = 'demo'): string {
   const { credentials } = cloud;
-  const auth: Record<string, string> = { auth_url: cloud.authUrl, username: credentials.username };
-  if (cloud.identityApiVersion === '3') {
-    auth.user_domain_name = credentials.userDomainName;
-    auth.project_id = credentials.projectId;
-    auth.project_name = credentials.projectName;
-    auth.project_domain_name = credentials.userDomainName;
-  } else {
-    // v2.0 knows no domains; NHN calls the project a tenant and addresses it by id.
-    auth.project_id = credentials.projectId;
-    auth.project_name = credentials.projectName;
-  }
-  const entry = {
-    auth,
+  // A fresh regions array per entry: a shared one would come out as a YAML anchor and alias.
+  const common = () => ({
     region_name: cloud.regions[0],
-    regions: cloud.regions,
+    regions: [...cloud.regions],
     identity_api_version: cloud.identityApiVersion,
     interface: 'public',
+  });
+  const passwordAuth = (username: string): Record<string, string> => {
+    const auth: Record<string, string> = { auth_url: cloud.authUrl, username };
+    if (cloud.identityApiVersion === '3') {
+      auth.user_domain_name = credentials.userDomainName;
+      auth.project_id = credentials.projectId;
+      auth.project_name = credentials.projectName;
+      auth.project_domain_name = credentials.userDomainName;
+    } else {
+      // v2.0 knows no domains; NHN calls the project a tenant and addresses it by id.
+      auth.project_id = credentials.projectId;
+      auth.project_name = credentials.projectName;
+    }
+    return auth;
   };
+  const clouds: Record<string, unknown> = {
+    [name]: { auth: passwordAuth(credentials.username), ...common() },
+  };
+  if (credentials.mfa) clouds[`${name}-mfa`] = { auth: passwordAuth(credentials.mfa.username), ...common() };
+  if (credentials.applicationCredential) {
+    clouds[`${name}-appcred`] = {
+      auth_type: 'v3applicationcredential',
+      auth: { auth_url: cloud.authUrl, application_credential_id: credentials.applicationCredential.id },
+      ...common(),
+    };
+  }
   const header =
     `# API Access demo cloud (profile ${cloud.profile}): a local test double, not a real OpenStack.\n` +
-    '# No password here: the demo cloud prints it and the login page shows it.\n';
-  return header + stringify({ clouds: { [name]: entry } });
+    '# No password or secret here: `npm run demo-cloud` prints them (they are public demo values).\n';
+  return header + stringify({ clouds });
 }

@@ -35,6 +35,29 @@ export interface DemoProject {
   description: string;
 }
 
+/**
+ * A second user whose Keystone option `multi_factor_auth_rules` is [["password", "totp"]], with one
+ * totp credential: the lab's user `mfa` (e2e/lab/openstack-lab.sh). Member of projects[0] only.
+ * https://docs.openstack.org/keystone/latest/admin/auth-totp.html
+ */
+export interface DemoMfaUser {
+  username: string;
+  password: string;
+  /** The totp credential's `blob`: base32, public like the demo password (the demo protects nothing). */
+  totpSecret: string;
+}
+
+/**
+ * An application credential of the demo user on projects[0], restricted (Keystone's default), with
+ * the user's roles: the lab's `api-access-lab`. Its id is derived from the name (stableHex).
+ * https://docs.openstack.org/api-ref/identity/v3/#application-credentials
+ */
+export interface DemoApplicationCredential {
+  name: string;
+  /** Public like the demo password. Keystone generates secrets, but also takes one given at creation. */
+  secret: string;
+}
+
 export interface ProfileSpec {
   profile: DemoProfile;
   regions: string[];
@@ -72,10 +95,17 @@ export interface ProfileSpec {
   username: string;
   password: string;
   projects: [DemoProject, DemoProject];
+  /** null: the cloud documents no Keystone totp method (VK's 2FA guards its web console, not the API). */
+  mfaUser: DemoMfaUser | null;
+  /** null: the cloud documents no application credentials. */
+  applicationCredential: DemoApplicationCredential | null;
 }
 
 /** The public demo password. It is printed and shown on the login page: it protects nothing. */
 const demoPassword = 'demo-pass';
+
+/** Public as well: `npm run demo-cloud -- --totp` prints the passcode it gives now. */
+const demoTotpSecret = 'APIACCESSDEMOMFAUSERTOTPSECRET23';
 
 export function describeProfile(profile: DemoProfile): ProfileSpec {
   switch (profile) {
@@ -106,6 +136,9 @@ export function describeProfile(profile: DemoProfile): ProfileSpec {
           { id: projectIdFor(profile, 'demo'), name: 'demo', description: 'Demo project' },
           { id: projectIdFor(profile, 'other'), name: 'other', description: 'A second project to switch to' },
         ],
+        // As in the lab: user mfa / mfa-pass with a second factor, and demo's application credential.
+        mfaUser: { username: 'mfa', password: 'mfa-pass', totpSecret: demoTotpSecret },
+        applicationCredential: { name: 'api-access-demo', secret: 'demo-app-cred-secret' },
       };
     case 'vk':
       // Seeds 000/001: 1 h tokens, no catalog in the token body, domain "users" addressed by id,
@@ -140,6 +173,8 @@ export function describeProfile(profile: DemoProfile): ProfileSpec {
             description: 'A second project',
           },
         ],
+        mfaUser: null,
+        applicationCredential: null,
       };
     case 'ovh':
       // Seeds 002/003: 24 h tokens, auth URL `https://auth.cloud.ovh.net/v3/` (trailing slash; the
@@ -177,6 +212,8 @@ export function describeProfile(profile: DemoProfile): ProfileSpec {
             description: 'A second project',
           },
         ],
+        mfaUser: null,
+        applicationCredential: null,
       };
     case 'nhn':
       // Seed 004: v2.0 only, tenantId + passwordCredentials, issued_at without a time zone,
@@ -207,6 +244,8 @@ export function describeProfile(profile: DemoProfile): ProfileSpec {
           { id: projectIdFor(profile, 'c_DemoProj1'), name: 'c_DemoProj1', description: '' },
           { id: projectIdFor(profile, 'c_DemoProj2'), name: 'c_DemoProj2', description: '' },
         ],
+        mfaUser: null,
+        applicationCredential: null,
       };
   }
 }

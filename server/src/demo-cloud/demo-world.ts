@@ -1,25 +1,99 @@
 import type { DemoProject, ProfileSpec } from './demo-profiles.js';
 import { stableHex } from './demo-profiles.js';
 import type { NetworkInventory } from './network-inventory.js';
+import type { ReceiptRegistry } from './receipt-registry.js';
 import type { TokenCreationLimiter, TokenRegistry } from './token-registry.js';
+
+/** A Keystone user of the demo's one domain (spec.domain). */
+export interface DemoUser {
+  id: string;
+  name: string;
+  password: string;
+  /** Projects where the user holds `member` (and the implied `reader`). */
+  projectIds: string[];
+  /** Keystone's user option multi_factor_auth_rules: any one inner list of methods is enough. */
+  mfaRules: string[][];
+  /** The base32 blob of the user's totp credential, if it has one. */
+  totpSecret: string | null;
+}
+
+/** An application credential as Keystone keeps it (the secret hashed there; in the clear here). */
+export interface DemoAppCredential {
+  id: string;
+  name: string;
+  secret: string;
+  userId: string;
+  projectId: string;
+  /** Keystone's default: the credential may not create application credentials or trusts. */
+  restricted: boolean;
+}
 
 /** Everything the route modules share about one running demo cloud. */
 export interface DemoWorld {
   spec: ProfileSpec;
   /** http://127.0.0.1:PORT, the Keystone side. */
   url: string;
+  /** The demo user's id (users[0]); Keystone v2.0 knows this user only. */
   userId: string;
+  /** users[0] is the demo user (spec.username); the user with a second factor follows, if any. */
+  users: DemoUser[];
+  applicationCredentials: DemoAppCredential[];
   /** Catalog URL of the network service per region (forms documented in demo-profiles.ts). */
   networkUrls: Map<string, string>;
   roles: { id: string; name: string }[];
   tokenLifetimeSeconds: number;
   registry: TokenRegistry;
+  receipts: ReceiptRegistry;
   limiter: TokenCreationLimiter;
   inventory: NetworkInventory;
 }
 
 export function findProject(world: DemoWorld, id: string | null): DemoProject | undefined {
   return id === null ? undefined : world.spec.projects.find((p) => p.id === id);
+}
+
+export function findUser(world: DemoWorld, id: string): DemoUser | undefined {
+  return world.users.find((user) => user.id === id);
+}
+
+/** The demo's users and application credential for a profile, with stable ids. */
+export function buildDemoIdentities(spec: ProfileSpec): {
+  users: DemoUser[];
+  applicationCredentials: DemoAppCredential[];
+} {
+  const { profile, projects } = spec;
+  const demo: DemoUser = {
+    id: stableHex(`user:${profile}:${spec.username}`),
+    name: spec.username,
+    password: spec.password,
+    projectIds: projects.map((project) => project.id),
+    mfaRules: [],
+    totpSecret: null,
+  };
+  const users = [demo];
+  if (spec.mfaUser) {
+    users.push({
+      id: stableHex(`user:${profile}:${spec.mfaUser.username}`),
+      name: spec.mfaUser.username,
+      password: spec.mfaUser.password,
+      projectIds: [projects[0].id],
+      mfaRules: [['password', 'totp']],
+      totpSecret: spec.mfaUser.totpSecret,
+    });
+  }
+  const applicationCredentials: DemoAppCredential[] = spec.applicationCredential
+    ? [
+        {
+          id: stableHex(`application-credential:${profile}:${spec.applicationCredential.name}`),
+          name: spec.applicationCredential.name,
+          secret: spec.applicationCredential.secret,
+          userId: demo.id,
+          projectId: projects[0].id,
+          restricted: true,
+        },
+      ]
+    : [];
+  return { users, applicationCredentials };
 }
 
 interface ServiceDef {

@@ -50,3 +50,29 @@ export function sendTooManyTokenCreations(
 export function badRequestMessage(detail: string): string {
   return `${detail} The server could not comply with the request since it is either malformed or otherwise incorrect. The client is assumed to be in error.`;
 }
+
+/**
+ * 401 from one of Keystone's auth plugin errors (AuthPluginException): the message is shown, and an
+ * `identity` object says more, e.g. the methods Keystone offers (lab:
+ * `{"error":{"code":401,"identity":{},"message":"Error authenticating with application credential: …"}}`).
+ */
+export function sendAuthPluginError(
+  res: ServerResponse,
+  authUri: string,
+  message: string,
+  identity: Record<string, unknown> = {},
+): void {
+  sendKeystoneJson(
+    res,
+    401,
+    { error: { code: 401, identity, message, title: 'Unauthorized' } },
+    { 'WWW-Authenticate': `Keystone uri="${authUri}"` },
+  );
+}
+
+/** The one 401 whose message Keystone does not hide: a receipt it did not issue, or expired, or another user's. */
+export function sendReceiptNotFound(res: ServerResponse, authUri: string, receiptId: string): void {
+  sendKeystoneError(res, 401, 'Unauthorized', `Could not find auth receipt: ${receiptId}.`, {
+    headers: { 'WWW-Authenticate': `Keystone uri="${authUri}"` },
+  });
+}

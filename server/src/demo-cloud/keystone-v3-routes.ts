@@ -1,7 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   badRequestMessage,
+  sendAuthPluginError,
   sendKeystoneError,
+  sendReceiptNotFound,
   sendTooManyTokenCreations,
   sendUnauthorized,
 } from './keystone-errors.js';
@@ -10,14 +12,24 @@ import {
   formatKeystoneTime,
   headerValue,
   isPlainObject,
+  newRequestId,
   readBodyText,
   sendFlaskNotFound,
   sendKeystoneJson,
   sendText,
+  toPythonJson,
 } from './demo-http.js';
 import type { DemoProject } from './demo-profiles.js';
-import { buildV3Catalog, findProject, type DemoWorld } from './demo-world.js';
+import {
+  buildV3Catalog,
+  findProject,
+  findUser,
+  type DemoAppCredential,
+  type DemoUser,
+  type DemoWorld,
+} from './demo-world.js';
 import type { DemoToken } from './token-registry.js';
+import { isTotpPasscodeValid } from './totp-passcodes.js';
 
 /**
  * Keystone v3 token API, shaped like Keystone 22 in the lab:
@@ -129,9 +141,33 @@ async function issueToken(world: DemoWorld, req: IncomingMessage, res: ServerRes
     return sendKeystoneError(res, 400, 'Bad Request', "'methods' is a required property");
   }
 
-  // Who is asking: password (fresh lifetime) or token (re-scope, keeps the parent's expiry).
+  // Keystone checks the request's shape before anyone's credentials (AuthInfo.create): each method's
+  // data, the methods it offers, then the scope; an application credential may not ask for a scope.
+  const methodNames = [...new Set(methods as string[])];
+  const missing = methodNames.find((name) => !(name in identity));
+  if (missing !== undefined) return fail(400, world, `Expecting to find ${missing} in identity.`).send(res);
+  const offered = offeredMethods(world);
+  if (!methodNames.every((name) => offered.includes(name))) {
+    return sendAuthPluginError(res, authUri(world), 'Attempted to authenticate with an unsupported method.', {
+      methods: offered,
+    });
+  }
+  if (methodNames.includes('application_credential') && 'scope' in auth) {
+    return sendAuthPluginError(
+      res,
+      authUri(world),
+      'Error authenticating with application credential: Application credentials cannot request a scope.',
+    );
+  }
+  const scope = resolveScope(world, auth.scope);
+  if (!scope.ok) return scope.send(res);
+
+  let user: DemoUser;
   let parent: DemoToken | undefined;
-  if (methods.includes('token')) {
+  let appCredential: DemoAppCredential | undefined;
+  let methodsDone: string[];
+  if (methodNames.includes('token')) {
+    // Re-scope: keeps the parent's methods and expiry (Keystone never extends a token).
     const tokenRef = identity.token;
     const parentId = isPlainObject(tokenRef) && typeof tokenRef.id === 'string' ? tokenRef.id : undefined;
     if (parentId === undefined) return fail(400, world, 'Expecting to find id in token.').send(res);
@@ -140,63 +176,218 @@ async function issueToken(world: DemoWorld, req: IncomingMessage, res: ServerRes
     if (found.kind === 'unknown') return fail(404, world, 'Could not recognize Fernet token').send(res);
     if (found.kind === 'invalid') return fail(404, world).send(res);
     parent = found.token;
-  } else if (methods.includes('password')) {
-    const user = checkPasswordUser(world, identity.password);
-    if (!user.ok) return user.send(res);
+    if (parent.applicationCredentialId !== null) {
+      // Lab, for any scope: an application credential's token makes no other token.
+      return sendKeystoneError(
+        res,
+        403,
+        'Forbidden',
+        'You are not authorized to perform the requested action: Using a delegated token to create another token is not allowed..',
+      );
+    }
+    const parentUser = findUser(world, parent.userId);
+    if (!parentUser) return fail(401, world).send(res);
+    user = parentUser;
+    methodsDone = [...new Set([...parent.methods, 'token'])];
   } else {
-    return sendUnauthorized(res, authUri(world));
+    const authenticated = authenticateMethods(world, identity, methodNames);
+    if (!authenticated.ok) return authenticated.send(res);
+    ({ user, appCredential } = authenticated.value);
+    methodsDone = authenticated.value.methods;
+
+    // A receipt from an earlier step counts its methods as done, if it is this user's and still valid.
+    const receiptId = headerValue(req, 'openstack-auth-receipt');
+    if (receiptId !== undefined) {
+      const receipt = world.receipts.find(receiptId);
+      if (!receipt || receipt.userId !== user.id) return sendReceiptNotFound(res, authUri(world), receiptId);
+      methodsDone = [...new Set([...methodsDone, ...receipt.methods])];
+    }
+    if (!isMfaSatisfied(user, methodsDone)) return sendAuthReceipt(world, res, user, methodsDone);
   }
 
-  const scope = resolveScope(world, auth.scope);
-  if (!scope.ok) return scope.send(res);
+  // A project without a role of the user's is the same 401 as an unknown one (lab). Keystone checks
+  // it when it issues the token, after the second factor: the password alone earns a receipt anyway.
+  const project = appCredential ? findProject(world, appCredential.projectId) : scope.value;
+  if (project && !user.projectIds.includes(project.id)) return fail(401, world).send(res);
 
-  const budget = world.limiter.take(world.userId);
+  const budget = world.limiter.take(user.id);
   if (!budget.isAllowed) {
     return sendTooManyTokenCreations(res, budget.retryAfterSeconds, world.spec.tokenCreationsPerMinute);
   }
 
-  const projectId = scope.value?.id ?? null;
-  const token = parent
-    ? world.registry.issue({
-        apiVersion: '3',
-        userId: world.userId,
-        projectId,
-        methods: [...new Set([...parent.methods, 'token'])],
-        parentAuditId: parent.auditIds[0],
-        lifetimeSeconds: world.tokenLifetimeSeconds,
-        expiresAtMs: parent.expiresAtMs,
-      })
-    : world.registry.issue({
-        apiVersion: '3',
-        userId: world.userId,
-        projectId,
-        methods: ['password'],
-        lifetimeSeconds: world.tokenLifetimeSeconds,
-      });
+  const token = world.registry.issue({
+    apiVersion: '3',
+    userId: user.id,
+    projectId: project?.id ?? null,
+    methods: methodsDone,
+    lifetimeSeconds: world.tokenLifetimeSeconds,
+    ...(appCredential ? { applicationCredentialId: appCredential.id } : {}),
+    ...(parent ? { parentAuditId: parent.auditIds[0], expiresAtMs: parent.expiresAtMs } : {}),
+  });
   const responseBody = world.spec.isTokenBodyMinimal
     ? minimalTokenBody(world, token)
     : tokenBody(world, token, world.spec.isCatalogInTokenBody);
   sendKeystoneJson(res, 201, responseBody, { 'X-Subject-Token': token.id });
 }
 
-function checkPasswordUser(world: DemoWorld, password: unknown): Resolution<null> {
+/** Keystone's `[auth] methods` as the demo has them: the lab's, less what the profile documents not. */
+function offeredMethods(world: DemoWorld): string[] {
+  const methods = ['password', 'token'];
+  if (world.applicationCredentials.length > 0) methods.push('application_credential');
+  if (world.users.some((user) => user.totpSecret !== null)) methods.push('totp');
+  return methods;
+}
+
+interface Authenticated {
+  user: DemoUser;
+  /** Keystone's order: each method that succeeds goes to the front of the list (lab: ["totp", "password"]). */
+  methods: string[];
+  appCredential?: DemoAppCredential;
+}
+
+/**
+ * Runs each method of a token request, in the request's order, as Keystone's authenticate() does:
+ * the first failure answers, and every method must name the same user.
+ */
+function authenticateMethods(
+  world: DemoWorld,
+  identity: Record<string, unknown>,
+  methodNames: string[],
+): Resolution<Authenticated> {
+  let user: DemoUser | undefined;
+  let appCredential: DemoAppCredential | undefined;
+  const done: string[] = [];
+  for (const name of methodNames) {
+    let found: Resolution<DemoUser>;
+    if (name === 'password') {
+      found = checkPasswordUser(world, identity.password);
+    } else if (name === 'totp') {
+      found = checkTotpUser(world, identity.totp);
+    } else {
+      const checked = checkApplicationCredential(world, identity.application_credential);
+      if (!checked.ok) return checked;
+      appCredential = checked.value;
+      const owner = findUser(world, checked.value.userId);
+      found = owner ? { ok: true, value: owner } : fail(401, world);
+    }
+    if (!found.ok) return found;
+    // Keystone's AuthContext refuses two methods that name different users (a hidden 401).
+    if (user && user.id !== found.value.id) return fail(401, world);
+    user = found.value;
+    done.unshift(name);
+  }
+  if (!user) return fail(401, world);
+  return { ok: true, value: { user, methods: done, ...(appCredential ? { appCredential } : {}) } };
+}
+
+/** The user named by `{id}` or `{name, domain: {id|name}}`, or the 400 Keystone gives for the shape. */
+function findNamedUser(world: DemoWorld, user: Record<string, unknown>): Resolution<DemoUser | undefined> {
+  if (typeof user.id === 'string') {
+    return { ok: true, value: findUser(world, user.id) };
+  }
+  if (typeof user.name === 'string') {
+    const domain = user.domain;
+    if (!isPlainObject(domain)) return fail(400, world, 'Expecting to find domain in user.');
+    const isDomain = isDomainMatch(world, domain);
+    return { ok: true, value: isDomain ? world.users.find((u) => u.name === user.name) : undefined };
+  }
+  return fail(400, world, 'Expecting to find id or name in user.');
+}
+
+function checkPasswordUser(world: DemoWorld, password: unknown): Resolution<DemoUser> {
   const user = isPlainObject(password) ? password.user : undefined;
   if (!isPlainObject(user)) return fail(400, world, 'Expecting to find user in password.');
   if (typeof user.password !== 'string') return fail(400, world, 'Expecting to find password in user.');
-  const { spec } = world;
-  let isKnownUser: boolean;
-  if (typeof user.id === 'string') {
-    isKnownUser = user.id === world.userId;
-  } else if (typeof user.name === 'string') {
-    const domain = user.domain;
-    if (!isPlainObject(domain)) return fail(400, world, 'Expecting to find domain in user.');
-    isKnownUser = user.name === spec.username && isDomainMatch(world, domain);
-  } else {
-    return fail(400, world, 'Expecting to find id or name in user.');
-  }
+  const found = findNamedUser(world, user);
+  if (!found.ok) return found;
   // Wrong password and unknown user are the same 401 (Keystone gives no hint which).
-  if (!isKnownUser || user.password !== spec.password) return fail(401, world);
-  return { ok: true, value: null };
+  if (!found.value || user.password !== found.value.password) return fail(401, world);
+  return { ok: true, value: found.value };
+}
+
+/**
+ * The totp method (https://docs.openstack.org/keystone/latest/admin/auth-totp.html): the user's
+ * passcode against its totp credential, on the fake Keystone's own clock.
+ */
+function checkTotpUser(world: DemoWorld, totp: unknown): Resolution<DemoUser> {
+  const user = isPlainObject(totp) ? totp.user : undefined;
+  // Keystone 22's own wording (its TOTPUserInfo names no method here).
+  if (!isPlainObject(user)) return fail(400, world, 'Expecting to find user in None.');
+  const found = findNamedUser(world, user);
+  if (!found.ok) return found;
+  const secret = found.value?.totpSecret;
+  // Unknown user, no totp credential, no passcode or a wrong one: the same hidden 401.
+  if (!found.value || !secret || typeof user.passcode !== 'string') return fail(401, world);
+  if (!isTotpPasscodeValid(secret, user.passcode, world.registry.now())) return fail(401, world);
+  return { ok: true, value: found.value };
+}
+
+/**
+ * The application_credential method, by id or by name + its user
+ * (https://docs.openstack.org/api-ref/identity/v3/#authenticating-with-an-application-credential).
+ * Keystone 22 says 404 for an unknown id or user name; a wrong secret or name is the hidden 401.
+ */
+function checkApplicationCredential(world: DemoWorld, data: unknown): Resolution<DemoAppCredential> {
+  if (!isPlainObject(data)) return fail(400, world, 'Expecting to find application_credential in identity.');
+  let credential: DemoAppCredential | undefined;
+  if (typeof data.id === 'string') {
+    credential = world.applicationCredentials.find((c) => c.id === data.id);
+    if (!credential) return fail(404, world, `Could not find Application Credential: ${data.id}.`);
+  } else if (typeof data.name === 'string') {
+    const user = data.user;
+    if (!isPlainObject(user)) return fail(400, world, 'Expecting to find user in application credential.');
+    const owner = findNamedUser(world, user);
+    if (!owner.ok) return owner;
+    if (!owner.value) {
+      // By name Keystone says which user it could not find; by id (or in another domain) it hides it.
+      return typeof user.id !== 'string' &&
+        typeof user.name === 'string' &&
+        isPlainObject(user.domain) &&
+        isDomainMatch(world, user.domain)
+        ? fail(404, world, `Could not find user: ${user.name}.`)
+        : fail(401, world);
+    }
+    const ownerId = owner.value.id;
+    credential = world.applicationCredentials.find((c) => c.name === data.name && c.userId === ownerId);
+    if (!credential) return fail(401, world);
+  } else {
+    return fail(400, world, 'Expecting to find name or ID in application credential.');
+  }
+  if (data.secret !== undefined && typeof data.secret !== 'string') {
+    return fail(400, world, 'Expecting to find string in password.');
+  }
+  if (data.secret !== credential.secret) return fail(401, world);
+  return { ok: true, value: credential };
+}
+
+/** Keystone's check of multi_factor_auth_rules: no rules, or one rule whose methods were all done. */
+function isMfaSatisfied(user: DemoUser, methodsDone: string[]): boolean {
+  if (user.mfaRules.length === 0) return true;
+  return user.mfaRules.some((rule) => rule.every((method) => methodsDone.includes(method)));
+}
+
+/**
+ * Not enough methods for the user's rules: 401 with a new receipt in Openstack-Auth-Receipt and a
+ * body of Python json.dumps spacing (keystone/receipt/handlers.py build_receipt, lab). No
+ * WWW-Authenticate here: this 401 is an answer to go on with, not a refusal.
+ */
+function sendAuthReceipt(world: DemoWorld, res: ServerResponse, user: DemoUser, methodsDone: string[]): void {
+  const receipt = world.receipts.issue(user.id, methodsDone);
+  const { domain } = world.spec;
+  const body = {
+    receipt: {
+      methods: receipt.methods,
+      user: { id: user.id, name: user.name, domain: { id: domain.id, name: domain.name } },
+      expires_at: formatKeystoneTime(receipt.expiresAtMs),
+      issued_at: formatKeystoneTime(receipt.issuedAtMs),
+    },
+    required_auth_methods: user.mfaRules,
+  };
+  sendText(res, 401, 'application/json', toPythonJson(body), {
+    'Openstack-Auth-Receipt': receipt.id,
+    Vary: 'X-Auth-Token',
+    'x-openstack-request-id': newRequestId(),
+  });
 }
 
 function isDomainMatch(world: DemoWorld, domain: Record<string, unknown>): boolean {
@@ -208,7 +399,8 @@ function isDomainMatch(world: DemoWorld, domain: Record<string, unknown>): boole
 /**
  * `scope.project` by id, or by name + domain {id|name}. Any extra key, such as VK's `region`
  * (seeds 000/001), is accepted and ignored, as Keystone's schema allows additional properties.
- * Domain, system and trust scopes are 401: the demo user holds no role there.
+ * Domain, system and trust scopes are 401: the demo users hold no role there. Whether the user has
+ * a role on the project is checked later, once the user is known.
  */
 function resolveScope(world: DemoWorld, scope: unknown): Resolution<DemoProject | null> {
   if (scope === undefined) return { ok: true, value: null };
@@ -230,12 +422,13 @@ function resolveScope(world: DemoWorld, scope: unknown): Resolution<DemoProject 
   return { ok: true, value: found };
 }
 
-function userRef(world: DemoWorld): Record<string, unknown> {
+function userRef(world: DemoWorld, userId: string): Record<string, unknown> {
   const { domain } = world.spec;
+  const user = findUser(world, userId);
   return {
     domain: { id: domain.id, name: domain.name },
-    id: world.userId,
-    name: world.spec.username,
+    id: userId,
+    name: user?.name ?? world.spec.username,
     password_expires_at: null,
   };
 }
@@ -244,7 +437,7 @@ function userRef(world: DemoWorld): Record<string, unknown> {
 export function tokenBody(world: DemoWorld, token: DemoToken, isCatalogIncluded: boolean): unknown {
   const body: Record<string, unknown> = {
     methods: token.methods,
-    user: userRef(world),
+    user: userRef(world, token.userId),
     audit_ids: token.auditIds,
     expires_at: formatKeystoneTime(token.expiresAtMs),
     issued_at: formatKeystoneTime(token.issuedAtMs),
@@ -256,8 +449,16 @@ export function tokenBody(world: DemoWorld, token: DemoToken, isCatalogIncluded:
     if (world.spec.hasIsAdminProjectField) body.is_admin_project = false;
     // The implied `reader` role is listed too; Keystone's order varies between tokens.
     body.roles = Math.random() < 0.5 ? world.roles : world.roles.slice().reverse();
-    if (isCatalogIncluded) body.catalog = buildV3Catalog(world, project.id);
   }
+  const appCredential = world.applicationCredentials.find((c) => c.id === token.applicationCredentialId);
+  if (appCredential) {
+    body.application_credential = {
+      id: appCredential.id,
+      name: appCredential.name,
+      restricted: appCredential.restricted,
+    };
+  }
+  if (project && isCatalogIncluded) body.catalog = buildV3Catalog(world, project.id);
   return { token: body };
 }
 
@@ -276,8 +477,8 @@ function minimalTokenBody(world: DemoWorld, token: DemoToken): unknown {
       user: {
         password_expires_at: null,
         domain: { id: domain.id, name: domain.name },
-        id: world.userId,
-        name: world.spec.username,
+        id: token.userId,
+        name: findUser(world, token.userId)?.name ?? world.spec.username,
       },
     },
   };
@@ -382,20 +583,25 @@ function listCatalog(world: DemoWorld, req: IncomingMessage, res: ServerResponse
 }
 
 function listProjects(world: DemoWorld, req: IncomingMessage, res: ServerResponse): void {
-  if (!requireCaller(world, req, res)) return;
+  const caller = requireCaller(world, req, res);
+  if (!caller) return;
+  // The projects where the caller's user has a role, even for an application credential's token (lab).
+  const projectIds = findUser(world, caller.userId)?.projectIds ?? [];
   sendKeystoneJson(res, 200, {
-    projects: world.spec.projects.map((p) => ({
-      is_domain: false,
-      description: p.description,
-      links: { self: `${world.url}/v3/projects/${p.id}` },
-      tags: [],
-      enabled: true,
-      id: p.id,
-      parent_id: world.spec.domain.id,
-      domain_id: world.spec.domain.id,
-      name: p.name,
-      options: {},
-    })),
+    projects: world.spec.projects
+      .filter((p) => projectIds.includes(p.id))
+      .map((p) => ({
+        is_domain: false,
+        description: p.description,
+        links: { self: `${world.url}/v3/projects/${p.id}` },
+        tags: [],
+        enabled: true,
+        id: p.id,
+        parent_id: world.spec.domain.id,
+        domain_id: world.spec.domain.id,
+        name: p.name,
+        options: {},
+      })),
     links: { self: `${world.url}/v3/auth/projects`, previous: null, next: null },
   });
 }

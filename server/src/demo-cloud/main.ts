@@ -1,13 +1,35 @@
-import { demoCloudUsage, parseDemoCloudArgs } from './demo-cloud-args.js';
+import { demoCloudUsage, parseDemoCloudArgs, type DemoPasscodeRequest } from './demo-cloud-args.js';
 import { demoCloudsYaml, startDemoCloud, type DemoCloudOptions } from './demo-cloud.js';
+import { describeProfile } from './demo-profiles.js';
+import { secondsLeftInStep, totpPasscodeAt } from './totp-passcodes.js';
 
 /**
  * `npm run demo-cloud -- --profile vk --port 5050 --networks 10000`: runs the demo cloud alone and
  * prints what a person needs to log in to it. Stops cleanly on SIGINT/SIGTERM.
+ * `npm run demo-cloud -- --totp`: prints the passcode the demo user `mfa` needs now (any demo cloud
+ * of the profile accepts it, `npm start`'s included: the TOTP secret is a fixed public value).
  */
 
+/** The passcode line for `--totp`, or the reason there is none; exit code 2 for the latter. */
+function printPasscode(request: DemoPasscodeRequest): void {
+  const profile = request.passcodeFor.profile ?? 'default';
+  const mfaUser = describeProfile(profile).mfaUser;
+  if (!mfaUser) {
+    process.stderr.write(`demo-cloud: the ${profile} profile has no user with a second factor.\n`);
+    process.exitCode = 2;
+    return;
+  }
+  // On the demo Keystone's clock, which --clock-skew shifts.
+  const nowMs = Date.now() + (request.passcodeFor.clockSkewSeconds ?? 0) * 1000;
+  const left = secondsLeftInStep(nowMs);
+  process.stdout.write(
+    `${totpPasscodeAt(mfaUser.totpSecret, nowMs)}   (passcode of user ${mfaUser.username}: current for ${left} s, ` +
+      `then accepted 30 s more, as Keystone accepts the previous step)\n`,
+  );
+}
+
 async function main(): Promise<void> {
-  let options: DemoCloudOptions | 'help';
+  let options: DemoCloudOptions | DemoPasscodeRequest | 'help';
   try {
     options = parseDemoCloudArgs(process.argv.slice(2));
   } catch (error) {
@@ -21,6 +43,10 @@ async function main(): Promise<void> {
     process.stdout.write(`${demoCloudUsage}\n`);
     return;
   }
+  if ('passcodeFor' in options) {
+    printPasscode(options);
+    return;
+  }
   let cloud;
   try {
     cloud = await startDemoCloud(options);
@@ -32,6 +58,7 @@ async function main(): Promise<void> {
     return;
   }
   const { credentials } = cloud;
+  const { mfa, applicationCredential } = credentials;
   process.stdout.write(
     [
       `Demo cloud (profile ${cloud.profile}) listening on ${cloud.url}: a local test double, not a real OpenStack.`,
@@ -41,6 +68,19 @@ async function main(): Promise<void> {
       `  password:       ${credentials.password}   (public demo password)`,
       `  user domain:    ${credentials.userDomainName}`,
       `  project:        ${credentials.projectName} (${credentials.projectId})`,
+      ...(mfa
+        ? [
+            `  second factor:  user ${mfa.username} / ${mfa.password}, then a TOTP passcode (same project only)`,
+            `                  TOTP secret ${mfa.totpSecret} (base32, SHA-1, 6 digits, 30 s), or the passcode now:`,
+            `                  npm run demo-cloud -- --totp${cloud.profile === 'default' ? '' : ` --profile ${cloud.profile}`}`,
+          ]
+        : []),
+      ...(applicationCredential
+        ? [
+            `  app credential: id ${applicationCredential.id} (name ${applicationCredential.name}, user ${credentials.username})`,
+            `                  secret ${applicationCredential.secret}   (public demo secret)`,
+          ]
+        : []),
       '',
       'clouds.yaml:',
       demoCloudsYaml(cloud),

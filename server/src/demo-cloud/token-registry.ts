@@ -8,6 +8,8 @@ export interface DemoToken {
   projectId: string | null;
   methods: string[];
   auditIds: string[];
+  /** Set when issued for an application credential: such a token cannot make other tokens. */
+  applicationCredentialId: string | null;
   /** On the demo Keystone's own (possibly skewed) clock. */
   issuedAtMs: number;
   expiresAtMs: number;
@@ -43,6 +45,7 @@ export class TokenRegistry {
     userId: string;
     projectId: string | null;
     methods: string[];
+    applicationCredentialId?: string;
     parentAuditId?: string;
     lifetimeSeconds: number;
     /** Token-method re-scope keeps the parent's expiry (Keystone never extends a token). */
@@ -52,11 +55,15 @@ export class TokenRegistry {
     // v3 tokens are Fernet in whole seconds; v2.0 (UUID provider) keeps sub-seconds in issued_at.
     const issuedAtMs = input.apiVersion === '3' ? Math.floor(now / 1000) * 1000 : now;
     const token: DemoToken = {
-      id: input.apiVersion === '3' ? fernetLikeId(input.projectId !== null) : randomBytes(16).toString('hex'),
+      id:
+        input.apiVersion === '3'
+          ? fernetLikeId(input.projectId !== null, input.applicationCredentialId !== undefined)
+          : randomBytes(16).toString('hex'),
       apiVersion: input.apiVersion,
       userId: input.userId,
       projectId: input.projectId,
       methods: input.methods,
+      applicationCredentialId: input.applicationCredentialId ?? null,
       auditIds: input.parentAuditId ? [newAuditId(), input.parentAuditId] : [newAuditId()],
       issuedAtMs,
       expiresAtMs: input.expiresAtMs ?? issuedAtMs + input.lifetimeSeconds * 1000,
@@ -100,9 +107,12 @@ function newAuditId(): string {
   return randomBytes(16).toString('base64url');
 }
 
-/** Fernet tokens start with `gAAAAAB` and are 183 chars when project-scoped, 162 unscoped (lab). */
-function fernetLikeId(isScoped: boolean): string {
-  const length = isScoped ? 183 : 162;
+/**
+ * Fernet tokens start with `gAAAAAB` and are 183 chars when project-scoped, 162 unscoped, 204 for
+ * an application credential, whose id is in the payload (lab).
+ */
+function fernetLikeId(isScoped: boolean, isApplicationCredential: boolean): string {
+  const length = isApplicationCredential ? 204 : isScoped ? 183 : 162;
   const body = randomBytes(length).toString('base64url');
   return `gAAAAAB${body}`.slice(0, length);
 }
