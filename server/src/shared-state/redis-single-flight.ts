@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { StoreUnavailableError } from '../errors.js';
 import { SingleFlight, type Flight } from '../features/token/single-flight.js';
-import { withStoreErrors, type RedisClient } from './redis-client.js';
+import type { GuardedRedis } from './guarded-redis.js';
 
 export interface RedisSingleFlightOptions {
   /** Key prefix of the locks and results. */
@@ -44,7 +44,7 @@ export class RedisSingleFlight<T> implements Flight<T> {
   private readonly pollMs: number;
 
   constructor(
-    private readonly client: RedisClient,
+    private readonly redis: GuardedRedis,
     private readonly options: RedisSingleFlightOptions,
   ) {
     this.local = new SingleFlight<T>(options.settledTtlMs ?? 0);
@@ -64,7 +64,7 @@ export class RedisSingleFlight<T> implements Flight<T> {
     const lockKey = `${this.options.prefix}${key}`;
     const settledKey = `${lockKey}:settled`;
     if (this.options.settledTtlMs) {
-      const settled = await withStoreErrors(() => this.client.get(settledKey));
+      const settled = await this.redis.send((client) => client.get(settledKey));
       if (settled !== null && settled !== undefined) {
         const result = JSON.parse(String(settled)) as T;
         if (acceptSettled?.(result)) return result;
@@ -73,8 +73,8 @@ export class RedisSingleFlight<T> implements Flight<T> {
     const deadline = Date.now() + this.options.lockTtlMs + 1000;
     while (Date.now() < deadline) {
       const flightId = randomBytes(12).toString('hex');
-      const owner = await withStoreErrors(() =>
-        this.client.eval(acquireScript, {
+      const owner = await this.redis.send((client) =>
+        client.eval(acquireScript, {
           keys: [lockKey],
           arguments: [flightId, String(this.options.lockTtlMs)],
         }),
@@ -91,22 +91,23 @@ export class RedisSingleFlight<T> implements Flight<T> {
     try {
       const result = await work();
       const json = JSON.stringify(result);
-      await withStoreErrors(() =>
-        this.client.set(`${lockKey}:${flightId}`, json, {
+      await this.redis.send((client) =>
+        client.set(`${lockKey}:${flightId}`, json, {
           expiration: { type: 'PX', value: this.resultTtlMs },
         }),
       );
       if (this.options.settledTtlMs) {
         const settledTtlMs = this.options.settledTtlMs;
-        await withStoreErrors(() =>
-          this.client.set(`${lockKey}:settled`, json, { expiration: { type: 'PX', value: settledTtlMs } }),
+        await this.redis.send((client) =>
+          client.set(`${lockKey}:settled`, json, { expiration: { type: 'PX', value: settledTtlMs } }),
         );
       }
       return result;
     } finally {
-      // Best effort: a lock left behind (Redis down now) expires by itself after lockTtlMs.
-      await this.client
-        .eval(releaseScript, { keys: [lockKey], arguments: [flightId] })
+      // Best effort, within the deadline: a lock left behind (Redis down or hanging now) expires
+      // by itself after lockTtlMs.
+      await this.redis
+        .send((client) => client.eval(releaseScript, { keys: [lockKey], arguments: [flightId] }))
         .catch(() => undefined);
     }
   }
@@ -114,8 +115,8 @@ export class RedisSingleFlight<T> implements Flight<T> {
   /** The owner's result; undefined once the owner let go of the lock without publishing one. */
   private async waitForResult(lockKey: string, owner: string, deadline: number): Promise<T | undefined> {
     while (Date.now() < deadline) {
-      const [result, current] = await withStoreErrors(() =>
-        this.client.mGet([`${lockKey}:${owner}`, lockKey]),
+      const [result, current] = await this.redis.send((client) =>
+        client.mGet([`${lockKey}:${owner}`, lockKey]),
       );
       if (result !== null && result !== undefined) return JSON.parse(String(result)) as T;
       if (current !== owner) return undefined;

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { RedisClient } from './redis-client.js';
-import { withStoreErrors } from './redis-client.js';
+import type { GuardedRedis } from './guarded-redis.js';
 import type { SlidingWindow } from './sliding-window.js';
 
 /**
@@ -25,13 +24,13 @@ return 0
 
 export class RedisSlidingWindow implements SlidingWindow {
   constructor(
-    private readonly client: RedisClient,
+    private readonly redis: GuardedRedis,
     private readonly prefix = 'api-access:rate:',
   ) {}
 
   async hit(key: string, limit: number, windowMs: number, now: number): Promise<number> {
-    const reply = await withStoreErrors(() =>
-      this.client.eval(hitScript, {
+    const reply = await this.redis.send((client) =>
+      client.eval(hitScript, {
         keys: [this.prefix + key],
         arguments: [
           String(Math.floor(now)),

@@ -1,5 +1,5 @@
 import { SingleFlight, type Flight } from '../features/token/single-flight.js';
-import type { RedisClient } from './redis-client.js';
+import type { GuardedRedis } from './guarded-redis.js';
 import { RedisSingleFlight } from './redis-single-flight.js';
 import { RedisSlidingWindow } from './redis-sliding-window.js';
 import { MemorySlidingWindow, type SlidingWindow } from './sliding-window.js';
@@ -28,11 +28,11 @@ export function createMemorySharedState(): SharedState {
   };
 }
 
-export function createRedisSharedState(client: RedisClient, prefix = 'api-access:'): SharedState {
+export function createRedisSharedState(redis: GuardedRedis, prefix = 'api-access:'): SharedState {
   return {
     kind: 'redis',
-    window: new RedisSlidingWindow(client, `${prefix}rate:`),
+    window: new RedisSlidingWindow(redis, `${prefix}rate:`),
     createFlight: <T>(name: string, lockTtlMs: number, settledTtlMs = 0) =>
-      new RedisSingleFlight<T>(client, { prefix: `${prefix}flight:${name}:`, lockTtlMs, settledTtlMs }),
+      new RedisSingleFlight<T>(redis, { prefix: `${prefix}flight:${name}:`, lockTtlMs, settledTtlMs }),
   };
 }
