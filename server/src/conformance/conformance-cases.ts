@@ -10,6 +10,7 @@ import type { CloudConfig } from '../clouds/clouds-config.js';
 import type { DemoFault } from '../demo-cloud/demo-cloud.js';
 import { ApiSession, type ApiAnswer } from '../test-support/api-session.js';
 import { startTestApp, type TestApp } from '../test-support/test-app.js';
+import { currentTotp, generateTotp } from '../test-support/totp.js';
 
 /**
  * One set of BFF assertions, run against every demo profile (default, vk, ovh, nhn) and against the
@@ -18,7 +19,9 @@ import { startTestApp, type TestApp } from '../test-support/test-app.js';
  *
  * Protocol references: https://docs.openstack.org/api-ref/identity/v3/ (tokens, catalog, projects),
  * https://docs.openstack.org/api-ref/identity/v2/ (v2.0 tokens, NHN),
- * https://docs.openstack.org/api-ref/network/v2/ (networks, pagination via networks_links).
+ * https://docs.openstack.org/api-ref/network/v2/ (networks, pagination via networks_links),
+ * https://docs.openstack.org/api-ref/identity/v3/#authenticating-with-an-application-credential,
+ * https://docs.openstack.org/keystone/latest/user/multi-factor-authentication.html (auth receipts).
  */
 
 export interface ConformanceUser {
@@ -55,6 +58,22 @@ export interface ConformanceUpstream {
   expectedNetworkNames(region: string): string[];
   /** Asks the upstream Keystone itself whether the token is still valid. */
   isTokenValid(token: string): Promise<boolean>;
+  /**
+   * A user whose Keystone multi_factor_auth_rules are [["password","totp"]], member of projects[0]:
+   * a cloud entry naming it (scoped to projects[0]), its password and the base32 secret of its
+   * totp credential. null where the target has none (Keystone v2.0; profiles that document none).
+   */
+  secondFactor: {
+    cloudName: string;
+    password: string;
+    totpSecret: string;
+    user: { id: string; name: string };
+  } | null;
+  /**
+   * An application credential of `user` on projects[0]: an `auth_type: v3applicationcredential`
+   * cloud entry naming it by id, and its secret. null where the target has none.
+   */
+  applicationCredential: { cloudName: string; id: string; name: string; secret: string } | null;
   /** Demo targets only: switches a fault on (null: off). */
   setFault: ((fault: DemoFault | null, target: 'keystone' | 'neutron' | 'all') => void) | null;
   close(): Promise<void>;
@@ -331,6 +350,154 @@ export function describeConformance(target: ConformanceTarget): void {
 
         // Logout revokes the unscoped token too.
         await expectLogoutRevoked(await logout(api), [unscopedToken, scopedToken]);
+      });
+    });
+
+    // ------------------------------------------------------------------------------------ other sign-in methods
+
+    describe('application credentials and a second factor (Keystone v3)', () => {
+      /** A passcode Keystone refuses now: one from hours ago that is not among those valid around now. */
+      function wrongPasscode(secret: string): string {
+        const now = Date.now() / 1000;
+        const valid = new Set([-30, 0, 30].map((offset) => generateTotp(secret, now + offset)));
+        for (let hoursAgo = 1; ; hoursAgo += 1) {
+          const code = generateTotp(secret, now - hoursAgo * 3600);
+          if (!valid.has(code)) return code;
+        }
+      }
+
+      async function expectNoSession(api: ApiSession): Promise<void> {
+        expect((await api.get('/api/session')).body.error.code).toBe('not_authenticated');
+      }
+
+      it('signs in with an application credential by id: bound to its project, the token names it', async (context) => {
+        const credential = upstream.applicationCredential;
+        if (!credential)
+          return context.skip(
+            'no application credential on this target (Keystone v2.0, or the cloud documents none)',
+          );
+        const api = new ApiSession(app.url);
+        const login = await api.post('/api/session', {
+          cloud: credential.cloudName,
+          applicationCredentialSecret: credential.secret,
+        });
+        expect(login.status, JSON.stringify(login.body)).toBe(201);
+        expect(sessionInfoSchema.safeParse(login.body).success).toBe(true);
+        expect(login.body.user.id).toBe(upstream.user.id);
+        expect(login.body.project).toMatchObject(upstream.projects[0]);
+        expect(JSON.stringify(login.body)).not.toContain(credential.secret);
+
+        const info = await tokenInfoOf(api);
+        expect(info.methods).toEqual(['application_credential']);
+        expect(info.applicationCredential).toEqual({
+          id: credential.id,
+          name: credential.name,
+          restricted: true,
+        });
+        expect(info.project).toMatchObject(upstream.projects[0]);
+        expectLifetime(info.lifetimeSeconds);
+        const token = await secretOf(api);
+        expect(await upstream.isTokenValid(token)).toBe(true);
+        await expectLogoutRevoked(await logout(api), [token]);
+      });
+
+      it('answers a wrong application credential secret with invalid_credentials and keeps no session', async (context) => {
+        const credential = upstream.applicationCredential;
+        if (!credential)
+          return context.skip(
+            'no application credential on this target (Keystone v2.0, or the cloud documents none)',
+          );
+        const api = new ApiSession(app.url);
+        const answer = await api.post('/api/session', {
+          cloud: credential.cloudName,
+          // Not the secret plus a suffix: Keystone's bcrypt reads only the first 72 bytes of a secret.
+          applicationCredentialSecret: 'not-the-secret',
+        });
+        expectError(answer, 401, 'invalid_credentials');
+        expect(answer.body.error.message).toMatch(/application credential/);
+        await expectNoSession(api);
+      });
+
+      it('a second factor: the password alone answers mfa_required, the passcode then completes the sign-in', async (context) => {
+        const mfa = upstream.secondFactor;
+        if (!mfa)
+          return context.skip(
+            'no user with a second factor on this target (Keystone v2.0, or the cloud documents none)',
+          );
+        const api = new ApiSession(app.url);
+        const first = await api.post('/api/session', { cloud: mfa.cloudName, password: mfa.password });
+        expectError(first, 401, 'mfa_required');
+        // Keystone's auth receipt stays in the BFF.
+        expect(first.headers.get('openstack-auth-receipt')).toBeNull();
+        expect(JSON.stringify(first.body)).not.toMatch(/gAAAAA/);
+        await expectNoSession(api);
+
+        const second = await api.post('/api/session/mfa', { passcode: await currentTotp(mfa.totpSecret) });
+        expect(second.status, JSON.stringify(second.body)).toBe(201);
+        expect(sessionInfoSchema.safeParse(second.body).success).toBe(true);
+        expect(second.body.user).toMatchObject(mfa.user);
+        expect(second.body.project).toMatchObject(upstream.projects[0]);
+        expect(second.body.requiresPasscodeForReissue).toBe(true);
+        const info = await tokenInfoOf(api);
+        expect([...info.methods].sort()).toEqual(['password', 'totp']);
+        expect(info.applicationCredential).toBeNull();
+        expectLifetime(info.lifetimeSeconds);
+        const token = await secretOf(api);
+        expect(await upstream.isTokenValid(token)).toBe(true);
+        await expectLogoutRevoked(await logout(api), [token]);
+      });
+
+      it('a second factor: password and passcode in one request give the token', async (context) => {
+        const mfa = upstream.secondFactor;
+        if (!mfa)
+          return context.skip(
+            'no user with a second factor on this target (Keystone v2.0, or the cloud documents none)',
+          );
+        const api = new ApiSession(app.url);
+        const login = await api.post('/api/session', {
+          cloud: mfa.cloudName,
+          password: mfa.password,
+          passcode: await currentTotp(mfa.totpSecret),
+        });
+        expect(login.status, JSON.stringify(login.body)).toBe(201);
+        expect(login.body.user).toMatchObject(mfa.user);
+        expect([...(await tokenInfoOf(api)).methods].sort()).toEqual(['password', 'totp']);
+        const token = await secretOf(api);
+        expect(await upstream.isTokenValid(token)).toBe(true);
+        await expectLogoutRevoked(await logout(api), [token]);
+      });
+
+      it('a second factor: a wrong passcode is invalid_credentials at either step and keeps no session', async (context) => {
+        const mfa = upstream.secondFactor;
+        if (!mfa)
+          return context.skip(
+            'no user with a second factor on this target (Keystone v2.0, or the cloud documents none)',
+          );
+        const oneStep = new ApiSession(app.url);
+        const together = await oneStep.post('/api/session', {
+          cloud: mfa.cloudName,
+          password: mfa.password,
+          passcode: wrongPasscode(mfa.totpSecret),
+        });
+        expectError(together, 401, 'invalid_credentials');
+        expect(together.body.error.message).toMatch(/passcode/);
+        await expectNoSession(oneStep);
+
+        const api = new ApiSession(app.url);
+        expectError(
+          await api.post('/api/session', { cloud: mfa.cloudName, password: mfa.password }),
+          401,
+          'mfa_required',
+        );
+        const wrong = await api.post('/api/session/mfa', { passcode: wrongPasscode(mfa.totpSecret) });
+        expectError(wrong, 401, 'invalid_credentials');
+        expect(wrong.body.error.message).toMatch(/passcode/);
+        await expectNoSession(api);
+        // The receipt still holds: the right passcode completes the same sign-in.
+        const right = await api.post('/api/session/mfa', { passcode: await currentTotp(mfa.totpSecret) });
+        expect(right.status, JSON.stringify(right.body)).toBe(201);
+        const token = await secretOf(api);
+        await expectLogoutRevoked(await logout(api), [token]);
       });
     });
 

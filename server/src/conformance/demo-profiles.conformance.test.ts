@@ -30,6 +30,10 @@ function demoTarget(profile: DemoProfile): ConformanceTarget {
       const isV3 = demo.identityApiVersion === '3';
       const clouds = [demoCloudConfig(demo, 'demo')];
       if (isV3) clouds.push(demoCloudConfig(demo, 'demo-unscoped', { unscoped: true }));
+      const { mfa, applicationCredential } = demo.credentials;
+      if (mfa) clouds.push(demoCloudConfig(demo, 'demo-mfa', { as: 'mfa' }));
+      if (applicationCredential)
+        clouds.push(demoCloudConfig(demo, 'demo-appcred', { as: 'application-credential' }));
       const [first, second] = spec.projects;
       const digits = Math.max(4, String(networkCount).length);
       return {
@@ -49,6 +53,18 @@ function demoTarget(profile: DemoProfile): ConformanceTarget {
         regions: demo.regions,
         identityApiVersion: demo.identityApiVersion,
         lifetimeSeconds: spec.tokenLifetimeSeconds,
+        // The default profile has both, as the lab does (demo-profiles.ts).
+        secondFactor: mfa
+          ? {
+              cloudName: 'demo-mfa',
+              password: mfa.password,
+              totpSecret: mfa.totpSecret,
+              user: { id: mfa.userId, name: mfa.username },
+            }
+          : null,
+        applicationCredential: applicationCredential
+          ? { cloudName: 'demo-appcred', ...applicationCredential }
+          : null,
         catalogInterfaces: spec.isV2CatalogPublicOnly ? ['public'] : ['public', 'internal', 'admin'],
         // network-inventory.ts: the external `public` network and `net-<region>-0001`.. per project.
         expectedNetworkNames: (region) => ['public', `net-${region}-${'1'.padStart(digits, '0')}`],

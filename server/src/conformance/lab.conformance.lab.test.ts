@@ -16,6 +16,9 @@ describeConformance({
   async start(): Promise<ConformanceUpstream> {
     const lab = readLab();
     const demo = lab.users.demo!;
+    // The lab script's user `mfa` and demo's application credential (e2e/lab/openstack-lab.sh).
+    const mfa = lab.users.mfa;
+    const appCredential = lab.applicationCredentials?.demo;
     const project = (name: string) => ({ id: lab.projects[name]!.id, name });
     return {
       clouds: labClouds(),
@@ -27,6 +30,23 @@ describeConformance({
       regions: lab.regions,
       identityApiVersion: '3',
       lifetimeSeconds: (lab as { tokenExpirationSeconds?: number }).tokenExpirationSeconds ?? 3600,
+      secondFactor:
+        mfa?.totpSecret !== undefined
+          ? {
+              cloudName: 'lab-mfa',
+              password: mfa.password,
+              totpSecret: mfa.totpSecret,
+              user: { id: mfa.id, name: mfa.name },
+            }
+          : null,
+      applicationCredential: appCredential
+        ? {
+            cloudName: 'lab-appcred',
+            id: appCredential.id,
+            name: appCredential.name,
+            secret: appCredential.secret,
+          }
+        : null,
       catalogInterfaces: ['public', 'internal', 'admin'],
       // The lab's seed networks (e2e/lab/openstack-lab.sh); one Neutron serves both regions.
       expectedNetworkNames: () => ['public', 'demo-net-1', 'demo-net-2', 'demo-net-3'],

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { startDemoCloud, type DemoCloud, type DemoCloudOptions } from './demo-cloud.js';
+import { isSameKeystoneSecret } from './demo-http.js';
 import { totpPasscodeAt } from './totp-passcodes.js';
 
 /**
@@ -186,6 +187,8 @@ describe('application credentials (default profile)', () => {
     const attempt = (data: unknown) =>
       postTokens(cloud, { identity: { methods: ['application_credential'], application_credential: data } });
 
+    // A suffix within bcrypt's 72 bytes is a different secret (see isSameKeystoneSecret).
+    expect((await attempt({ id, secret: `${secret}${'s'.repeat(72)}` })).status).toBe(401);
     const wrongSecret = await attempt({ id, secret: 'not-the-secret' });
     expect(wrongSecret.status).toBe(401);
     expect(wrongSecret.json).toEqual(hiddenUnauthorized);
@@ -213,6 +216,21 @@ describe('application credentials (default profile)', () => {
     const missing = await postTokens(cloud, { identity: { methods: ['application_credential'] } });
     expect(missing.json).toEqual(badRequest('Expecting to find application_credential in identity.'));
     expect(cloud.stats.tokensIssued).toBe(0);
+  });
+});
+
+describe('isSameKeystoneSecret', () => {
+  it("compares the first 72 UTF-8 bytes only, as Keystone's bcrypt does (the lab takes secret + anything)", () => {
+    // 86 characters, the length of the secrets Keystone generates.
+    const secret = 'Secret-0123456789_'.repeat(5).slice(0, 86);
+    expect(isSameKeystoneSecret(secret, secret)).toBe(true);
+    expect(isSameKeystoneSecret(`${secret}-anything`, secret)).toBe(true);
+    expect(isSameKeystoneSecret(secret.slice(0, 72), secret)).toBe(true);
+    expect(isSameKeystoneSecret(secret.slice(0, 71), secret)).toBe(false);
+    expect(isSameKeystoneSecret(`${secret.slice(0, 71)}z`, secret)).toBe(false);
+    expect(isSameKeystoneSecret('demo-pass!', 'demo-pass')).toBe(false);
+    // Bytes, not characters: 36 two-byte characters fill the 72.
+    expect(isSameKeystoneSecret(`${'é'.repeat(36)}x`, `${'é'.repeat(36)}y`)).toBe(true);
   });
 });
 

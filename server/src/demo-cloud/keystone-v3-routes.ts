@@ -12,6 +12,7 @@ import {
   formatKeystoneTime,
   headerValue,
   isPlainObject,
+  isSameKeystoneSecret,
   newRequestId,
   readBodyText,
   sendFlaskNotFound,
@@ -301,7 +302,7 @@ function checkPasswordUser(world: DemoWorld, password: unknown): Resolution<Demo
   const found = findNamedUser(world, user);
   if (!found.ok) return found;
   // Wrong password and unknown user are the same 401 (Keystone gives no hint which).
-  if (!found.value || user.password !== found.value.password) return fail(401, world);
+  if (!found.value || !isSameKeystoneSecret(user.password, found.value.password)) return fail(401, world);
   return { ok: true, value: found.value };
 }
 
@@ -356,7 +357,8 @@ function checkApplicationCredential(world: DemoWorld, data: unknown): Resolution
   if (data.secret !== undefined && typeof data.secret !== 'string') {
     return fail(400, world, 'Expecting to find string in password.');
   }
-  if (data.secret !== credential.secret) return fail(401, world);
+  if (typeof data.secret !== 'string' || !isSameKeystoneSecret(data.secret, credential.secret))
+    return fail(401, world);
   return { ok: true, value: credential };
 }
 
