@@ -43,8 +43,12 @@ export function createSessionMiddleware(options: SessionMiddlewareOptions): Requ
       // response is already on the wire then, and calling next() again would run the routes twice.
       if (isLoaded) return;
       isLoaded = true;
-      // The store failed (Redis down, disk error): say so instead of a 500.
+      // The store failed (Redis down, disk error): say so instead of a 500. Forget the session id
+      // for this response: with no session loaded, express-session would otherwise delete the
+      // stored session when the response ends (`unset: 'destroy'`) and send a fresh cookie, so
+      // one failed read would sign the user out.
       if (error) {
+        (req as { sessionID?: string }).sessionID = undefined;
         next(new StoreUnavailableError());
         return;
       }
