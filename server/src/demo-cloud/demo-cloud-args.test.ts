@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDemoCloudArgs } from './demo-cloud-args.js';
+import { parseDemoCloudArgs, parseDemoCloudCommand } from './demo-cloud-args.js';
 
 describe('parseDemoCloudArgs', () => {
   it('maps every flag to a DemoCloudOptions field', () => {
@@ -30,6 +30,11 @@ describe('parseDemoCloudArgs', () => {
     expect(parseDemoCloudArgs(['--totp', '--clock-skew', '60'])).toEqual({
       passcodeFor: { clockSkewSeconds: 60 },
     });
+    expect(parseDemoCloudCommand(['--port', '5050', '--clouds-yaml', '/tmp/demo.yaml'])).toEqual({
+      request: { port: 5050 },
+      cloudsYamlFile: '/tmp/demo.yaml',
+    });
+    expect(() => parseDemoCloudCommand(['--clouds-yaml='])).toThrow('--clouds-yaml needs a file name');
   });
 
   it('explains bad flags in words', () => {

@@ -11,6 +11,7 @@ export const demoCloudUsage = `Usage: npm run demo-cloud -- [options]
   --token-lifetime <s>    token lifetime in seconds (default: the profile's)
   --clock-skew <s>        the fake Keystone's clock offset in seconds (default: 0; negative: --clock-skew=-300)
   --rate-limit <n>        token creations per user per minute before 429 (default: the profile's)
+  --clouds-yaml <file>    also write the clouds.yaml for this demo cloud to <file> (for OS_CLIENT_CONFIG_FILE)
   --totp                  print the TOTP passcode the demo user "mfa" needs now, and exit
                           (with the running demo cloud's --profile and --clock-skew, if any)
   -h, --help              show this help`;
@@ -21,6 +22,14 @@ export interface DemoPasscodeRequest {
 }
 
 export function parseDemoCloudArgs(argv: string[]): DemoCloudOptions | DemoPasscodeRequest | 'help' {
+  return parseDemoCloudCommand(argv).request;
+}
+
+/** Like parseDemoCloudArgs, plus the flags that are not demo cloud options. */
+export function parseDemoCloudCommand(argv: string[]): {
+  request: DemoCloudOptions | DemoPasscodeRequest | 'help';
+  cloudsYamlFile?: string;
+} {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -33,10 +42,11 @@ export function parseDemoCloudArgs(argv: string[]): DemoCloudOptions | DemoPassc
       'clock-skew': { type: 'string' },
       'rate-limit': { type: 'string' },
       totp: { type: 'boolean' },
+      'clouds-yaml': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
-  if (values.help) return 'help';
+  if (values.help) return { request: 'help' };
   if (positionals.length > 0) throw new Error(`Unexpected argument "${positionals[0]}"`);
   const options: DemoCloudOptions = {};
   if (values.profile !== undefined) {
@@ -62,5 +72,10 @@ export function parseDemoCloudArgs(argv: string[]): DemoCloudOptions | DemoPassc
   if (skew !== undefined) options.clockSkewSeconds = skew;
   const rate = integer('rate-limit', values['rate-limit']);
   if (rate !== undefined) options.tokenCreationsPerMinute = rate;
-  return values.totp ? { passcodeFor: options } : options;
+  const cloudsYamlFile = values['clouds-yaml'];
+  if (cloudsYamlFile === '') throw new Error('--clouds-yaml needs a file name');
+  return {
+    request: values.totp ? { passcodeFor: options } : options,
+    ...(cloudsYamlFile !== undefined ? { cloudsYamlFile } : {}),
+  };
 }

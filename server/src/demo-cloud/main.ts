@@ -1,4 +1,5 @@
-import { demoCloudUsage, parseDemoCloudArgs, type DemoPasscodeRequest } from './demo-cloud-args.js';
+import fs from 'node:fs';
+import { demoCloudUsage, parseDemoCloudCommand, type DemoPasscodeRequest } from './demo-cloud-args.js';
 import { demoCloudsYaml, startDemoCloud, type DemoCloudOptions } from './demo-cloud.js';
 import { describeProfile } from './demo-profiles.js';
 import { secondsLeftInStep, totpPasscodeAt } from './totp-passcodes.js';
@@ -30,8 +31,9 @@ function printPasscode(request: DemoPasscodeRequest): void {
 
 async function main(): Promise<void> {
   let options: DemoCloudOptions | DemoPasscodeRequest | 'help';
+  let cloudsYamlFile: string | undefined;
   try {
-    options = parseDemoCloudArgs(process.argv.slice(2));
+    ({ request: options, cloudsYamlFile } = parseDemoCloudCommand(process.argv.slice(2)));
   } catch (error) {
     process.stderr.write(
       `demo-cloud: ${error instanceof Error ? error.message : String(error)}\n\n${demoCloudUsage}\n`,
@@ -59,6 +61,18 @@ async function main(): Promise<void> {
   }
   const { credentials } = cloud;
   const { mfa, applicationCredential } = credentials;
+  if (cloudsYamlFile !== undefined) {
+    try {
+      fs.writeFileSync(cloudsYamlFile, demoCloudsYaml(cloud));
+    } catch (error) {
+      process.stderr.write(
+        `demo-cloud: cannot write ${cloudsYamlFile}: ${error instanceof Error ? error.message : String(error)}\n`,
+      );
+      await cloud.close();
+      process.exitCode = 1;
+      return;
+    }
+  }
   process.stdout.write(
     [
       `Demo cloud (profile ${cloud.profile}) listening on ${cloud.url}: a local test double, not a real OpenStack.`,
@@ -82,7 +96,9 @@ async function main(): Promise<void> {
           ]
         : []),
       '',
-      'clouds.yaml:',
+      cloudsYamlFile === undefined
+        ? 'clouds.yaml:'
+        : `clouds.yaml (also written to ${cloudsYamlFile}: OS_CLIENT_CONFIG_FILE=${cloudsYamlFile} npm start):`,
       demoCloudsYaml(cloud),
       'Press Ctrl+C to stop.',
       '',
