@@ -429,6 +429,23 @@ export function describeConformance(target: ConformanceTarget): void {
         await expectNoSession(api);
       });
 
+      it('answers an application credential id Keystone does not know (its 404) with invalid_credentials', async (context) => {
+        const credential = upstream.applicationCredential;
+        if (!credential)
+          return context.skip(
+            'no application credential on this target (Keystone v2.0, or the cloud documents none)',
+          );
+        const api = new ApiSession(app.url);
+        const answer = await api.post('/api/session', {
+          cloud: credential.cloudName,
+          applicationCredentialId: 'f'.repeat(32),
+          applicationCredentialSecret: credential.secret,
+        });
+        expectError(answer, 401, 'invalid_credentials');
+        expect(answer.body.error.message).toMatch(/application credential/);
+        await expectNoSession(api);
+      });
+
       it('a second factor (v2.0: refused): the password alone answers mfa_required, the passcode completes the sign-in', async (context) => {
         if (upstream.identityApiVersion !== '3') {
           // Keystone v2.0 has no totp method: a passcode is refused before Keystone is asked.

@@ -260,9 +260,22 @@ export async function issueTokenV3(
   });
   if (response.status !== 201 && response.status !== 200) {
     if (response.status === 401) failUnauthorizedTokenRequest(response, credentials);
+    if (response.status === 404 && isMissingEntity(response)) {
+      throw new InvalidCredentialsError(refusalMessage(credentials));
+    }
     failTokenRequest(response, '3', endpoint.rootUrl);
   }
   return completeMinimalToken(endpoint, readV3Token(response), scope, options);
+}
+
+/**
+ * Keystone answers 404 "Could not find Application Credential: <id>." (or "Could not find user:
+ * <name>." for a credential named by name) instead of 401 when the application credential it is
+ * asked for does not exist: the credentials are wrong, the token API is there. A token API that
+ * is not there answers "The resource could not be found." (or no Keystone body at all).
+ */
+function isMissingEntity(response: UpstreamResponse): boolean {
+  return /^could not find /i.test(upstreamMessage(response.body) ?? '');
 }
 
 /**
