@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import type { AppConfig } from '../app.js';
 import { catalogSchema, type Catalog } from '../contract/catalog.js';
 import type { EndpointInterface, IdentityApiVersion } from '../contract/common.js';
@@ -370,6 +370,25 @@ export function describeConformance(target: ConformanceTarget): void {
         expect((await api.get('/api/session')).body.error.code).toBe('not_authenticated');
       }
 
+      // context.skip() ends the test: these return the target's credential or skip.
+      const applicationCredentialOf = (context: TestContext) =>
+        upstream.applicationCredential ??
+        context.skip('no application credential on this target (Keystone v2.0, or the cloud documents none)');
+      const secondFactorOf = (context: TestContext) =>
+        upstream.secondFactor ??
+        context.skip(
+          'no user with a second factor on this target (Keystone v2.0, or the cloud documents none)',
+        );
+
+      /** A refused application credential: 401 invalid_credentials naming it, and no session. */
+      async function expectApplicationCredentialRefused(login: Record<string, string>): Promise<void> {
+        const api = new ApiSession(app.url);
+        const answer = await api.post('/api/session', login);
+        expectError(answer, 401, 'invalid_credentials');
+        expect(answer.body.error.message).toMatch(/application credential/);
+        await expectNoSession(api);
+      }
+
       it('signs in with an application credential by id (v2.0: refused): bound to its project, the token names it', async (context) => {
         if (upstream.identityApiVersion !== '3') {
           // Keystone v2.0 has no application credentials: the BFF refuses before asking it.
@@ -382,11 +401,7 @@ export function describeConformance(target: ConformanceTarget): void {
           expect(answer.body.error.fields).toHaveProperty('applicationCredentialSecret');
           return;
         }
-        const credential = upstream.applicationCredential;
-        if (!credential)
-          return context.skip(
-            'no application credential on this target (Keystone v2.0, or the cloud documents none)',
-          );
+        const credential = applicationCredentialOf(context);
         const api = new ApiSession(app.url);
         const login = await api.post('/api/session', {
           cloud: credential.cloudName,
@@ -413,37 +428,20 @@ export function describeConformance(target: ConformanceTarget): void {
       });
 
       it('answers a wrong application credential secret with invalid_credentials and keeps no session', async (context) => {
-        const credential = upstream.applicationCredential;
-        if (!credential)
-          return context.skip(
-            'no application credential on this target (Keystone v2.0, or the cloud documents none)',
-          );
-        const api = new ApiSession(app.url);
-        const answer = await api.post('/api/session', {
-          cloud: credential.cloudName,
+        await expectApplicationCredentialRefused({
+          cloud: applicationCredentialOf(context).cloudName,
           // Not the secret plus a suffix: Keystone's bcrypt reads only the first 72 bytes of a secret.
           applicationCredentialSecret: 'not-the-secret',
         });
-        expectError(answer, 401, 'invalid_credentials');
-        expect(answer.body.error.message).toMatch(/application credential/);
-        await expectNoSession(api);
       });
 
       it('answers an application credential id Keystone does not know (its 404) with invalid_credentials', async (context) => {
-        const credential = upstream.applicationCredential;
-        if (!credential)
-          return context.skip(
-            'no application credential on this target (Keystone v2.0, or the cloud documents none)',
-          );
-        const api = new ApiSession(app.url);
-        const answer = await api.post('/api/session', {
+        const credential = applicationCredentialOf(context);
+        await expectApplicationCredentialRefused({
           cloud: credential.cloudName,
           applicationCredentialId: 'f'.repeat(32),
           applicationCredentialSecret: credential.secret,
         });
-        expectError(answer, 401, 'invalid_credentials');
-        expect(answer.body.error.message).toMatch(/application credential/);
-        await expectNoSession(api);
       });
 
       it('a second factor (v2.0: refused): the password alone answers mfa_required, the passcode completes the sign-in', async (context) => {
@@ -458,11 +456,7 @@ export function describeConformance(target: ConformanceTarget): void {
           expect(answer.body.error.fields).toHaveProperty('passcode');
           return;
         }
-        const mfa = upstream.secondFactor;
-        if (!mfa)
-          return context.skip(
-            'no user with a second factor on this target (Keystone v2.0, or the cloud documents none)',
-          );
+        const mfa = secondFactorOf(context);
         const api = new ApiSession(app.url);
         const first = await api.post('/api/session', { cloud: mfa.cloudName, password: mfa.password });
         expectError(first, 401, 'mfa_required');
@@ -487,11 +481,7 @@ export function describeConformance(target: ConformanceTarget): void {
       });
 
       it('a second factor: password and passcode in one request give the token', async (context) => {
-        const mfa = upstream.secondFactor;
-        if (!mfa)
-          return context.skip(
-            'no user with a second factor on this target (Keystone v2.0, or the cloud documents none)',
-          );
+        const mfa = secondFactorOf(context);
         const api = new ApiSession(app.url);
         const login = await api.post('/api/session', {
           cloud: mfa.cloudName,
@@ -507,11 +497,7 @@ export function describeConformance(target: ConformanceTarget): void {
       });
 
       it('a second factor: a wrong passcode is invalid_credentials at either step and keeps no session', async (context) => {
-        const mfa = upstream.secondFactor;
-        if (!mfa)
-          return context.skip(
-            'no user with a second factor on this target (Keystone v2.0, or the cloud documents none)',
-          );
+        const mfa = secondFactorOf(context);
         const oneStep = new ApiSession(app.url);
         const together = await oneStep.post('/api/session', {
           cloud: mfa.cloudName,
