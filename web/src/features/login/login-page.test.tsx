@@ -12,6 +12,18 @@ import {
   sessionInfo,
 } from '../../test-utils';
 
+/** Opens the login page, waits for the demo cloud's defaults, then pastes an openrc into the form. */
+async function pasteOpenrcOnLoginPage(
+  user: ReturnType<typeof userEvent.setup>,
+  lines: string[],
+): Promise<void> {
+  renderApp('/login');
+  const username = await screen.findByLabelText('Username');
+  await waitFor(() => expect((username as HTMLInputElement).value).toBe('demo'));
+  await user.click(username);
+  await user.paste(lines.join('\n'));
+}
+
 const signedInRoutes = {
   'GET /api/token': makeTokenInfo(),
   'GET /api/catalog': catalog,
@@ -72,20 +84,14 @@ describe('LoginPage', () => {
   it('fills the form from a pasted openrc without sending it anywhere', async () => {
     const user = userEvent.setup();
     const { calls } = mockFetch({ 'GET /api/clouds': { clouds: [demoCloud] } });
-    renderApp('/login');
-    const username = await screen.findByLabelText('Username');
-    await waitFor(() => expect((username as HTMLInputElement).value).toBe('demo'));
-    await user.click(username);
-    await user.paste(
-      [
-        'export OS_AUTH_URL=http://127.0.0.1:5000/v3/',
-        "export OS_USERNAME='alice'",
-        'export OS_PROJECT_ID=0123456789abcdef0123456789abcdef',
-        'export OS_USER_DOMAIN_NAME="Users"',
-        'export OS_REGION_NAME=RegionTwo',
-        'export OS_PASSWORD=$OS_PASSWORD_INPUT',
-      ].join('\n'),
-    );
+    await pasteOpenrcOnLoginPage(user, [
+      'export OS_AUTH_URL=http://127.0.0.1:5000/v3/',
+      "export OS_USERNAME='alice'",
+      'export OS_PROJECT_ID=0123456789abcdef0123456789abcdef',
+      'export OS_USER_DOMAIN_NAME="Users"',
+      'export OS_REGION_NAME=RegionTwo',
+      'export OS_PASSWORD=$OS_PASSWORD_INPUT',
+    ]);
     expect((screen.getByLabelText('Username') as HTMLInputElement).value).toBe('alice');
     expect((screen.getByLabelText('Project') as HTMLInputElement).value).toBe(
       '0123456789abcdef0123456789abcdef',
@@ -127,23 +133,17 @@ describe('LoginPage', () => {
       'POST /api/session': () => jsonResponse(sessionInfo, 201),
       ...signedInRoutes,
     });
-    renderApp('/login');
-    const username = await screen.findByLabelText('Username');
-    await waitFor(() => expect((username as HTMLInputElement).value).toBe('demo'));
-    await user.click(username);
-    await user.paste(
-      [
-        '#!/usr/bin/env bash',
-        '',
-        'export OS_AUTH_TYPE=v3applicationcredential',
-        'export OS_AUTH_URL=http://127.0.0.1:5000/v3',
-        'export OS_IDENTITY_API_VERSION=3',
-        'export OS_REGION_NAME="RegionTwo"',
-        'export OS_INTERFACE=public',
-        'export OS_APPLICATION_CREDENTIAL_ID=21dced0fd20347869b93710d2b98aae0',
-        `export OS_APPLICATION_CREDENTIAL_SECRET=${secret}`,
-      ].join('\n'),
-    );
+    await pasteOpenrcOnLoginPage(user, [
+      '#!/usr/bin/env bash',
+      '',
+      'export OS_AUTH_TYPE=v3applicationcredential',
+      'export OS_AUTH_URL=http://127.0.0.1:5000/v3',
+      'export OS_IDENTITY_API_VERSION=3',
+      'export OS_REGION_NAME="RegionTwo"',
+      'export OS_INTERFACE=public',
+      'export OS_APPLICATION_CREDENTIAL_ID=21dced0fd20347869b93710d2b98aae0',
+      `export OS_APPLICATION_CREDENTIAL_SECRET=${secret}`,
+    ]);
 
     expect((screen.getByLabelText('Application credential ID') as HTMLInputElement).value).toBe(
       '21dced0fd20347869b93710d2b98aae0',
@@ -176,22 +176,16 @@ describe('LoginPage', () => {
       'GET /api/clouds': { clouds: [demoCloud] },
       'POST /api/session': () => errorResponse(401, 'invalid_credentials'),
     });
-    renderApp('/login');
-    const username = await screen.findByLabelText('Username');
-    await waitFor(() => expect((username as HTMLInputElement).value).toBe('demo'));
-    await user.click(username);
-    await user.paste(
-      [
-        // No OS_AUTH_TYPE: the credential name decides, though a password is there too.
-        'export OS_AUTH_URL=http://127.0.0.1:5000/v3/',
-        "export OS_APPLICATION_CREDENTIAL_NAME='ci runner'",
-        'export OS_USERNAME="alice"',
-        'export OS_USER_DOMAIN_ID=0123456789abcdef0123456789abcdef',
-        'export OS_PASSWORD=not-for-this-sign-in',
-        'read -sr OS_APP_SECRET_INPUT',
-        'export OS_APPLICATION_CREDENTIAL_SECRET=$OS_APP_SECRET_INPUT',
-      ].join('\n'),
-    );
+    await pasteOpenrcOnLoginPage(user, [
+      // No OS_AUTH_TYPE: the credential name decides, though a password is there too.
+      'export OS_AUTH_URL=http://127.0.0.1:5000/v3/',
+      "export OS_APPLICATION_CREDENTIAL_NAME='ci runner'",
+      'export OS_USERNAME="alice"',
+      'export OS_USER_DOMAIN_ID=0123456789abcdef0123456789abcdef',
+      'export OS_PASSWORD=not-for-this-sign-in',
+      'read -sr OS_APP_SECRET_INPUT',
+      'export OS_APPLICATION_CREDENTIAL_SECRET=$OS_APP_SECRET_INPUT',
+    ]);
 
     expect((screen.getByLabelText('Application credential name') as HTMLInputElement).value).toBe(
       'ci runner',
@@ -226,18 +220,12 @@ describe('LoginPage', () => {
   it('keeps the password sign-in when OS_AUTH_TYPE says so or names no credential', async () => {
     const user = userEvent.setup();
     mockFetch({ 'GET /api/clouds': { clouds: [demoCloud] } });
-    renderApp('/login');
-    const username = await screen.findByLabelText('Username');
-    await waitFor(() => expect((username as HTMLInputElement).value).toBe('demo'));
-    await user.click(username);
-    await user.paste(
-      [
-        'export OS_AUTH_TYPE=password',
-        'export OS_APPLICATION_CREDENTIAL_ID=21dced0fd20347869b93710d2b98aae0',
-        'export OS_APPLICATION_CREDENTIAL_SECRET=s',
-        'export OS_USERNAME=bob',
-      ].join('\n'),
-    );
+    await pasteOpenrcOnLoginPage(user, [
+      'export OS_AUTH_TYPE=password',
+      'export OS_APPLICATION_CREDENTIAL_ID=21dced0fd20347869b93710d2b98aae0',
+      'export OS_APPLICATION_CREDENTIAL_SECRET=s',
+      'export OS_USERNAME=bob',
+    ]);
     expect((screen.getByLabelText('Username') as HTMLInputElement).value).toBe('bob');
     expect(screen.getByLabelText('Password')).toBeTruthy();
     expect(screen.queryByLabelText('Application credential ID')).toBeNull();
