@@ -1,8 +1,8 @@
 import { render } from '@testing-library/react';
-import { createMemoryRouter } from 'react-router';
+import type { ReactNode } from 'react';
+import { MemoryRouter, useLocation, type Location } from 'react-router';
 import { vi } from 'vitest';
 import { createApp } from './app/create-app';
-import { appRoutes } from './app/routes';
 
 export interface MockCall {
   method: string;
@@ -45,10 +45,32 @@ export function mockFetch(routes: Record<string, Handler | unknown>) {
   return { calls, fetchMock };
 }
 
+/**
+ * Render the whole app in a MemoryRouter at `path`. `router.state.location` is where the app is
+ * now (read from the router's own useLocation), for assertions on navigation.
+ */
 export function renderApp(path: string) {
-  const router = createMemoryRouter(appRoutes, { initialEntries: [path] });
-  const app = createApp(router, { language: 'en' });
+  let location: Location | undefined;
+  function LocationProbe() {
+    location = useLocation();
+    return null;
+  }
+  function TestRouter({ children }: { children: ReactNode }) {
+    return (
+      <MemoryRouter initialEntries={[path]}>
+        <LocationProbe />
+        {children}
+      </MemoryRouter>
+    );
+  }
+  const app = createApp(TestRouter, { language: 'en' });
   const utils = render(app.element);
+  const router = {
+    get state() {
+      if (!location) throw new Error('the router has not rendered yet');
+      return { location };
+    },
+  };
   return { ...utils, router, queryClient: app.queryClient };
 }
 
