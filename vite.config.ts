@@ -11,7 +11,14 @@ export default defineConfig({
   root: 'web',
   plugins: [react(), tailwindcss()],
   resolve: { alias: { '@contract': contractDir } },
-  build: { outDir: 'dist', emptyOutDir: true, sourcemap: true },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    sourcemap: true,
+    rolldownOptions: {
+      output: { advancedChunks: { groups: [{ name: 'vendor', test: /node_modules/ }] } },
+    },
+  },
   server: {
     host: '127.0.0.1',
     port: 5173,

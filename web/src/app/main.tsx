@@ -1,6 +1,8 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter } from 'react-router';
+import { detectLanguage } from '../lib/i18n/i18n-context';
+import { loadMessages } from '../lib/i18n/load-messages';
 import { applyTheme, followSystemTheme, readThemeChoice } from '../lib/theme';
 import { createApp } from './create-app';
 import './styles.css';
@@ -8,7 +10,10 @@ import './styles.css';
 applyTheme(readThemeChoice());
 followSystemTheme();
 
-const { element } = createApp(BrowserRouter);
+// A Russian reader's words load before the first render, so the page never flashes English.
+const language = detectLanguage();
+await loadMessages(language).catch(() => undefined);
+const { element } = createApp(BrowserRouter, { language });
 
 const root = document.getElementById('root');
 if (!root) throw new Error('#root is missing from index.html');

@@ -1,6 +1,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { readPreference, writePreference } from '../preferences';
-import { messages, type Language, type MessageKey } from './messages';
+import { loadMessages, messagesFor } from './load-messages';
+import type { Language, MessageKey } from './messages';
 
 export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
 
@@ -22,7 +23,7 @@ export function translate(
   key: MessageKey,
   params?: Record<string, string | number>,
 ): string {
-  const template = messages[language][key];
+  const template = messagesFor(language)[key];
   if (!params) return template;
   return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
     name in params ? String(params[name]) : whole,
@@ -39,9 +40,13 @@ export function I18nProvider({
   initialLanguage?: Language;
 }) {
   const [language, setLanguageState] = useState<Language>(() => initialLanguage ?? detectLanguage());
+  // The words of a language other than English arrive on demand: switch once they are here.
   const setLanguage = useCallback((next: Language) => {
     writePreference('language', next);
-    setLanguageState(next);
+    void loadMessages(next).then(
+      () => setLanguageState(next),
+      () => undefined, // offline: keep the current language; the choice is saved for the next load
+    );
   }, []);
   useEffect(() => {
     document.documentElement.lang = language;
