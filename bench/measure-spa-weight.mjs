@@ -43,8 +43,11 @@ export function measureSpaWeight(distDir) {
     target: '≤ 120 KiB gzip (initial JS + CSS)',
     holds: total <= TARGET_BYTES,
   };
-  const mainJs = files.find((file) => file.kind === 'js');
-  if (mainJs) result.jsComposition = analyzeSourceMap(path.join(distDir, mainJs.file.replace(/^\//, '')));
+  const initialJs = files.filter((file) => file.kind === 'js');
+  if (initialJs.length > 0)
+    result.jsComposition = analyzeSourceMaps(
+      initialJs.map((file) => path.join(distDir, file.file.replace(/^\//, ''))),
+    );
   return result;
 }
 
@@ -91,16 +94,11 @@ function groupOf(source) {
 }
 
 /**
- * Attributes every byte of the generated file to the source its mapping segment names, the way
- * source-map-explorer does. "gzip alone" is that group's bytes gzipped on their own: an estimate
- * of its share of the transfer, not additive to the exact total.
+ * Attributes every byte of the generated files (the first load's chunks) to the source its mapping
+ * segment names, the way source-map-explorer does. "gzip alone" is that group's bytes gzipped on
+ * their own: an estimate of its share of the transfer, not additive to the exact total.
  */
-export function analyzeSourceMap(jsFile) {
-  const mapFile = `${jsFile}.map`;
-  if (!fs.existsSync(mapFile)) return { note: 'no source map next to the bundle' };
-  const code = fs.readFileSync(jsFile, 'utf8');
-  const map = JSON.parse(fs.readFileSync(mapFile, 'utf8'));
-  const lines = code.split('\n');
+export function analyzeSourceMaps(jsFiles) {
   const chunks = new Map();
   const bySource = new Map();
   const add = (group, text, source = null) => {
@@ -114,6 +112,44 @@ export function analyzeSourceMap(jsFile) {
     list.push(text);
     chunks.set(group, list);
   };
+  let totalRaw = 0;
+  for (const jsFile of jsFiles) {
+    const code = fs.readFileSync(jsFile, 'utf8');
+    totalRaw += Buffer.byteLength(code);
+    // The bundler's tiny runtime chunk comes without a map.
+    if (fs.existsSync(`${jsFile}.map`))
+      attribute(code, JSON.parse(fs.readFileSync(`${jsFile}.map`, 'utf8')), add);
+    else add('(no source map)', code);
+  }
+  const groups = [...chunks.entries()]
+    .map(([group, texts]) => {
+      const text = texts.join('');
+      return { group, rawBytes: Buffer.byteLength(text), gzipAloneBytes: zlib.gzipSync(text).length };
+    })
+    .sort((a, b) => b.rawBytes - a.rawBytes)
+    .map((entry) => ({
+      ...entry,
+      shareOfRaw: Number(((entry.rawBytes / totalRaw) * 100).toFixed(1)),
+      topFiles: [...bySource.entries()]
+        .filter(([, value]) => value.group === entry.group)
+        .sort((a, b) => b[1].bytes - a[1].bytes)
+        .slice(0, 4)
+        .map(([source, value]) => ({
+          file: source.replace(/^(\.\.\/)+/, '').replace(/^.*node_modules\//, ''),
+          rawBytes: value.bytes,
+        })),
+    }));
+  return {
+    files: jsFiles.map((jsFile) => path.basename(jsFile)),
+    rawBytes: totalRaw,
+    groups: groups.slice(0, 25),
+    otherGroups: Math.max(0, groups.length - 25),
+  };
+}
+
+/** Feeds each mapped segment of one generated file to `add(group, text, source)`. */
+function attribute(code, map, add) {
+  const lines = code.split('\n');
   let sourceIndex = 0;
   map.mappings.split(';').forEach((lineMappings, lineIndex) => {
     const line = lines[lineIndex] ?? '';
@@ -141,29 +177,4 @@ export function analyzeSourceMap(jsFile) {
       add(source === null ? '(unmapped)' : groupOf(source), line.slice(segment.column, end), source);
     });
   });
-  const totalRaw = Buffer.byteLength(code);
-  const groups = [...chunks.entries()]
-    .map(([group, texts]) => {
-      const text = texts.join('');
-      return { group, rawBytes: Buffer.byteLength(text), gzipAloneBytes: zlib.gzipSync(text).length };
-    })
-    .sort((a, b) => b.rawBytes - a.rawBytes)
-    .map((entry) => ({
-      ...entry,
-      shareOfRaw: Number(((entry.rawBytes / totalRaw) * 100).toFixed(1)),
-      topFiles: [...bySource.entries()]
-        .filter(([, value]) => value.group === entry.group)
-        .sort((a, b) => b[1].bytes - a[1].bytes)
-        .slice(0, 4)
-        .map(([source, value]) => ({
-          file: source.replace(/^(\.\.\/)+/, '').replace(/^.*node_modules\//, ''),
-          rawBytes: value.bytes,
-        })),
-    }));
-  return {
-    file: path.basename(jsFile),
-    rawBytes: totalRaw,
-    groups: groups.slice(0, 25),
-    otherGroups: Math.max(0, groups.length - 25),
-  };
 }

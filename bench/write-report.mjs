@@ -371,7 +371,7 @@ function spaSection(w) {
   if (c?.groups) {
     lines.push(
       '',
-      `What the JS bundle is made of (bytes attributed through its source map, the way source-map-explorer does; "gzip alone" is that part compressed on its own, an estimate of its share of the transfer):`,
+      `What the first load's JS is made of (${c.files?.length ?? 1} chunks; bytes attributed through their source maps, the way source-map-explorer does; "gzip alone" is that part compressed on its own, an estimate of its share of the transfer):`,
       '',
       table(
         ['part', 'raw', 'share', 'gzip alone', 'largest files'],
