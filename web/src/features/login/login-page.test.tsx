@@ -103,6 +103,29 @@ describe('LoginPage', () => {
     expect(calls.map((c) => c.path)).toEqual(['/api/clouds']);
   });
 
+  it("an openrc of another cloud switches to it and starts from that cloud's defaults", async () => {
+    const user = userEvent.setup();
+    const vkCloud = {
+      ...demoCloud,
+      name: 'vk',
+      authUrl: 'https://infra.mail.ru:35357/v3/',
+      regions: ['ru-msk'],
+      defaults: { userDomainName: 'users', regionName: 'ru-msk' },
+    };
+    mockFetch({ 'GET /api/clouds': { clouds: [demoCloud, vkCloud] } });
+    await pasteOpenrcOnLoginPage(user, [
+      'export OS_AUTH_URL=https://infra.mail.ru:35357/v3/',
+      'export OS_USERNAME=operator@example.com',
+      'export OS_PROJECT_ID=b5b7ffd4ef0547e5b222f44555dfcc4a',
+    ]);
+    expect((screen.getByLabelText('Cloud') as HTMLSelectElement).value).toBe('vk');
+    expect((screen.getByLabelText('Username') as HTMLInputElement).value).toBe('operator@example.com');
+    // Not the first cloud's "Default" domain, "demo" project domain or RegionOne.
+    expect((screen.getByLabelText('User domain') as HTMLInputElement).value).toBe('users');
+    expect((screen.getByLabelText('Project domain') as HTMLInputElement).value).toBe('');
+    expect((screen.getByLabelText('Region') as HTMLSelectElement).value).toBe('ru-msk');
+  });
+
   it('reads a chosen openrc file (v2.0) in the browser', async () => {
     const user = userEvent.setup();
     const { calls } = mockFetch({ 'GET /api/clouds': { clouds: [demoCloud] } });

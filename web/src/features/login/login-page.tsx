@@ -119,7 +119,13 @@ export function LoginPage() {
       setOpenrcNotice(t('login.openrc.nothing'));
       return;
     }
-    setValues((current) => ({ ...current, ...mode, ...filled }));
+    // An openrc of another cloud starts from that cloud's defaults, not the previous cloud's fields.
+    const otherCloud = target && target.name !== cloud?.name ? target : null;
+    setValues((current) => ({
+      ...(otherCloud ? prefillFromCloud(otherCloud, null) : current),
+      ...mode,
+      ...filled,
+    }));
     const readKey =
       kind === 'application_credential' ? 'login.openrc.filledAppCredential' : 'login.openrc.filled';
     const read = t(readKey, { count });
