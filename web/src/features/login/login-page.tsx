@@ -185,6 +185,25 @@ export function LoginPage() {
   // An application credential openrc pasted for a cloud that signs in with a password.
   const isAppCredentialFromOpenrc = isAppCredential && !isApplicationCredentialCloud(cloud);
 
+  // The user and its domain: asked for a password sign-in and for a credential named by name.
+  const usernameField = (
+    <TextField
+      label={t('login.username')}
+      value={values.username}
+      onChange={update('username')}
+      autoComplete="username"
+      error={fieldErrors.username}
+    />
+  );
+  const userDomainField = (
+    <TextField
+      label={t('login.userDomain')}
+      value={values.userDomain}
+      onChange={update('userDomain')}
+      error={fieldErrors.userDomain}
+    />
+  );
+
   return (
     <main id="main" className="mx-auto w-full max-w-lg px-4 py-8">
       <h1 className="text-2xl font-semibold">{t('login.title')}</h1>
@@ -250,19 +269,8 @@ export function LoginPage() {
                     error={fieldErrors.applicationCredentialName}
                     required
                   />
-                  <TextField
-                    label={t('login.username')}
-                    value={values.username}
-                    onChange={update('username')}
-                    autoComplete="username"
-                    error={fieldErrors.username}
-                  />
-                  <TextField
-                    label={t('login.userDomain')}
-                    value={values.userDomain}
-                    onChange={update('userDomain')}
-                    error={fieldErrors.userDomain}
-                  />
+                  {usernameField}
+                  {userDomainField}
                 </>
               ) : (
                 <TextField
@@ -296,13 +304,7 @@ export function LoginPage() {
             </>
           ) : (
             <>
-              <TextField
-                label={t('login.username')}
-                value={values.username}
-                onChange={update('username')}
-                autoComplete="username"
-                error={fieldErrors.username}
-              />
+              {usernameField}
               <TextField
                 label={t('login.password')}
                 type="password"
@@ -312,12 +314,7 @@ export function LoginPage() {
                 error={fieldErrors.password}
                 required
               />
-              <TextField
-                label={t('login.userDomain')}
-                value={values.userDomain}
-                onChange={update('userDomain')}
-                error={fieldErrors.userDomain}
-              />
+              {userDomainField}
               <TextField
                 label={t('login.project')}
                 value={values.project}
