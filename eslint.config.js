@@ -50,7 +50,7 @@ export default tseslint.config(
     // Tests and scripts may print and use loose types for raw HTTP answers.
     files: [
       '**/*.test.{ts,tsx}',
-      '**/test-support/**',
+      'server/test/**',
       'e2e/**',
       'bench/**',
       'scripts/**',

@@ -1,7 +1,7 @@
 import { expect, test } from '../fixtures.js';
 import type { ThemeName } from '../pages/app-header.js';
 import { expectNoSeriousA11yViolations } from '../support/a11y.js';
-import { wrongTotp } from '../support/totp.js';
+import { wrongTotp } from '../../server/test/support/totp.js';
 
 const themes: ThemeName[] = ['Light', 'Dark'];
 

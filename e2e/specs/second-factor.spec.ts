@@ -1,7 +1,7 @@
 import { expect, test } from '../fixtures.js';
 import { expectVisibleFocus } from '../support/keyboard.js';
 import { isTokenValidAtKeystone } from '../support/lab.js';
-import { currentTotp, wrongTotp } from '../support/totp.js';
+import { currentTotp, wrongTotp } from '../../server/test/support/totp.js';
 
 test('an operator with a second factor signs in with password then a passcode typed and entered from the keyboard, copies a token Keystone accepts, and signs out', async ({
   page,

@@ -2,15 +2,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import express, { type Express } from 'express';
 import type session from 'express-session';
-import type { CloudRegistry } from './clouds/clouds-config.js';
-import type { Config } from './config.js';
-import { createSecretBox } from './crypto/secret-box.js';
+import type { CloudRegistry } from './config/clouds-config.js';
+import type { Config } from './config/config.js';
+import { createSecretBox } from './platform/secret-box.js';
 import { createCatalogRouter } from './features/catalog/catalog-router.js';
 import { createCloudsRouter } from './features/clouds/clouds-router.js';
 import { createHealthRouter } from './features/health/health-router.js';
 import { createNetworksRouter } from './features/networks/networks-router.js';
 import { NetworksService } from './features/networks/networks-service.js';
-import { createLoginThrottle } from './features/session/login-throttle.js';
+import { createLoginThrottle } from './features/sign-in/login-throttle.js';
 import { createSessionRouter } from './features/session/session-router.js';
 import { SessionService } from './features/session/session-service.js';
 import { createTokenRouter } from './features/token/token-router.js';
@@ -20,8 +20,8 @@ import { requestLog } from './http/request-log.js';
 import { requireJsonBody } from './http/require-json.js';
 import { securityHeaders } from './http/security-headers.js';
 import { createSessionMiddleware, sessionCookieName } from './http/session-middleware.js';
-import type { Logger } from './logger.js';
-import { createMemorySharedState, type SharedState } from './shared-state/shared-state.js';
+import type { Logger } from './platform/logger.js';
+import { createMemorySharedState, type SharedState } from './platform/shared-state/shared-state.js';
 
 export type AppConfig = Pick<
   Config,

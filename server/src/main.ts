@@ -7,12 +7,12 @@ import {
   loadCloudsFile,
   type CloudConfig,
   type CloudRegistry,
-} from './clouds/clouds-config.js';
-import { ConfigError, loadConfig, type Config } from './config.js';
-import { loadServerSecrets } from './crypto/server-secrets.js';
+} from './config/clouds-config.js';
+import { ConfigError, loadConfig, type Config } from './config/config.js';
+import { loadServerSecrets } from './config/server-secrets.js';
 import { drainServer } from './http/graceful-shutdown.js';
 import { openSessionStore } from './http/session-store.js';
-import { createLogger, type Logger } from './logger.js';
+import { createLogger, type Logger } from './platform/logger.js';
 import { resolveIdentityEndpoint } from './openstack/keystone.js';
 
 /** Loads clouds.yaml, or with none found (and DEMO_CLOUD allows it) starts the built-in demo cloud. */

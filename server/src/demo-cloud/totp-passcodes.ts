@@ -7,8 +7,8 @@ import { createHmac } from 'node:crypto';
  * `[totp] included_previous_windows` steps before it (default 1), never a step ahead: a passcode
  * stays good for 30 to 60 s, which the lab confirms.
  *
- * The demo cloud's own copy: test-support/totp.ts is left out of the build, and `npm start` runs
- * the demo cloud from the build.
+ * The project's one implementation: the demo cloud checks passcodes with it, and the tests and
+ * e2e stories compute theirs with it (server/test/support/totp.ts).
  */
 const stepSeconds = 30;
 const digits = 6;

@@ -6,8 +6,8 @@ import {
   NotFoundError,
   RateLimitedError,
   UpstreamUnavailableError,
-} from '../errors.js';
-import type { Logger } from '../logger.js';
+} from '../platform/errors.js';
+import type { Logger } from '../platform/logger.js';
 
 /** The only place that decides an error's HTTP status. */
 const statusByCode: Record<ErrorCode, number> = {

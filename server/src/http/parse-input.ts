@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { InvalidInputError } from '../errors.js';
+import { InvalidInputError } from '../platform/errors.js';
 
 /** Parses request input with a contract schema; failures become invalid_input naming each field. */
 export function parseInput<T extends z.core.$ZodType>(

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { RequestHandler } from 'express';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../platform/logger.js';
 
 /** One line per request: method, path (never the query or headers: they may hold secrets), status, time. */
 export function requestLog(logger: Logger): RequestHandler {

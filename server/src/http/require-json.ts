@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { AppError } from '../errors.js';
+import { AppError } from '../platform/errors.js';
 
 class UnsupportedMediaTypeError extends AppError {
   readonly code = 'unsupported_media_type';

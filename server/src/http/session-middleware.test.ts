@@ -5,7 +5,7 @@ import path from 'node:path';
 import express from 'express';
 import type session from 'express-session';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../logger.js';
+import { createLogger } from '../platform/logger.js';
 import { createErrorHandler } from './error-handler.js';
 import { createSessionMiddleware } from './session-middleware.js';
 import { SqliteSessionStore } from './sqlite-session-store.js';

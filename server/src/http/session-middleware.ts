@@ -1,7 +1,7 @@
 import type { Request, RequestHandler } from 'express';
 import session from 'express-session';
-import { StoreUnavailableError } from '../errors.js';
-import type { AuthState, PendingMfa, SessionHandle } from '../features/session/auth-state.js';
+import { StoreUnavailableError } from '../platform/errors.js';
+import type { AuthState, PendingMfa, SessionHandle } from '../auth/auth-state.js';
 
 export interface SessionMiddlewareOptions {
   store: session.Store;

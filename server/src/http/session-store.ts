@@ -2,14 +2,14 @@ import path from 'node:path';
 import { RedisStore } from 'connect-redis';
 import type session from 'express-session';
 import { createClient } from 'redis';
-import type { Config } from '../config.js';
-import type { Logger } from '../logger.js';
-import { GuardedRedis } from '../shared-state/guarded-redis.js';
+import type { Config } from '../config/config.js';
+import type { Logger } from '../platform/logger.js';
+import { GuardedRedis } from '../platform/shared-state/guarded-redis.js';
 import {
   createMemorySharedState,
   createRedisSharedState,
   type SharedState,
-} from '../shared-state/shared-state.js';
+} from '../platform/shared-state/shared-state.js';
 import { SqliteSessionStore } from './sqlite-session-store.js';
 
 export interface OpenedSessionStore {

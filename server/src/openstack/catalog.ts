@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Catalog, CatalogService } from '../contract/catalog.js';
 import type { EndpointInterface } from '../contract/common.js';
-import { NotFoundError } from '../errors.js';
+import { NotFoundError } from '../platform/errors.js';
 
 /**
  * Service catalogs arrive in two shapes:

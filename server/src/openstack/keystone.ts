@@ -9,7 +9,7 @@ import {
   MfaRequiredError,
   TokenExpiredError,
   UpstreamError,
-} from '../errors.js';
+} from '../platform/errors.js';
 import { normalizeV2Catalog, normalizeV3Catalog, v2CatalogSchema, v3CatalogSchema } from './catalog.js';
 import { openstackFetch, parseUpstream, upstreamMessage, type UpstreamResponse } from './openstack-fetch.js';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Network, NetworkPage } from '../contract/networks.js';
-import { ForbiddenError, InvalidInputError, NotFoundError, UpstreamError } from '../errors.js';
+import { ForbiddenError, InvalidInputError, NotFoundError, UpstreamError } from '../platform/errors.js';
 import { joinEndpointUrl } from './catalog.js';
 import { openstackFetch, parseUpstream, upstreamMessage } from './openstack-fetch.js';
 

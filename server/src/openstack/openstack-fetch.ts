@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { RateLimitedError, UpstreamError, UpstreamUnavailableError } from '../errors.js';
+import { RateLimitedError, UpstreamError, UpstreamUnavailableError } from '../platform/errors.js';
 
 /**
  * The one door to Keystone and Neutron. Every call has a timeout, follows no redirect (a

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { toCloudSummary, type CloudRegistry } from '../../clouds/clouds-config.js';
+import { toCloudSummary, type CloudRegistry } from '../../config/clouds-config.js';
 import type { CloudList } from '../../contract/clouds.js';
 
 export function createCloudsRouter(clouds: CloudRegistry): Router {

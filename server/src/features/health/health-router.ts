@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { StoreUnavailableError } from '../../errors.js';
+import { StoreUnavailableError } from '../../platform/errors.js';
 
 /** /api/health: the process answers. /api/ready: and its session store is reachable. */
 export function createHealthRouter(isStoreReachable: () => Promise<boolean>): Router {

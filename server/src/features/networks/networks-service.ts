@@ -1,7 +1,7 @@
 import type { NetworkPage, NetworksQuery } from '../../contract/networks.js';
 import { pickEndpoint } from '../../openstack/catalog.js';
 import { listNetworks, NeutronUnauthorizedError } from '../../openstack/neutron.js';
-import type { SessionHandle } from '../session/auth-state.js';
+import type { SessionHandle } from '../../auth/auth-state.js';
 import type { SessionService } from '../session/session-service.js';
 
 export const DEFAULT_NETWORK_PAGE_SIZE = 100;

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { Catalog } from '../../contract/catalog.js';
 import type { LoginRequest, LogoutResult, ProjectList, SessionInfo } from '../../contract/session.js';
 import type { IssuedTokenList, ReissueRequest, TokenInfo, TokenSecret } from '../../contract/token.js';
-import type { CloudConfig, CloudRegistry } from '../../clouds/clouds-config.js';
-import type { SecretBox } from '../../crypto/secret-box.js';
+import type { CloudConfig, CloudRegistry } from '../../config/clouds-config.js';
+import type { SecretBox } from '../../platform/secret-box.js';
 import {
   InvalidCredentialsError,
   InvalidInputError,
@@ -11,8 +11,8 @@ import {
   NotAuthenticatedError,
   NotFoundError,
   TokenExpiredError,
-} from '../../errors.js';
-import type { Logger } from '../../logger.js';
+} from '../../platform/errors.js';
+import type { Logger } from '../../platform/logger.js';
 import {
   AuthReceiptRejectedError,
   AuthReceiptRequiredError,
@@ -29,16 +29,16 @@ import {
   type UserSelector,
   type V3Credentials,
 } from '../../openstack/keystone.js';
-import { createMemorySharedState, type SharedState } from '../../shared-state/shared-state.js';
-import type { Flight } from '../token/single-flight.js';
-import { TokenBudget } from '../token/token-budget.js';
+import { createMemorySharedState, type SharedState } from '../../platform/shared-state/shared-state.js';
+import type { Flight } from '../../platform/shared-state/single-flight.js';
+import { TokenBudget } from '../../auth/token-budget.js';
 import {
   MAX_TOKENS_PER_SESSION,
   type AuthState,
   type PendingMfa,
   type SessionHandle,
   type StoredToken,
-} from './auth-state.js';
+} from '../../auth/auth-state.js';
 
 export interface SessionServiceOptions {
   clouds: CloudRegistry;

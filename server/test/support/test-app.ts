@@ -1,0 +1,90 @@
+import fs from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { createApp, type AppConfig } from '../../src/app.js';
+import { createCloudRegistry, type CloudConfig } from '../../src/config/clouds-config.js';
+import { SqliteSessionStore } from '../../src/http/sqlite-session-store.js';
+import { createLogger } from '../../src/platform/logger.js';
+
+export interface TestApp {
+  url: string;
+  dataDir: string;
+  /** Every log line the app wrote, as text: tests search it for secrets. */
+  logs: () => string;
+  store: SqliteSessionStore;
+  close(): Promise<void>;
+}
+
+export const testSecret = 'test-secret-that-is-long-enough-for-hkdf-0123456789';
+
+/** The real app, in-process on 127.0.0.1 port 0, with a SQLite store in a temp (or given) data dir. */
+export async function startTestApp(
+  clouds: CloudConfig[],
+  overrides: Partial<AppConfig> & { dataDir?: string; now?: () => number } = {},
+): Promise<TestApp> {
+  const dataDir = overrides.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'api-access-test-'));
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      lines.push(chunk.toString());
+      callback();
+    },
+  });
+  const logger = createLogger('debug', sink);
+  const config = testAppConfig(dataDir, overrides);
+  // As in production (http/session-store.ts): the store's default lifetime is the idle timeout.
+  const store = new SqliteSessionStore(path.join(dataDir, 'sessions.db'), {
+    defaultTtlMs: config.sessionIdleTimeoutMs,
+  });
+  const app = createApp({
+    config,
+    clouds: createCloudRegistry(clouds, null),
+    sessionStore: store,
+    isStoreReachable: async () => store.isReachable(),
+    secrets: [testSecret],
+    logger,
+    ...(overrides.now ? { now: overrides.now } : {}),
+  });
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    dataDir,
+    logs: () => lines.join(''),
+    store,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      store.close();
+    },
+  };
+}
+
+/** The app settings every test starts from: generous limits, no static files, short timeouts. */
+export function testAppConfig(dataDir: string, overrides: Partial<AppConfig> = {}): AppConfig {
+  const {
+    dataDir: _dataDir,
+    now: _now,
+    ...appOverrides
+  } = overrides as Partial<AppConfig> & {
+    dataDir?: string;
+    now?: () => number;
+  };
+  return {
+    sessionIdleTimeoutMs: 3_600_000,
+    sessionAbsoluteTimeoutMs: 24 * 3_600_000,
+    keepPasswordForReissue: true,
+    upstreamTimeoutMs: 5_000,
+    tokenCreationsPerMinute: 1000,
+    // Tests sign in far more often than a person; the throttle's own tests set these low.
+    loginAttemptsPerMinutePerAddress: 100_000,
+    loginAttemptsPerMinutePerUsername: 100_000,
+    secureCookies: false,
+    trustProxy: false,
+    staticDir: path.join(dataDir, 'no-static'),
+    ...appOverrides,
+  };
+}
