@@ -5,21 +5,29 @@ import type session from 'express-session';
 import type { CloudRegistry } from './config/clouds-config.js';
 import type { Config } from './config/config.js';
 import { createSecretBox } from './platform/secret-box.js';
+import type { TokenLedgerStore } from './auth/token-ledger.js';
+import { createAuthServices } from './auth/create-auth-services.js';
 import { createCatalogRouter } from './features/catalog/catalog-router.js';
+import { CatalogService } from './features/catalog/catalog-service.js';
 import { createCloudsRouter } from './features/clouds/clouds-router.js';
 import { createHealthRouter } from './features/health/health-router.js';
 import { createNetworksRouter } from './features/networks/networks-router.js';
 import { NetworksService } from './features/networks/networks-service.js';
+import { createProjectsRouter } from './features/projects/projects-router.js';
+import { ProjectsService } from './features/projects/projects-service.js';
+import { createSecondFactorRouter } from './features/second-factor/second-factor-router.js';
+import { SecondFactorService } from './features/second-factor/second-factor-service.js';
 import { createLoginThrottle } from './features/sign-in/login-throttle.js';
-import { createSessionRouter } from './features/session/session-router.js';
-import { SessionService } from './features/session/session-service.js';
-import { createTokenRouter } from './features/token/token-router.js';
+import { createSignInRouter } from './features/sign-in/sign-in-router.js';
+import { SignInService } from './features/sign-in/sign-in-service.js';
+import { createTokensRouter } from './features/tokens/tokens-router.js';
+import { TokensService } from './features/tokens/tokens-service.js';
 import { createCsrfRouter, requireCsrf } from './http/csrf.js';
 import { apiNotFound, createErrorHandler } from './http/error-handler.js';
 import { requestLog } from './http/request-log.js';
 import { requireJsonBody } from './http/require-json.js';
 import { securityHeaders } from './http/security-headers.js';
-import { createSessionMiddleware, sessionCookieName } from './http/session-middleware.js';
+import { createSessionMiddleware } from './http/session-middleware.js';
 import type { Logger } from './platform/logger.js';
 import { createMemorySharedState, type SharedState } from './platform/shared-state/shared-state.js';
 
@@ -41,6 +49,8 @@ export interface AppDeps {
   config: AppConfig;
   clouds: CloudRegistry;
   sessionStore: session.Store;
+  /** The sessions' token ledgers, kept by the same store (http/session-store.ts). */
+  ledgerStore: TokenLedgerStore;
   isStoreReachable: () => Promise<boolean>;
   /** Rate windows and single flights; in memory by default, Redis-backed beside a Redis store. */
   sharedState?: SharedState;
@@ -59,17 +69,17 @@ export function createApp(deps: AppDeps): Express {
   app.set('query parser', 'simple');
 
   const sharedState = deps.sharedState ?? createMemorySharedState();
-  const sessions = new SessionService({
+  const auth = createAuthServices({
     clouds: deps.clouds,
+    ledgerStore: deps.ledgerStore,
     secretBox: createSecretBox(deps.secrets),
     logger,
+    sharedState,
     keepPasswordForReissue: config.keepPasswordForReissue,
     upstreamTimeoutMs: config.upstreamTimeoutMs,
     tokenCreationsPerMinute: config.tokenCreationsPerMinute,
-    sharedState,
-    ...(deps.now ? { now: deps.now } : {}),
+    now: deps.now ?? Date.now,
   });
-  const networks = new NetworksService(sessions, config.upstreamTimeoutMs);
 
   app.use(requestLog(logger));
   app.use(securityHeaders);
@@ -101,10 +111,12 @@ export function createApp(deps: AppDeps): Express {
       ...(deps.now ? { now: deps.now } : {}),
     }),
   );
-  api.use(createSessionRouter(sessions, sessionCookieName(config.secureCookies)));
-  api.use(createTokenRouter(sessions));
-  api.use(createCatalogRouter(sessions));
-  api.use(createNetworksRouter(networks));
+  api.use(createSignInRouter(new SignInService(auth), config.secureCookies));
+  api.use(createSecondFactorRouter(new SecondFactorService(auth)));
+  api.use(createTokensRouter(new TokensService(auth)));
+  api.use(createProjectsRouter(new ProjectsService(auth)));
+  api.use(createCatalogRouter(new CatalogService(auth)));
+  api.use(createNetworksRouter(new NetworksService(auth, config.upstreamTimeoutMs)));
   api.use(apiNotFound);
   app.use('/api', api);
 

@@ -13,7 +13,7 @@ import { loadServerSecrets } from './config/server-secrets.js';
 import { drainServer } from './http/graceful-shutdown.js';
 import { openSessionStore } from './http/session-store.js';
 import { createLogger, type Logger } from './platform/logger.js';
-import { resolveIdentityEndpoint } from './openstack/keystone.js';
+import { resolveIdentityEndpoint } from './config/identity-endpoint.js';
 
 /** Loads clouds.yaml, or with none found (and DEMO_CLOUD allows it) starts the built-in demo cloud. */
 async function loadClouds(
@@ -84,6 +84,7 @@ async function main(): Promise<void> {
     config,
     clouds: clouds.registry,
     sessionStore: store.store,
+    ledgerStore: store.ledger,
     isStoreReachable: store.isReachable,
     sharedState: store.sharedState,
     secrets,

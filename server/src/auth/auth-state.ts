@@ -1,29 +1,34 @@
 import type { Catalog } from '../contract/catalog.js';
 import type { IdentityApiVersion } from '../contract/common.js';
 import type { ProjectRef, RoleRef, UserRef } from '../contract/session.js';
-import type { ProjectScope, TokenApplicationCredential } from '../openstack/keystone.js';
+import type { ProjectScope, TokenApplicationCredential } from '../openstack/keystone/identity-client.js';
+import { NotAuthenticatedError } from '../platform/errors.js';
 
 /**
- * What the server-side session holds for a signed-in operator. Secrets (tokens, the kept
- * password) are only ever stored sealed by the SecretBox, bound to the session id.
+ * One token the session obtained from Keystone, as the token ledger records it (token-ledger.ts).
+ * The token itself is only ever stored sealed by the SecretBox, bound to the session id.
  */
-export interface StoredToken {
+export interface LedgerEntry {
   id: string;
   sealedToken: string;
   tokenPreview: string;
   /** Both in the BFF's clock (ms): receipt time, and receipt + Keystone's own issued→expires span. */
   issuedAtMs: number;
   expiresAtMs: number;
+  isRevoked: boolean;
   user: UserRef;
   project: ProjectRef | null;
   roles: RoleRef[];
   methods: string[];
   auditIds: string[];
-  isRevoked: boolean;
-  /** Set for tokens issued for an application credential (absent in sessions from older versions). */
-  applicationCredential?: TokenApplicationCredential | null;
+  applicationCredential: TokenApplicationCredential | null;
 }
 
+/**
+ * What the server-side session record holds for a signed-in operator: how to get new tokens, and
+ * a copy of the current token's ledger entry so a status read needs no second store read. Every
+ * token the session ever obtained is in the ledger, not here.
+ */
 export interface AuthState {
   cloud: string;
   identityApiVersion: IdentityApiVersion;
@@ -39,9 +44,7 @@ export interface AuthState {
    * operator signed in with a passcode): a new token needs a fresh passcode, so no silent renewal.
    */
   requiresPasscode?: boolean;
-  currentTokenId: string;
-  /** Newest first; capped so a long session cannot grow without bound. */
-  tokens: StoredToken[];
+  current: LedgerEntry;
   /** The current token's catalog (fetched from /v3/auth/catalog when the token body had none). */
   catalog: Catalog | null;
 }
@@ -90,4 +93,15 @@ export interface SessionHandle {
   destroy(): Promise<void>;
 }
 
-export const MAX_TOKENS_PER_SESSION = 20;
+/** The signed-in state, or 401. A record from before the token ledger has no `current`: sign in again. */
+export function requireAuth(session: SessionHandle): AuthState {
+  const auth = session.auth;
+  if (!auth) throw new NotAuthenticatedError();
+  if (!auth.current) throw new NotAuthenticatedError('The session holds no token. Sign in again.');
+  return auth;
+}
+
+/** Renewal without the operator: a kept secret, and no second factor to ask for. */
+export function canRenewSilently(auth: AuthState): boolean {
+  return auth.sealedPassword !== null && auth.requiresPasscode !== true;
+}

@@ -3,7 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { CloudDefaults, CloudSummary } from '../contract/clouds.js';
 import type { EndpointInterface, IdentityApiVersion } from '../contract/common.js';
-import { resolveIdentityEndpoint, type IdentityEndpoint } from '../openstack/keystone.js';
+import { resolveIdentityEndpoint, type IdentityEndpoint } from './identity-endpoint.js';
 
 /**
  * Clouds are configured the OpenStack way, with clouds.yaml

@@ -1,4 +1,4 @@
-import type { Request, RequestHandler } from 'express';
+import type { CookieOptions, Request, RequestHandler, Response } from 'express';
 import session from 'express-session';
 import { StoreUnavailableError } from '../platform/errors.js';
 import type { AuthState, PendingMfa, SessionHandle } from '../auth/auth-state.js';
@@ -19,6 +19,18 @@ export function sessionCookieName(secureCookies: boolean): string {
   return secureCookies ? '__Host-api-access' : 'api-access.sid';
 }
 
+function sessionCookieOptions(secureCookies: boolean): CookieOptions {
+  return { httpOnly: true, sameSite: 'strict', secure: secureCookies, path: '/' };
+}
+
+/**
+ * Clears the cookie with the attributes it was set with: a browser ignores a Set-Cookie for a
+ * `__Host-` name that lacks Secure, so clearing it without them would leave the cookie in place.
+ */
+export function clearSessionCookie(res: Response, secureCookies: boolean): void {
+  res.clearCookie(sessionCookieName(secureCookies), sessionCookieOptions(secureCookies));
+}
+
 export function createSessionMiddleware(options: SessionMiddlewareOptions): RequestHandler {
   const middleware = session({
     name: sessionCookieName(options.secureCookies),
@@ -28,13 +40,7 @@ export function createSessionMiddleware(options: SessionMiddlewareOptions): Requ
     saveUninitialized: false,
     rolling: true,
     unset: 'destroy',
-    cookie: {
-      httpOnly: true,
-      sameSite: 'strict',
-      secure: options.secureCookies,
-      path: '/',
-      maxAge: options.idleTimeoutMs,
-    },
+    cookie: { ...sessionCookieOptions(options.secureCookies), maxAge: options.idleTimeoutMs },
   });
   return (req, res, next) => {
     let isLoaded = false;

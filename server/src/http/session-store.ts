@@ -10,10 +10,15 @@ import {
   createRedisSharedState,
   type SharedState,
 } from '../platform/shared-state/shared-state.js';
-import { SqliteSessionStore } from './sqlite-session-store.js';
+import type { TokenLedgerStore } from '../auth/token-ledger.js';
+import { RedisTokenLedger, redisSessionKeys, type RedisSessionKeys } from './redis-token-ledger.js';
+import { DEFAULT_CLOSED_TTL_MS, SqliteSessionStore } from './sqlite-session-store.js';
+import { SqliteTokenLedger } from './sqlite-token-ledger.js';
 
 export interface OpenedSessionStore {
   store: session.Store;
+  /** The sessions' token ledgers, in the same store and honouring the same tombstones. */
+  ledger: TokenLedgerStore;
   isReachable(): Promise<boolean>;
   /** Rate windows and single flights, kept where the sessions are so replicas share them. */
   sharedState: SharedState;
@@ -41,12 +46,24 @@ async function settle(result: Promise<unknown>, cb?: StoreCallback): Promise<unk
  * while Redis hangs, loading or saving a session fails with 503 store_unavailable within the
  * command deadline, then at once, instead of holding the request for as long as Redis hangs.
  */
+// KEYS[1] session, KEYS[2] its tombstone; ARGV[1] the record, ARGV[2] its lifetime (s).
+const setUnlessClosedScript = `
+if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+return 1`;
+
+// KEYS[1] session, KEYS[2] its tombstone; ARGV[1] the tombstone's lifetime (ms).
+const destroyScript = `
+redis.call('SET', KEYS[2], '1', 'PX', ARGV[1])
+return redis.call('DEL', KEYS[1])`;
+
 class RedisSessionStore extends RedisStore {
   constructor(
     private readonly redis: GuardedRedis,
-    options: Omit<ConstructorParameters<typeof RedisStore>[0], 'client'>,
+    private readonly keys: RedisSessionKeys,
+    private readonly defaultTtlSeconds: number,
   ) {
-    super({ ...options, client: redis.client });
+    super({ client: redis.client, prefix: keys.session(''), ttl: defaultTtlSeconds });
   }
 
   override get(sid: string, cb?: StoreCallback): Promise<unknown> {
@@ -56,9 +73,22 @@ class RedisSessionStore extends RedisStore {
     );
   }
 
+  /**
+   * A write of a destroyed session's id is refused in the same script that checks its tombstone
+   * (docs/decisions/0010-atomic-session-writes.md): a request still in flight at sign-out cannot
+   * write the session back.
+   */
   override set(sid: string, sess: session.SessionData, cb?: StoreCallback): Promise<unknown> {
+    const expires = sess.cookie?.expires ? new Date(sess.cookie.expires).getTime() : null;
+    const ttlSeconds = expires === null ? this.defaultTtlSeconds : Math.ceil((expires - Date.now()) / 1000);
+    if (ttlSeconds <= 0) return this.destroy(sid, cb);
     return settle(
-      this.redis.send(() => super.set(sid, sess)),
+      this.redis.send((client) =>
+        client.eval(setUnlessClosedScript, {
+          keys: [this.keys.session(sid), this.keys.closed(sid)],
+          arguments: [JSON.stringify(sess), String(ttlSeconds)],
+        }),
+      ),
       cb,
     );
   }
@@ -70,9 +100,15 @@ class RedisSessionStore extends RedisStore {
     );
   }
 
+  /** Deletes the session and leaves its tombstone (sign-out, a new id at sign-in, a timeout). */
   override destroy(sid: string, cb?: StoreCallback): Promise<unknown> {
     return settle(
-      this.redis.send(() => super.destroy(sid)),
+      this.redis.send((client) =>
+        client.eval(destroyScript, {
+          keys: [this.keys.session(sid), this.keys.closed(sid)],
+          arguments: [String(DEFAULT_CLOSED_TTL_MS)],
+        }),
+      ),
       cb,
     );
   }
@@ -97,10 +133,8 @@ export async function openSessionStore(
     client.on('error', (error: Error) => logger.warn({ err: { message: error.message } }, 'redis error'));
     await client.connect();
     const redis = new GuardedRedis(client);
-    const store = new RedisSessionStore(redis, {
-      prefix: 'api-access:sess:',
-      ttl: Math.ceil(config.sessionIdleTimeoutMs / 1000),
-    });
+    const keys = redisSessionKeys();
+    const store = new RedisSessionStore(redis, keys, Math.ceil(config.sessionIdleTimeoutMs / 1000));
     const isReachable = async () => {
       if (!client.isReady) return false;
       try {
@@ -111,6 +145,7 @@ export async function openSessionStore(
     };
     return {
       store,
+      ledger: new RedisTokenLedger(redis, keys, DEFAULT_CLOSED_TTL_MS),
       sharedState: createRedisSharedState(redis),
       description: `redis ${new URL(config.redisUrl).host}`,
       isReachable,
@@ -126,6 +161,7 @@ export async function openSessionStore(
   const store = new SqliteSessionStore(file, { defaultTtlMs: config.sessionIdleTimeoutMs });
   return {
     store,
+    ledger: new SqliteTokenLedger(store),
     sharedState: createMemorySharedState(),
     description: `sqlite ${file}`,
     isReachable: async () => store.isReachable(),

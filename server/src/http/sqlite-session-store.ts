@@ -8,7 +8,19 @@ import session from 'express-session';
  * nobody out. Expired sessions are invisible at once and deleted by a periodic purge.
  * WAL mode lets several BFF processes on one host share the file; for replicas on several hosts
  * use the Redis store.
+ *
+ * A destroyed session leaves a tombstone (`closed_sessions`) that outlives any request, and a write
+ * of a tombstoned id is refused in the same statement: a request still in flight when its session
+ * was destroyed can never write it back (docs/decisions/0010-atomic-session-writes.md). The token
+ * ledger of each session (sqlite-token-ledger.ts) lives in the same file and honours the same
+ * tombstones.
  */
+/**
+ * How long a destroyed session's id stays refused: far longer than any request can run (each
+ * upstream call has its own timeout, 10 s by default, and a request makes a few).
+ */
+export const DEFAULT_CLOSED_TTL_MS = 60 * 60_000;
+
 export class SqliteSessionStore extends session.Store {
   private readonly db: Database.Database;
   private readonly purgeTimer: NodeJS.Timeout;
@@ -16,7 +28,7 @@ export class SqliteSessionStore extends session.Store {
 
   constructor(
     readonly file: string,
-    options: { defaultTtlMs: number; purgeIntervalMs?: number; now?: () => number },
+    options: { defaultTtlMs: number; purgeIntervalMs?: number; now?: () => number; closedTtlMs?: number },
   ) {
     super();
     fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
@@ -29,18 +41,26 @@ export class SqliteSessionStore extends session.Store {
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(
       'CREATE TABLE IF NOT EXISTS sessions (sid TEXT PRIMARY KEY, sess TEXT NOT NULL, expires INTEGER NOT NULL);' +
-        'CREATE INDEX IF NOT EXISTS sessions_expires ON sessions (expires);',
+        'CREATE INDEX IF NOT EXISTS sessions_expires ON sessions (expires);' +
+        'CREATE TABLE IF NOT EXISTS closed_sessions (sid TEXT PRIMARY KEY, until INTEGER NOT NULL);',
     );
     this.now = options.now ?? Date.now;
+    this.closedTtlMs = options.closedTtlMs ?? DEFAULT_CLOSED_TTL_MS;
     this.defaultTtlMs = options.defaultTtlMs;
     this.touchGranularityMs = Math.min(60_000, options.defaultTtlMs / 10);
     this.statements = {
       get: this.db.prepare<[string, number], { sess: string }>(
         'SELECT sess FROM sessions WHERE sid = ? AND expires > ?',
       ),
-      set: this.db.prepare<[string, string, number]>(
-        'INSERT INTO sessions (sid, sess, expires) VALUES (?, ?, ?) ON CONFLICT(sid) DO UPDATE SET sess = excluded.sess, expires = excluded.expires',
+      // The WHERE makes the tombstone check and the write one statement: no window between them.
+      set: this.db.prepare<[string, string, number, string]>(
+        'INSERT INTO sessions (sid, sess, expires) SELECT ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM closed_sessions WHERE sid = ?) ' +
+          'ON CONFLICT(sid) DO UPDATE SET sess = excluded.sess, expires = excluded.expires',
       ),
+      close: this.db.prepare<[string, number]>(
+        'INSERT INTO closed_sessions (sid, until) VALUES (?, ?) ON CONFLICT(sid) DO UPDATE SET until = excluded.until',
+      ),
+      purgeClosed: this.db.prepare<[number]>('DELETE FROM closed_sessions WHERE until <= ?'),
       touch: this.db.prepare<[number, string]>('UPDATE sessions SET expires = ? WHERE sid = ?'),
       destroy: this.db.prepare<[string]>('DELETE FROM sessions WHERE sid = ?'),
       purge: this.db.prepare<[number]>('DELETE FROM sessions WHERE expires <= ?'),
@@ -51,7 +71,8 @@ export class SqliteSessionStore extends session.Store {
     this.purgeTimer.unref();
   }
 
-  private readonly now: () => number;
+  readonly now: () => number;
+  readonly closedTtlMs: number;
   private readonly lastWrittenExpiry = new Map<string, number>();
   private readonly touchGranularityMs: number;
   private readonly defaultTtlMs: number;
@@ -71,7 +92,7 @@ export class SqliteSessionStore extends session.Store {
   override set(sid: string, sess: session.SessionData, callback?: (err?: unknown) => void): void {
     const expires = this.expiryOf(sess);
     this.run(callback, () => {
-      this.statements.set.run(sid, JSON.stringify(sess), expires);
+      this.statements.set.run(sid, JSON.stringify(sess), expires, sid);
       this.rememberExpiry(sid, expires);
     });
   }
@@ -100,9 +121,23 @@ export class SqliteSessionStore extends session.Store {
     this.lastWrittenExpiry.set(sid, expires);
   }
 
+  /** Deletes the session and leaves its tombstone (sign-out, a new id at sign-in, a timeout). */
   override destroy(sid: string, callback?: (err?: unknown) => void): void {
     this.lastWrittenExpiry.delete(sid);
-    this.run(callback, () => void this.statements.destroy.run(sid));
+    this.run(callback, () => this.closeSession(sid));
+  }
+
+  /** The tombstone and the delete in one transaction; the ledger's close runs inside it too. */
+  closeSession(sid: string): void {
+    this.db.transaction(() => {
+      this.statements.close.run(sid, this.now() + this.closedTtlMs);
+      this.statements.destroy.run(sid);
+    })();
+  }
+
+  /** The same database, for the token ledger and its transactions. */
+  get database(): Database.Database {
+    return this.db;
   }
 
   override length(callback: (err: unknown, length?: number) => void): void {
@@ -111,6 +146,7 @@ export class SqliteSessionStore extends session.Store {
 
   /** Deletes expired sessions; returns how many. */
   purgeExpired(): number {
+    this.statements.purgeClosed.run(this.now());
     return this.statements.purge.run(this.now()).changes;
   }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { joinEndpointUrl, normalizeV2Catalog, normalizeV3Catalog, pickEndpoint } from './catalog.js';
-import { resolveIdentityEndpoint, parseKeystoneTime } from './keystone.js';
+import { resolveIdentityEndpoint } from '../config/identity-endpoint.js';
+import { parseKeystoneTime } from './keystone/keystone-time.js';
 import { nextMarkerFromLinks } from './neutron.js';
 import { parseRetryAfter } from './openstack-fetch.js';
 

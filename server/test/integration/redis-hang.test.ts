@@ -59,6 +59,7 @@ beforeAll(async () => {
     config,
     clouds: createCloudRegistry([demoCloudConfig(demo, 'demo')], null),
     sessionStore: opened.store,
+    ledgerStore: opened.ledger,
     isStoreReachable: opened.isReachable,
     sharedState: opened.sharedState,
     secrets: [testSecret],

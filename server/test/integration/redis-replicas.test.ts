@@ -59,6 +59,7 @@ async function startReplica(clouds: CloudConfig[], overrides: Partial<AppConfig>
     config,
     clouds: createCloudRegistry(clouds, null),
     sessionStore: store.store,
+    ledgerStore: store.ledger,
     isStoreReachable: store.isReachable,
     sharedState: store.sharedState,
     secrets: [testSecret],

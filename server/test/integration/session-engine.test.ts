@@ -3,7 +3,7 @@ import type { Catalog } from '../../src/contract/catalog.js';
 import type { NetworkPage } from '../../src/contract/networks.js';
 import type { TokenInfo } from '../../src/contract/token.js';
 import { startDemoCloud, type DemoCloud, type DemoCloudOptions } from '../../src/demo-cloud/demo-cloud.js';
-import { resolveIdentityEndpoint } from '../../src/openstack/keystone.js';
+import { resolveIdentityEndpoint } from '../../src/config/identity-endpoint.js';
 import { ApiSession } from '../support/api-session.js';
 import { demoCloudConfig } from '../support/demo-cloud-config.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoCloud, type DemoCloud } from '../../src/demo-cloud/demo-cloud.js';
-import { resolveIdentityEndpoint } from '../../src/openstack/keystone.js';
+import { resolveIdentityEndpoint } from '../../src/config/identity-endpoint.js';
 import { ApiSession } from '../support/api-session.js';
 import { demoCloudConfig } from '../support/demo-cloud-config.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';

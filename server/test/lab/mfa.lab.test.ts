@@ -10,7 +10,7 @@ import { isValidAtKeystone, labClouds, readLab } from '../support/lab.js';
 import { startTestApp, testSecret, type TestApp } from '../support/test-app.js';
 import { currentTotp, wrongTotp } from '../support/totp.js';
 import type { PendingMfa } from '../../src/auth/auth-state.js';
-import { MAX_PASSCODE_ATTEMPTS } from '../../src/features/session/session-service.js';
+import { MAX_PASSCODE_ATTEMPTS } from '../../src/features/second-factor/second-factor-service.js';
 
 /**
  * Keystone v3 multi-factor sign-in (password, then TOTP with the auth receipt) and application

@@ -1,6 +1,6 @@
 import type { CloudConfig } from '../../src/config/clouds-config.js';
 import type { DemoCloud } from '../../src/demo-cloud/demo-cloud.js';
-import { resolveIdentityEndpoint } from '../../src/openstack/keystone.js';
+import { resolveIdentityEndpoint } from '../../src/config/identity-endpoint.js';
 
 /**
  * A clouds.yaml entry for a running demo cloud, as main.ts builds it: the login form's defaults

@@ -3,9 +3,10 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
+import type session from 'express-session';
 import { createApp, type AppConfig } from '../../src/app.js';
 import { createCloudRegistry, type CloudConfig } from '../../src/config/clouds-config.js';
-import { SqliteSessionStore } from '../../src/http/sqlite-session-store.js';
+import { openSessionStore } from '../../src/http/session-store.js';
 import { createLogger } from '../../src/platform/logger.js';
 
 export interface TestApp {
@@ -13,7 +14,8 @@ export interface TestApp {
   dataDir: string;
   /** Every log line the app wrote, as text: tests search it for secrets. */
   logs: () => string;
-  store: SqliteSessionStore;
+  /** The session store: SQLite in DATA_DIR, or Redis when `redisUrl` was given. */
+  store: session.Store;
   close(): Promise<void>;
 }
 
@@ -22,7 +24,7 @@ export const testSecret = 'test-secret-that-is-long-enough-for-hkdf-0123456789';
 /** The real app, in-process on 127.0.0.1 port 0, with a SQLite store in a temp (or given) data dir. */
 export async function startTestApp(
   clouds: CloudConfig[],
-  overrides: Partial<AppConfig> & { dataDir?: string; now?: () => number } = {},
+  overrides: Partial<AppConfig> & { dataDir?: string; now?: () => number; redisUrl?: string } = {},
 ): Promise<TestApp> {
   const dataDir = overrides.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'api-access-test-'));
   const lines: string[] = [];
@@ -34,15 +36,23 @@ export async function startTestApp(
   });
   const logger = createLogger('debug', sink);
   const config = testAppConfig(dataDir, overrides);
-  // As in production (http/session-store.ts): the store's default lifetime is the idle timeout.
-  const store = new SqliteSessionStore(path.join(dataDir, 'sessions.db'), {
-    defaultTtlMs: config.sessionIdleTimeoutMs,
-  });
+  // As in production: the store's default lifetime is the idle timeout.
+  const opened = await openSessionStore(
+    {
+      sessionStore: overrides.redisUrl ? 'redis' : 'sqlite',
+      redisUrl: overrides.redisUrl ?? null,
+      dataDir,
+      sessionIdleTimeoutMs: config.sessionIdleTimeoutMs,
+    },
+    logger,
+  );
   const app = createApp({
     config,
     clouds: createCloudRegistry(clouds, null),
-    sessionStore: store,
-    isStoreReachable: async () => store.isReachable(),
+    sessionStore: opened.store,
+    ledgerStore: opened.ledger,
+    sharedState: opened.sharedState,
+    isStoreReachable: opened.isReachable,
     secrets: [testSecret],
     logger,
     ...(overrides.now ? { now: overrides.now } : {}),
@@ -54,11 +64,11 @@ export async function startTestApp(
     url: `http://127.0.0.1:${port}`,
     dataDir,
     logs: () => lines.join(''),
-    store,
+    store: opened.store,
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      store.close();
+      await opened.close();
     },
   };
 }
@@ -68,10 +78,12 @@ export function testAppConfig(dataDir: string, overrides: Partial<AppConfig> = {
   const {
     dataDir: _dataDir,
     now: _now,
+    redisUrl: _redisUrl,
     ...appOverrides
   } = overrides as Partial<AppConfig> & {
     dataDir?: string;
     now?: () => number;
+    redisUrl?: string;
   };
   return {
     sessionIdleTimeoutMs: 3_600_000,

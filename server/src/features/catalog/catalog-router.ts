@@ -1,11 +1,11 @@
 import { Router } from 'express';
 import { sessionHandle } from '../../http/session-middleware.js';
-import type { SessionService } from '../session/session-service.js';
+import type { CatalogService } from './catalog-service.js';
 
-export function createCatalogRouter(sessions: SessionService): Router {
+export function createCatalogRouter(catalog: CatalogService): Router {
   const router = Router();
   router.get('/catalog', async (req, res) => {
-    res.json(await sessions.catalog(sessionHandle(req)));
+    res.json(await catalog.read(sessionHandle(req)));
   });
   return router;
 }

@@ -1,14 +1,14 @@
+import type { SessionHandle } from '../../auth/auth-state.js';
+import type { AuthServices } from '../../auth/create-auth-services.js';
 import type { NetworkPage, NetworksQuery } from '../../contract/networks.js';
 import { pickEndpoint } from '../../openstack/catalog.js';
 import { listNetworks, NeutronUnauthorizedError } from '../../openstack/neutron.js';
-import type { SessionHandle } from '../../auth/auth-state.js';
-import type { SessionService } from '../session/session-service.js';
 
 export const DEFAULT_NETWORK_PAGE_SIZE = 100;
 
 export class NetworksService {
   constructor(
-    private readonly sessions: SessionService,
+    private readonly auth: AuthServices,
     private readonly upstreamTimeoutMs: number,
   ) {}
 
@@ -17,8 +17,8 @@ export class NetworksService {
    * interface asked (the session's region and `public` by default).
    */
   async listNetworks(session: SessionHandle, query: NetworksQuery): Promise<NetworkPage> {
-    const catalog = await this.sessions.catalog(session);
-    return this.sessions.withToken(
+    const catalog = await this.auth.catalog.read(session);
+    return this.auth.access.withToken(
       session,
       (error) => error instanceof NeutronUnauthorizedError,
       (token, auth) => {

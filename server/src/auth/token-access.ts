@@ -1,0 +1,144 @@
+import type { Catalog } from '../contract/catalog.js';
+import { MfaRequiredError, TokenExpiredError } from '../platform/errors.js';
+import type { SecretBox } from '../platform/secret-box.js';
+import type { Flight } from '../platform/shared-state/single-flight.js';
+import {
+  canRenewSilently,
+  requireAuth,
+  type AuthState,
+  type LedgerEntry,
+  type SessionHandle,
+} from './auth-state.js';
+import type { CloudDirectory } from './cloud-directory.js';
+import type { GivenCredentials, TokenIssuer } from './token-issuer.js';
+import type { TokenLedger } from './token-ledger.js';
+
+/** Below this many seconds left, a token is renewed before it is used for an upstream call. */
+const RENEW_BEFORE_SECONDS = 120;
+
+const PASSCODE_TOKEN_EXPIRED_MESSAGE =
+  'The token expired, and this account needs a fresh passcode for a new one: reissue it with your passcode, or sign in again.';
+
+/** One renewal, shared by every concurrent request of the session that waited for it. */
+export interface Renewal {
+  entry: LedgerEntry;
+  catalog: Catalog | null;
+}
+
+/**
+ * The session's current token for upstream calls: renewed before it runs out and after an upstream
+ * 401, one renewal per session at a time (across replicas with Redis), each new token recorded in
+ * the ledger before the session points at it.
+ */
+export class TokenAccess {
+  constructor(
+    private readonly clouds: CloudDirectory,
+    private readonly issuer: TokenIssuer,
+    private readonly ledger: TokenLedger,
+    private readonly secretBox: SecretBox,
+    private readonly renewals: Flight<Renewal>,
+    private readonly now: () => number,
+  ) {}
+
+  /** The plain token of a ledger entry of this session. */
+  reveal(session: SessionHandle, entry: LedgerEntry): string {
+    return this.secretBox.open(entry.sealedToken, session.id);
+  }
+
+  /**
+   * A fresh token for the session's current scope. A request that arrived while a renewal was
+   * running, but reached this point after it finished (its copy of the session was read before the
+   * new token was saved), shares that renewal too: ten concurrent clicks make one Keystone token.
+   * A request that arrives after a renewal finished is a new reissue.
+   */
+  async renew(session: SessionHandle, given: GivenCredentials = {}): Promise<void> {
+    const receivedAt = session.receivedAt ?? this.now();
+    const result = await this.renewals.run(
+      session.id,
+      async () => {
+        const auth = requireAuth(session);
+        const cloud = this.clouds.of(auth);
+        const project = auth.current.project;
+        const obtained = await this.issuer.obtainFresh(
+          session.id,
+          auth,
+          cloud,
+          project ? { id: project.id } : null,
+          given,
+        );
+        const entry = await this.ledger.record(
+          session.id,
+          obtained.issued,
+          obtained.receivedAtMs,
+          cloud.identity,
+        );
+        return { entry, catalog: obtained.catalog };
+      },
+      (settled) => settled.entry.issuedAtMs >= receivedAt,
+    );
+    makeCurrent(requireAuth(session), result);
+  }
+
+  /**
+   * Runs an upstream call with the current token: renewed first when it has under two minutes
+   * left (if the password is kept), and on an upstream 401 renewed once and retried once. An
+   * account with a second factor is never renewed silently (a new token needs a fresh passcode):
+   * its token is used to the end, then token_expired.
+   */
+  async withToken<T>(
+    session: SessionHandle,
+    isUnauthorized: (error: unknown) => boolean,
+    work: (token: string, auth: AuthState) => Promise<T>,
+  ): Promise<T> {
+    let auth = requireAuth(session);
+    const secondsLeft = (auth.current.expiresAtMs - this.now()) / 1000;
+    if (secondsLeft < RENEW_BEFORE_SECONDS && canRenewSilently(auth)) {
+      try {
+        await this.renew(session);
+        auth = requireAuth(session);
+      } catch (error) {
+        // Keystone asked for a second factor the session did not know of: go on while the token lasts.
+        if (!(error instanceof MfaRequiredError)) throw error;
+        if (secondsLeft <= 0) throw new TokenExpiredError(PASSCODE_TOKEN_EXPIRED_MESSAGE);
+      }
+    } else if (secondsLeft <= 0) {
+      throw expiredError(auth);
+    }
+    try {
+      return await work(this.reveal(session, auth.current), auth);
+    } catch (error) {
+      if (!isUnauthorized(error)) throw error;
+      if (!canRenewSilently(auth)) throw expiredError(auth);
+      try {
+        await this.renew(session);
+      } catch (renewError) {
+        if (renewError instanceof MfaRequiredError)
+          throw new TokenExpiredError(PASSCODE_TOKEN_EXPIRED_MESSAGE);
+        throw renewError;
+      }
+      const renewed = requireAuth(session);
+      try {
+        return await work(this.reveal(session, renewed.current), renewed);
+      } catch (retryError) {
+        if (isUnauthorized(retryError))
+          throw new TokenExpiredError('The cloud still refuses a freshly issued token.');
+        throw retryError;
+      }
+    }
+  }
+}
+
+/** A renewal or a project switch becomes the session's current token (idempotent for a shared one). */
+export function makeCurrent(auth: AuthState, renewal: Renewal): void {
+  auth.current = renewal.entry;
+  auth.catalog = renewal.catalog;
+}
+
+/** Keystone's answer to a call made with a token that is no longer good (catalog, projects). */
+export function isTokenRejected(error: unknown): boolean {
+  return error instanceof TokenExpiredError;
+}
+
+function expiredError(auth: AuthState): TokenExpiredError {
+  return new TokenExpiredError(auth.requiresPasscode ? PASSCODE_TOKEN_EXPIRED_MESSAGE : undefined);
+}

@@ -1,0 +1,92 @@
+import type { LedgerEntry } from '../auth/auth-state.js';
+import type { TokenLedgerStore } from '../auth/token-ledger.js';
+import type { GuardedRedis } from '../platform/shared-state/guarded-redis.js';
+
+/**
+ * Redis keys of one session: its record (connect-redis), its tombstone once destroyed, and its
+ * token ledger, a hash with one field per token and one `<id>:revoked` field per revocation, so
+ * that no write ever rewrites another request's entry.
+ */
+export interface RedisSessionKeys {
+  session(sid: string): string;
+  closed(sid: string): string;
+  ledger(sid: string): string;
+}
+
+export function redisSessionKeys(prefix = 'api-access:'): RedisSessionKeys {
+  return {
+    session: (sid) => `${prefix}sess:${sid}`,
+    closed: (sid) => `${prefix}closed:${sid}`,
+    ledger: (sid) => `${prefix}ledger:${sid}`,
+  };
+}
+
+// KEYS[1] closed, KEYS[2] ledger; ARGV[1] token id, ARGV[2] entry JSON, ARGV[3] its expiry (unix ms).
+// The hash lives as long as its longest-lived token.
+const appendScript = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+local ttl = tonumber(ARGV[3]) - tonumber(redis.call('TIME')[1]) * 1000
+local current = redis.call('PTTL', KEYS[2])
+if ttl > 0 and (current < 0 or ttl > current) then redis.call('PEXPIRE', KEYS[2], ttl) end
+return 1`;
+
+// KEYS[1] closed, KEYS[2] ledger, KEYS[3] session record; ARGV[1] tombstone lifetime (ms).
+const closeScript = `
+redis.call('SET', KEYS[1], '1', 'PX', ARGV[1])
+local entries = redis.call('HGETALL', KEYS[2])
+redis.call('DEL', KEYS[2], KEYS[3])
+return entries`;
+
+/** The token ledgers in Redis, beside the sessions, for several replicas (ADR 0006). */
+export class RedisTokenLedger implements TokenLedgerStore {
+  constructor(
+    private readonly redis: GuardedRedis,
+    private readonly keys: RedisSessionKeys,
+    private readonly closedTtlMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async append(sessionId: string, entry: LedgerEntry): Promise<boolean> {
+    const appended = await this.redis.send((client) =>
+      client.eval(appendScript, {
+        keys: [this.keys.closed(sessionId), this.keys.ledger(sessionId)],
+        arguments: [entry.id, JSON.stringify(entry), String(entry.expiresAtMs)],
+      }),
+    );
+    return appended === 1;
+  }
+
+  async list(sessionId: string): Promise<LedgerEntry[]> {
+    const fields = await this.redis.send((client) => client.hGetAll(this.keys.ledger(sessionId)));
+    return fromFields(Object.entries(fields)).filter((entry) => entry.expiresAtMs > this.now());
+  }
+
+  async markRevoked(sessionId: string, tokenId: string): Promise<void> {
+    await this.redis.send((client) => client.hSet(this.keys.ledger(sessionId), `${tokenId}:revoked`, '1'));
+  }
+
+  async close(sessionId: string): Promise<LedgerEntry[]> {
+    const flat = (await this.redis.send((client) =>
+      client.eval(closeScript, {
+        keys: [this.keys.closed(sessionId), this.keys.ledger(sessionId), this.keys.session(sessionId)],
+        arguments: [String(this.closedTtlMs)],
+      }),
+    )) as string[];
+    const pairs: [string, string][] = [];
+    for (let i = 0; i + 1 < flat.length; i += 2) pairs.push([flat[i]!, flat[i + 1]!]);
+    return fromFields(pairs);
+  }
+}
+
+function fromFields(fields: [string, string][]): LedgerEntry[] {
+  const revoked = new Set(
+    fields.filter(([field]) => field.endsWith(':revoked')).map(([field]) => field.slice(0, -8)),
+  );
+  return fields
+    .filter(([field]) => !field.endsWith(':revoked'))
+    .map(([field, json]) => {
+      const entry = JSON.parse(json) as LedgerEntry;
+      return revoked.has(field) ? { ...entry, isRevoked: true } : entry;
+    });
+}

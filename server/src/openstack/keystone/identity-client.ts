@@ -1,0 +1,122 @@
+import type { Catalog } from '../../contract/catalog.js';
+import type { IdentityApiVersion } from '../../contract/common.js';
+import type { ProjectRef, RoleRef, UserRef } from '../../contract/session.js';
+import { InvalidCredentialsError, MfaRequiredError } from '../../platform/errors.js';
+
+/**
+ * What the BFF asks of a cloud's Keystone, whatever its API version. Each cloud gets one client
+ * (keystone-v3.ts or keystone-v2.ts, chosen by createIdentityClient from clouds.yaml), so nothing
+ * outside this folder branches on the identity version. A version that cannot do a thing says so
+ * with an InvalidInputError naming the field, before anything is sent.
+ */
+export interface IdentityClient {
+  readonly version: IdentityApiVersion;
+  /** Whether Keystone must confirm a revocation (v3), or revocation is best effort (v2.0). */
+  readonly confirmsRevocation: boolean;
+  /** Whether a user can list the projects they may scope to (v3) or not (v2.0). */
+  readonly listsProjects: boolean;
+  /** A token with a fresh lifetime. `beforeSend` runs once the request is valid (the token budget). */
+  issueToken(request: TokenRequest): Promise<IssuedToken>;
+  /** The same user in another project with the token method: Keystone keeps the parent's expiry. */
+  rescopeToken(token: string, scope: ProjectScope, beforeSend?: () => Promise<void>): Promise<IssuedToken>;
+  /** The projects the token's user may scope to, or null where the API has no such list (v2.0). */
+  listProjects(token: string): Promise<AuthProject[] | null>;
+  /** The catalog for a token: the one its body carried, else asked of Keystone (VK Cloud). */
+  completeCatalog(issued: IssuedToken): Promise<Catalog | null>;
+  /** The catalog of a token whose body had none. */
+  fetchCatalog(token: string): Promise<Catalog>;
+  /** True when Keystone confirmed it, or the token was already revoked or expired. */
+  revokeToken(token: string): Promise<boolean>;
+}
+
+export interface TokenRequest {
+  credentials: Credentials;
+  scope: ProjectScope | null;
+  beforeSend?: () => Promise<void>;
+}
+
+export type DomainSelector = { id: string } | { name: string };
+
+/** Who signs in, as the operator gave it; each API version builds its own user selector from it. */
+export interface UserIdentity {
+  id?: string | undefined;
+  name?: string | undefined;
+  domain?: DomainSelector | null | undefined;
+}
+
+/** By id, or by name within a domain (v3 falls back to the user's domain; v2.0 has none). */
+export type ProjectScope = { id: string } | { name: string; domain?: DomainSelector | null | undefined };
+
+/**
+ * What proves the user: a password (with a passcode for a second factor, in one request), an
+ * application credential, or the passcode step of a multi-factor sign-in with its auth receipt
+ * (https://docs.openstack.org/keystone/latest/user/multi-factor-authentication.html).
+ */
+export type Credentials =
+  | { method: 'password'; user: UserIdentity; password: string; passcode?: string | undefined }
+  | {
+      method: 'application_credential';
+      id?: string | undefined;
+      name?: string | undefined;
+      user?: UserIdentity | undefined;
+      secret: string;
+    }
+  | { method: 'receipt'; userId: string; passcode: string; receipt: string };
+
+/** Keystone's `application_credential` in the token body of a token issued for one. */
+export interface TokenApplicationCredential {
+  id: string;
+  name: string | null;
+  /** Restricted (the default) means no identity management: no new application credentials or trusts. */
+  restricted?: boolean;
+}
+
+export interface IssuedToken {
+  token: string;
+  /** Keystone's own clock: the auth layer re-anchors the lifetime to the BFF's. */
+  issuedAt: Date;
+  expiresAt: Date;
+  user: UserRef;
+  project: ProjectRef | null;
+  roles: RoleRef[];
+  methods: string[];
+  auditIds: string[];
+  /** Null when the token body carries no catalog (VK Cloud's does not): see completeCatalog. */
+  catalog: Catalog | null;
+  /** Set when the token was issued for an application credential. */
+  applicationCredential: TokenApplicationCredential | null;
+}
+
+export interface AuthProject {
+  id: string;
+  name: string;
+  domainId: string | null;
+  enabled: boolean;
+}
+
+/** Keystone's answer to a step that is not enough on its own: 401 + Openstack-Auth-Receipt. */
+export interface AuthReceipt {
+  /** The Openstack-Auth-Receipt header: a secret, kept sealed server-side like a token. */
+  receipt: string;
+  userId: string;
+  /** The methods the receipt vouches for (e.g. ["password"]). */
+  methods: string[];
+  /** Each inner list is one rule that would be enough (e.g. [["password", "totp"]]). */
+  requiredMethods: string[][];
+  issuedAt: Date;
+  expiresAt: Date;
+}
+
+/** Keystone wants more methods than were sent: carries the receipt to continue with. */
+export class AuthReceiptRequiredError extends MfaRequiredError {
+  constructor(readonly receipt: AuthReceipt) {
+    super();
+  }
+}
+
+/** The receipt sent with a step expired or is unknown to Keystone: the sign-in starts over. */
+export class AuthReceiptRejectedError extends InvalidCredentialsError {
+  constructor() {
+    super('The sign-in with a second factor expired. Start over with your password.');
+  }
+}

@@ -1,0 +1,124 @@
+import { z } from 'zod';
+import type { Catalog } from '../../contract/catalog.js';
+import { InvalidInputError } from '../../platform/errors.js';
+import { normalizeV2Catalog, v2CatalogSchema } from '../catalog.js';
+import { openstackFetch, parseUpstream } from '../openstack-fetch.js';
+import type { IdentityClient, IssuedToken, TokenRequest } from './identity-client.js';
+import { parseKeystoneTime } from './keystone-time.js';
+import { failTokenRequest } from './token-request-errors.js';
+
+const v2AccessSchema = z.object({
+  access: z.object({
+    token: z.object({
+      id: z.string(),
+      expires: z.string(),
+      issued_at: z.string().nullish(),
+      audit_ids: z.array(z.string()).nullish(),
+      tenant: z.object({ id: z.string(), name: z.string() }).nullish(),
+    }),
+    serviceCatalog: v2CatalogSchema.nullish(),
+    user: z.object({
+      id: z.string(),
+      name: z.string().nullish(),
+      username: z.string().nullish(),
+      roles: z.array(z.object({ id: z.string().nullish(), name: z.string() })).nullish(),
+    }),
+  }),
+});
+
+/**
+ * The legacy v2.0 API as NHN Cloud documents it (seed 004): POST /v2.0/tokens with
+ * passwordCredentials and tenantId or tenantName. Password only: no second factor, no application
+ * credentials, no token re-scope, no project list; the catalog always comes in the token body.
+ */
+export class KeystoneV2 implements IdentityClient {
+  readonly version = '2.0' as const;
+  readonly confirmsRevocation = false;
+  readonly listsProjects = false;
+
+  constructor(
+    private readonly rootUrl: string,
+    private readonly timeoutMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async issueToken({ credentials, scope, beforeSend }: TokenRequest): Promise<IssuedToken> {
+    if (credentials.method !== 'password') {
+      throw new InvalidInputError('Application credentials need Keystone v3.', {
+        applicationCredentialSecret: 'is not supported by Keystone v2.0',
+      });
+    }
+    const username = credentials.user.name;
+    if (!username)
+      throw new InvalidInputError('Keystone v2.0 needs a username.', { username: 'is required' });
+    if (credentials.passcode !== undefined) {
+      throw new InvalidInputError('Keystone v2.0 has no second factor.', {
+        passcode: 'is not supported by Keystone v2.0',
+      });
+    }
+    const tenant = scope ? ('id' in scope ? { tenantId: scope.id } : { tenantName: scope.name }) : {};
+    await beforeSend?.();
+    const receivedAt = new Date(this.now());
+    const response = await openstackFetch(`${this.rootUrl}/v2.0/tokens`, {
+      service: 'Keystone',
+      method: 'POST',
+      timeoutMs: this.timeoutMs,
+      json: { auth: { ...tenant, passwordCredentials: { username, password: credentials.password } } },
+    });
+    if (response.status !== 200 && response.status !== 201) failTokenRequest(response, '2.0', this.rootUrl);
+    const access = parseUpstream(v2AccessSchema, response.body, 'Keystone', 'the v2.0 token').access;
+    return {
+      token: access.token.id,
+      // A v2.0 body without issued_at: assume it was issued now (lifetime measured from receipt).
+      issuedAt: access.token.issued_at ? parseKeystoneTime(access.token.issued_at) : receivedAt,
+      expiresAt: parseKeystoneTime(access.token.expires),
+      user: {
+        id: access.user.id,
+        name: access.user.name ?? access.user.username ?? access.user.id,
+        domain: null,
+      },
+      project: access.token.tenant
+        ? { id: access.token.tenant.id, name: access.token.tenant.name, domain: null }
+        : null,
+      roles: (access.user.roles ?? []).map((role) => ({ id: role.id ?? null, name: role.name })),
+      methods: ['password'],
+      auditIds: access.token.audit_ids ?? [],
+      catalog: normalizeV2Catalog(access.serviceCatalog ?? []),
+      applicationCredential: null,
+    };
+  }
+
+  rescopeToken(): Promise<IssuedToken> {
+    return Promise.reject(
+      new InvalidInputError('Switching project on a v2.0 cloud needs the password kept for reissue.'),
+    );
+  }
+
+  /** v2.0 has no list of the projects a user may scope to that every cloud offers a user. */
+  async listProjects(): Promise<null> {
+    return null;
+  }
+
+  async completeCatalog(issued: IssuedToken): Promise<Catalog | null> {
+    return issued.catalog;
+  }
+
+  /** The catalog comes in every v2.0 token body; there is nothing more to ask. */
+  async fetchCatalog(): Promise<Catalog> {
+    return { services: [], regions: [] };
+  }
+
+  /**
+   * v2.0 has no revocation a user may call on every cloud (DELETE /v2.0/tokens/{id} was an admin
+   * API): best effort, the result says whether Keystone confirmed it.
+   */
+  async revokeToken(token: string): Promise<boolean> {
+    const response = await openstackFetch(`${this.rootUrl}/v2.0/tokens/${encodeURIComponent(token)}`, {
+      service: 'Keystone',
+      method: 'DELETE',
+      headers: { 'X-Auth-Token': token },
+      timeoutMs: this.timeoutMs,
+    });
+    return response.status === 204 || response.status === 200;
+  }
+}

@@ -1,0 +1,168 @@
+import { z } from 'zod';
+import type { Catalog } from '../../contract/catalog.js';
+import { TokenExpiredError } from '../../platform/errors.js';
+import { normalizeV3Catalog, v3CatalogSchema } from '../catalog.js';
+import { openstackFetch, parseUpstream } from '../openstack-fetch.js';
+import type {
+  AuthProject,
+  IdentityClient,
+  IssuedToken,
+  ProjectScope,
+  TokenRequest,
+} from './identity-client.js';
+import {
+  failMissingEntity,
+  failUnauthorizedTokenRequest,
+  readV3Token,
+  toIdentityBody,
+  toProjectRef,
+  toRoleRefs,
+  toScopeBody,
+  v3TokenBodySchema,
+} from './keystone-v3-bodies.js';
+import { failTokenAuthenticatedCall, failTokenRequest } from './token-request-errors.js';
+
+const projectListSchema = z.object({
+  projects: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      domain_id: z.string().nullish(),
+      enabled: z.boolean().nullish(),
+    }),
+  ),
+});
+
+/** Keystone's v3 API: https://docs.openstack.org/api-ref/identity/v3/ */
+export class KeystoneV3 implements IdentityClient {
+  readonly version = '3' as const;
+  readonly confirmsRevocation = true;
+  readonly listsProjects = true;
+
+  constructor(
+    private readonly rootUrl: string,
+    private readonly timeoutMs: number,
+  ) {}
+
+  /**
+   * POST /v3/auth/tokens with the password method (plus totp for a second factor), or the
+   * application_credential method: the only ways to a token with a fresh lifetime. An application
+   * credential is bound to its project and Keystone refuses a scope with it. A receipt continues a
+   * multi-factor sign-in: the methods of the earlier step count as done.
+   */
+  async issueToken({ credentials, scope: asked, beforeSend }: TokenRequest): Promise<IssuedToken> {
+    const scope = credentials.method === 'application_credential' ? null : asked;
+    const identity = toIdentityBody(credentials);
+    const scopeBody = toScopeBody(scope, credentials.method === 'password' ? credentials.user : undefined);
+    await beforeSend?.();
+    const response = await openstackFetch(`${this.rootUrl}/v3/auth/tokens`, {
+      service: 'Keystone',
+      method: 'POST',
+      timeoutMs: this.timeoutMs,
+      ...(credentials.method === 'receipt'
+        ? { headers: { 'Openstack-Auth-Receipt': credentials.receipt } }
+        : {}),
+      json: { auth: { identity, scope: scopeBody } },
+    });
+    if (response.status !== 201 && response.status !== 200) {
+      if (response.status === 401) failUnauthorizedTokenRequest(response, credentials);
+      failMissingEntity(response, credentials);
+      failTokenRequest(response, '3', this.rootUrl);
+    }
+    return this.completeMinimalToken(readV3Token(response), scope !== null);
+  }
+
+  /** Re-scope with the token method: Keystone keeps the parent's expires_at (no extension). */
+  async rescopeToken(
+    token: string,
+    scope: ProjectScope,
+    beforeSend?: () => Promise<void>,
+  ): Promise<IssuedToken> {
+    const scopeBody = toScopeBody(scope);
+    await beforeSend?.();
+    const response = await openstackFetch(`${this.rootUrl}/v3/auth/tokens`, {
+      service: 'Keystone',
+      method: 'POST',
+      timeoutMs: this.timeoutMs,
+      json: { auth: { identity: { methods: ['token'], token: { id: token } }, scope: scopeBody } },
+    });
+    // An expired parent token gives 404 here, not 401 (observed on Keystone 22).
+    if (response.status === 404) throw new TokenExpiredError();
+    if (response.status !== 201 && response.status !== 200) failTokenRequest(response, '3', this.rootUrl);
+    return this.completeMinimalToken(readV3Token(response), true);
+  }
+
+  /** GET /v3/auth/projects: the projects the token's user may scope to. */
+  async listProjects(token: string): Promise<AuthProject[] | null> {
+    const response = await openstackFetch(`${this.rootUrl}/v3/auth/projects`, {
+      service: 'Keystone',
+      headers: { 'X-Auth-Token': token },
+      timeoutMs: this.timeoutMs,
+    });
+    if (response.status !== 200) failTokenAuthenticatedCall(response, 'the project list request');
+    const body = parseUpstream(projectListSchema, response.body, 'Keystone', 'the project list');
+    return body.projects
+      .map((project) => ({
+        id: project.id,
+        name: project.name,
+        domainId: project.domain_id ?? null,
+        enabled: project.enabled ?? true,
+      }))
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** VK Cloud's token body has no catalog: then ask Keystone for it once, with the new token. */
+  async completeCatalog(issued: IssuedToken): Promise<Catalog | null> {
+    if (issued.catalog || !issued.project) return issued.catalog;
+    return this.fetchCatalog(issued.token);
+  }
+
+  /** GET /v3/auth/catalog: for clouds whose token body has no catalog (VK Cloud). */
+  async fetchCatalog(token: string): Promise<Catalog> {
+    const response = await openstackFetch(`${this.rootUrl}/v3/auth/catalog`, {
+      service: 'Keystone',
+      headers: { 'X-Auth-Token': token },
+      timeoutMs: this.timeoutMs,
+    });
+    if (response.status !== 200) failTokenAuthenticatedCall(response, 'the catalog request');
+    const body = parseUpstream(
+      z.object({ catalog: v3CatalogSchema }),
+      response.body,
+      'Keystone',
+      'the catalog',
+    );
+    return normalizeV3Catalog(body.catalog);
+  }
+
+  /** DELETE /v3/auth/tokens, the token authorizing its own revocation (204). */
+  async revokeToken(token: string): Promise<boolean> {
+    const response = await openstackFetch(`${this.rootUrl}/v3/auth/tokens`, {
+      service: 'Keystone',
+      method: 'DELETE',
+      headers: { 'X-Auth-Token': token, 'X-Subject-Token': token },
+      timeoutMs: this.timeoutMs,
+    });
+    // 404 "Failed to validate token" / 401: already revoked or expired, which is what we wanted.
+    return response.status === 204 || response.status === 404 || response.status === 401;
+  }
+
+  /**
+   * VK Cloud answers POST /v3/auth/tokens with a minimal body (issued_at, audit_ids, methods,
+   * expires_at, user) even for a project-scoped token: no project, no roles (seed 001). Validating
+   * the token (GET /v3/auth/tokens, a token may validate itself) gives them, so a renewal keeps the
+   * project scope. https://docs.openstack.org/api-ref/identity/v3/#validate-and-show-information-for-token
+   * Best effort: a cloud that refuses the validation keeps the token as issued.
+   */
+  private async completeMinimalToken(issued: IssuedToken, isScoped: boolean): Promise<IssuedToken> {
+    if (!isScoped || issued.project) return issued;
+    const response = await openstackFetch(`${this.rootUrl}/v3/auth/tokens?nocatalog`, {
+      service: 'Keystone',
+      headers: { 'X-Auth-Token': issued.token, 'X-Subject-Token': issued.token },
+      timeoutMs: this.timeoutMs,
+    });
+    if (response.status !== 200) return issued;
+    const body = parseUpstream(v3TokenBodySchema, response.body, 'Keystone', 'the token validation').token;
+    if (!body.project) return issued;
+    return { ...issued, project: toProjectRef(body.project), roles: toRoleRefs(body.roles) };
+  }
+}
