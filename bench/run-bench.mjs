@@ -6,7 +6,8 @@
  * BFF on it, a demo cloud with 10,000 networks and a BFF on it), records each step's result (which
  * carries its own targets) and stops everything it started.
  * Options: --quick (fewer repetitions, for trying the script), --no-build (reuse bench/tmp/build),
- * --only=login,networks,... (some steps; the lab is only touched when a selected step needs it).
+ * --only=login,networks,... (some steps; the lab is only touched when a selected step needs it),
+ * --no-lab-start (a lab step fails when the lab is down instead of starting it).
  * Quick and --only runs write under bench/tmp, never over bench/results.json.
  * Not part of `npm test`.
  */
@@ -168,7 +169,7 @@ async function main() {
     return startBff({ repoDir, serverDist, webDist, name, tempDir, cloudsFile, sessionSecret, extraEnv });
   };
   const lab = once(async () => {
-    log(`lab: ${ensureLab(repoDir)}`);
+    log(`lab: ${ensureLab(repoDir, { mayStart: !args.has('--no-lab-start') })}`);
     const labConfig = { ...JSON.parse(fs.readFileSync(path.join(labDir, 'lab.json'), 'utf8')), dir: labDir };
     const bff = await startBffOn('bff-lab', labConfig.cloudsYaml);
     addCleanup(() => bff.stop());
