@@ -1,10 +1,14 @@
 #!/usr/bin/env node
 /**
- * `npm run bench`: starts what it needs (the real lab if it is down, private production builds of
- * the BFF and SPA, BFF instances, a demo cloud with 10,000 networks, a throwaway Redis), runs every
- * measurement of issue 7 and writes bench/results.json and docs/benchmarks.md.
+ * `npm run bench`: runs every step of the measure modules listed in bench/measures.mjs and writes
+ * bench/results.json and docs/benchmarks.md. It only orchestrates: it starts what a selected step
+ * asks for, lazily (private production builds of the BFF and SPA, the real lab if it is down and a
+ * BFF on it, a demo cloud with 10,000 networks and a BFF on it), records each step's result (which
+ * carries its own targets) and stops everything it started.
  * Options: --quick (fewer repetitions, for trying the script), --no-build (reuse bench/tmp/build),
- * --only=login,networks,... (some steps; quick runs only write under bench/tmp).
+ * --only=login,networks,... (some steps; the lab is only touched when a selected step needs it),
+ * --no-lab-start (a lab step fails when the lab is down instead of starting it).
+ * Quick and --only runs write under bench/tmp, never over bench/results.json.
  * Not part of `npm test`.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -13,43 +17,28 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { createBenchProject, listDemoNetworkNames, removeBenchProject } from './lib/lab-bench-project.mjs';
 import { ensureLab, startBff, startRedis } from './lib/processes.mjs';
-import { measureBrowser } from './measure-browser.mjs';
-import { measureLoadClient } from './measure-load-client.mjs';
-import { measureLogin } from './measure-login.mjs';
-import { measureMemory } from './measure-memory.mjs';
-import { measureNetworks } from './measure-networks.mjs';
-import { measureSingleFlight } from './measure-single-flight.mjs';
-import { measureSpaWeight } from './measure-spa-weight.mjs';
-import { measureTokenStatus } from './measure-token-status.mjs';
-import { writeReport } from './write-report.mjs';
+import { measures } from './measures.mjs';
+import { writeReportFiles } from './write-report.mjs';
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const repoDir = path.resolve(benchDir, '..');
 const args = new Set(process.argv.slice(2));
 const isQuick = args.has('--quick');
 const labDir = process.env.OSLAB_DIR ?? '/tmp/api-access-lab';
-const EXPECTED_DEMO_NETWORKS = ['demo-net-1', 'demo-net-2', 'demo-net-3', 'public'];
-
-const plan = {
-  loginPairs: isQuick ? 6 : 25,
-  networkPairs: isQuick ? 5 : 25,
-  // ~200 networks: a full list costs Neutron ~0.4 s (more on a loaded box); fewer pairs keep the run short.
-  manyNetworkPairs: isQuick ? 3 : 15,
-  warmupPairs: isQuick ? 1 : 3,
-  cliRuns: isQuick ? 2 : 5,
-  benchNetworks: isQuick ? 30 : 200,
-  // Issue 6: 200 sessions polling for 60 s.
-  tokenStatusSeconds: isQuick ? 5 : 60,
-  tokenStatusWarmupSeconds: isQuick ? 1 : 5,
-  loadClientSeconds: isQuick ? 5 : 10,
-  concurrencies: [50, 200],
-  storedSessions: isQuick ? 1000 : 10_000,
-  navigations: isQuick ? 3 : 12,
-  networkNavigations: isQuick ? 2 : 5,
-  demoNetworks: 10_000,
-};
+const DEMO_NETWORKS = 10_000;
+const steps = measures.flatMap((measure) => measure.steps);
+const only = [...args]
+  .find((arg) => arg.startsWith('--only='))
+  ?.slice('--only='.length)
+  .split(',');
+const unknown = (only ?? []).filter((name) => !steps.some((step) => step.name === name));
+if (unknown.length > 0) {
+  console.error(
+    `unknown step(s): ${unknown.join(', ')}; steps: ${steps.map((step) => step.name).join(', ')}`,
+  );
+  process.exit(2);
+}
 
 function log(message) {
   process.stdout.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
@@ -73,6 +62,19 @@ function describeMachine() {
   const rounds = fs.existsSync(keystoneConf)
     ? /password_hash_rounds\s*=\s*(\d+)/.exec(fs.readFileSync(keystoneConf, 'utf8'))
     : null;
+  // Keystone's uwsgi workers, read from the running lab's command line (left alone otherwise).
+  let keystoneUwsgi = null;
+  try {
+    const pid = fs.readFileSync(path.join(labDir, 'run/keystone.pid'), 'utf8').trim();
+    const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    const flag = (name) => {
+      const index = cmdline.indexOf(name);
+      return index >= 0 ? Number(cmdline[index + 1]) : null;
+    };
+    keystoneUwsgi = { processes: flag('--processes'), threads: flag('--threads') };
+  } catch {
+    /* the lab is not running */
+  }
   let git = null;
   try {
     git = {
@@ -96,6 +98,7 @@ function describeMachine() {
     openstackclient: pkg('python3-openstackclient'),
     redis: pkg('redis-server'),
     keystoneBcryptRounds: rounds ? Number(rounds[1]) : 12,
+    keystoneUwsgi,
     git,
   };
 }
@@ -128,16 +131,23 @@ function buildPrivately(buildDir) {
   return { webDist, serverDist, built: true, tscClean: tsc.status === 0 };
 }
 
+/** Memoizes an async factory: a resource is started the first time a step asks for it. */
+function once(factory) {
+  let promise = null;
+  return () => (promise ??= factory());
+}
+
 async function main() {
   const startedAt = new Date();
   const wallStart = Date.now();
   const tempDir = path.join(benchDir, 'tmp', `run-${process.pid}`);
   fs.mkdirSync(tempDir, { recursive: true, mode: 0o700 });
+  const selected = steps.filter((step) => !only || only.includes(step.name));
   const results = {
     startedAt: startedAt.toISOString(),
     command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
     isQuick,
-    plan,
+    plan: Object.fromEntries(selected.map((step) => [step.name, step.plan?.(isQuick) ?? {}])),
     machine: describeMachine(),
     measurements: {},
     // 1-minute load average around each step: other developers' test runs share this machine.
@@ -145,200 +155,84 @@ async function main() {
     errors: {},
   };
   const cleanups = [];
-  const only = [...args]
-    .find((arg) => arg.startsWith('--only='))
-    ?.slice('--only='.length)
-    .split(',');
-  const runStep = async (name, work) => {
-    if (only && !only.includes(name)) return;
-    const stepStart = Date.now();
-    results.loadAverage[name] = { before: os.loadavg()[0] };
-    log(`${name}... (load average ${os.loadavg()[0].toFixed(1)})`);
-    try {
-      results.measurements[name] = await work();
-      results.loadAverage[name].after = os.loadavg()[0];
-      log(`${name} done in ${((Date.now() - stepStart) / 1000).toFixed(1)} s`);
-    } catch (error) {
-      const cause =
-        error instanceof Error && error.cause
-          ? ` (${error.cause.code ?? ''} ${error.cause.message ?? error.cause})`
-          : '';
-      results.errors[name] = error instanceof Error ? `${error.message}${cause}` : String(error);
-      if (process.env.BENCH_DEBUG) console.error(error);
-      log(`${name} FAILED: ${results.errors[name]}`);
-    }
+  const addCleanup = (cleanup) => cleanups.push(cleanup);
+  const sessionSecret = randomBytes(36).toString('base64url');
+
+  const build = once(async () => {
+    log('building the BFF and the SPA (private copies under bench/tmp/build)');
+    const built = buildPrivately(path.join(benchDir, 'tmp', 'build'));
+    results.build = { built: built.built, tscClean: built.tscClean ?? null };
+    return built;
+  });
+  const startBffOn = async (name, cloudsFile, extraEnv = {}) => {
+    const { serverDist, webDist } = await build();
+    return startBff({ repoDir, serverDist, webDist, name, tempDir, cloudsFile, sessionSecret, extraEnv });
   };
+  const lab = once(async () => {
+    log(`lab: ${ensureLab(repoDir, { mayStart: !args.has('--no-lab-start') })}`);
+    const labConfig = { ...JSON.parse(fs.readFileSync(path.join(labDir, 'lab.json'), 'utf8')), dir: labDir };
+    const bff = await startBffOn('bff-lab', labConfig.cloudsYaml);
+    addCleanup(() => bff.stop());
+    const login = {
+      cloud: 'lab',
+      username: labConfig.users.demo.name,
+      password: labConfig.users.demo.password,
+    };
+    return { lab: labConfig, bff, login };
+  });
+  const demo = once(async () => {
+    const { serverDist } = await build();
+    const { startDemoCloud, demoCloudsYaml } = await import(
+      pathToFileURL(path.join(serverDist, 'demo-cloud/demo-cloud.js')).href
+    );
+    const cloud = await startDemoCloud({ profile: 'default', networkCount: DEMO_NETWORKS });
+    addCleanup(() => {
+      results.demoCloudStats = { ...cloud.stats };
+      return cloud.close();
+    });
+    const cloudsFile = path.join(tempDir, 'demo-clouds.yaml');
+    fs.writeFileSync(cloudsFile, demoCloudsYaml(cloud, 'demo'), { mode: 0o600 });
+    const bff = await startBffOn('bff-demo-sqlite', cloudsFile);
+    addCleanup(() => bff.stop());
+    const login = {
+      cloud: 'demo',
+      username: cloud.credentials.username,
+      password: cloud.credentials.password,
+    };
+    return { cloud, bff, login, cloudsFile, networks: DEMO_NETWORKS };
+  });
 
   try {
-    log('building the BFF and the SPA (private copies under bench/tmp/build)');
-    const build = buildPrivately(path.join(benchDir, 'tmp', 'build'));
-    results.build = { built: build.built, tscClean: build.tscClean ?? null };
-    log(`lab: ${ensureLab(repoDir)}`);
-    const lab = { ...JSON.parse(fs.readFileSync(path.join(labDir, 'lab.json'), 'utf8')), dir: labDir };
-
-    const { startDemoCloud, demoCloudsYaml } = await import(
-      pathToFileURL(path.join(build.serverDist, 'demo-cloud/demo-cloud.js')).href
-    );
-    const demoCloud = await startDemoCloud({ profile: 'default', networkCount: plan.demoNetworks });
-    cleanups.push(() => demoCloud.close());
-    const demoCloudsFile = path.join(tempDir, 'demo-clouds.yaml');
-    fs.writeFileSync(demoCloudsFile, demoCloudsYaml(demoCloud, 'demo'), { mode: 0o600 });
-    const demoLogin = {
-      cloud: 'demo',
-      username: demoCloud.credentials.username,
-      password: demoCloud.credentials.password,
-    };
-    const labLogin = { cloud: 'lab', username: lab.users.demo.name, password: lab.users.demo.password };
-
-    const sessionSecret = randomBytes(36).toString('base64url');
-    const bffOptions = (name, cloudsFile, extraEnv = {}) => ({
-      repoDir,
-      serverDist: build.serverDist,
-      webDist: build.webDist,
-      name,
-      tempDir,
-      cloudsFile,
-      sessionSecret,
-      extraEnv,
-    });
-    const labBff = await startBff(bffOptions('bff-lab', lab.cloudsYaml));
-    cleanups.push(() => labBff.stop());
-    const demoBff = await startBff(bffOptions('bff-demo-sqlite', demoCloudsFile));
-    cleanups.push(() => demoBff.stop());
-
-    await runStep('login', () =>
-      measureLogin({
-        bff: labBff,
-        lab,
-        pairs: plan.loginPairs,
-        warmup: plan.warmupPairs,
-        cliRuns: plan.cliRuns,
-      }),
-    );
-
-    await runStep('networks', async () => {
-      const demoUser = {
-        username: lab.users.demo.name,
-        password: lab.users.demo.password,
-        projectName: 'demo',
-      };
-      const few = await measureNetworks({
-        bff: labBff,
-        lab,
-        user: demoUser,
-        pairs: plan.networkPairs,
-        warmup: plan.warmupPairs,
-        cases: [{ name: 'few (demo project)', limit: 100 }],
-      });
-      log(`  creating ${plan.benchNetworks} networks in a bench-only project`);
-      cleanups.push(() => removeBenchProject(lab));
-      const benchUser = await createBenchProject(lab, plan.benchNetworks);
-      let many;
+    for (const step of selected) {
+      const stepStart = Date.now();
+      results.loadAverage[step.name] = { before: os.loadavg()[0] };
+      log(`${step.name}... (load average ${os.loadavg()[0].toFixed(1)})`);
       try {
-        many = await measureNetworks({
-          bff: labBff,
-          lab,
-          user: benchUser,
-          pairs: plan.networkPairs,
-          warmup: plan.warmupPairs,
-          cases: [
-            { name: `~${plan.benchNetworks} (one page)`, limit: 1000, pairs: plan.manyNetworkPairs },
-            {
-              name: `~${plan.benchNetworks} (paged, limit=50)`,
-              limit: 50,
-              isPaged: true,
-              pairs: plan.manyNetworkPairs,
-              alsoOneConnection: true,
-            },
-          ],
-        });
-      } finally {
-        const removed = await removeBenchProject(lab);
-        log(`  removed the bench project: ${JSON.stringify(removed)}`);
-      }
-      const demoNames = await listDemoNetworkNames(lab);
-      if (JSON.stringify(demoNames) !== JSON.stringify(EXPECTED_DEMO_NETWORKS)) {
-        throw new Error(
-          `after cleanup demo sees ${demoNames.join(', ')} (expected ${EXPECTED_DEMO_NETWORKS.join(', ')})`,
-        );
-      }
-      return { ...few, ...many, demoSeesAfterCleanup: demoNames };
-    });
-
-    await runStep('singleFlight', () =>
-      measureSingleFlight({ demoBff, demoCloud, demoLogin, labBff, labLogin }),
-    );
-
-    await runStep('loadClient', () =>
-      measureLoadClient({
-        connections: Math.max(...plan.concurrencies),
-        durationSeconds: plan.loadClientSeconds,
-      }),
-    );
-
-    await runStep('tokenStatusSqlite', () =>
-      measureTokenStatus({
-        bff: demoBff,
-        demoCloud,
-        login: demoLogin,
-        concurrencies: plan.concurrencies,
-        durationSeconds: plan.tokenStatusSeconds,
-        warmupSeconds: plan.tokenStatusWarmupSeconds,
-      }),
-    );
-
-    await runStep('tokenStatusRedis', async () => {
-      const redis = await startRedis(tempDir);
-      const redisBff = await startBff(
-        bffOptions('bff-demo-redis', demoCloudsFile, { SESSION_STORE: 'redis', REDIS_URL: redis.url }),
-      );
-      try {
-        return await measureTokenStatus({
-          bff: redisBff,
-          demoCloud,
-          login: demoLogin,
-          concurrencies: plan.concurrencies,
-          durationSeconds: plan.tokenStatusSeconds,
-          warmupSeconds: plan.tokenStatusWarmupSeconds,
-        });
-      } finally {
-        await redisBff.stop();
-        await redis.stop();
-      }
-    });
-
-    await runStep('memory', async () => {
-      const memoryBff = await startBff(bffOptions('bff-memory', demoCloudsFile));
-      try {
-        return await measureMemory({
-          serverDist: build.serverDist,
-          bff: memoryBff,
-          login: demoLogin,
+        results.measurements[step.name] = await step.run({
+          quick: isQuick,
+          plan: results.plan[step.name],
+          log,
+          tempDir,
           sessionSecret,
-          sessionCount: plan.storedSessions,
+          addCleanup,
+          build,
+          lab,
+          demo,
+          startBff: startBffOn,
+          startRedis: () => startRedis(tempDir),
         });
-      } finally {
-        await memoryBff.stop();
+        results.loadAverage[step.name].after = os.loadavg()[0];
+        log(`${step.name} done in ${((Date.now() - stepStart) / 1000).toFixed(1)} s`);
+      } catch (error) {
+        const cause =
+          error instanceof Error && error.cause
+            ? ` (${error.cause.code ?? ''} ${error.cause.message ?? error.cause})`
+            : '';
+        results.errors[step.name] = error instanceof Error ? `${error.message}${cause}` : String(error);
+        if (process.env.BENCH_DEBUG) console.error(error);
+        log(`${step.name} FAILED: ${results.errors[step.name]}`);
       }
-    });
-
-    await runStep('spaWeight', () => measureSpaWeight(build.webDist));
-
-    await runStep('browser', () =>
-      measureBrowser({
-        labBff,
-        labLogin,
-        demoBff,
-        demoLogin,
-        navigations: plan.navigations,
-        networkNavigations: plan.networkNavigations,
-        expectedNetworks: plan.demoNetworks,
-      }),
-    );
-    results.demoCloudStats = { ...demoCloud.stats };
-  } catch (error) {
-    results.errors.setup = error instanceof Error ? error.stack : String(error);
-    log(`setup FAILED: ${results.errors.setup}`);
+    }
   } finally {
     for (const cleanup of cleanups.reverse()) {
       try {
@@ -350,15 +244,15 @@ async function main() {
     fs.rmSync(tempDir, { recursive: true, force: true });
   }
   results.wallSeconds = Math.round((Date.now() - wallStart) / 1000);
-  const resultsFile = path.join(benchDir, isQuick ? 'tmp/results.quick.json' : 'results.json');
-  fs.writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
-  const reportFile = path.join(repoDir, isQuick ? 'bench/tmp/benchmarks.quick.md' : 'docs/benchmarks.md');
-  fs.writeFileSync(reportFile, writeReport(results));
-  // The repo checks formatting (npm run lint): write the generated files the way Prettier would.
-  spawnSync('npx', ['prettier', '--write', '--log-level', 'warn', resultsFile, reportFile], {
-    cwd: repoDir,
-    stdio: 'inherit',
-  });
+  const isPartial = isQuick || Boolean(only);
+  const suffix = isQuick ? 'quick' : `only-${only?.join('+')}`;
+  const resultsFile = isPartial
+    ? path.join(benchDir, `tmp/results.${suffix}.json`)
+    : path.join(benchDir, 'results.json');
+  const reportFile = isPartial
+    ? path.join(benchDir, `tmp/benchmarks.${suffix}.md`)
+    : path.join(repoDir, 'docs/benchmarks.md');
+  writeReportFiles(results, resultsFile, reportFile);
   log(
     `wrote ${path.relative(repoDir, resultsFile)} and ${path.relative(repoDir, reportFile)} (${results.wallSeconds} s)`,
   );

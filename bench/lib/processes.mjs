@@ -155,10 +155,12 @@ export function readRssKib(pid) {
  * The lab is shared with the test suites: when it already answers, leave it exactly as it is
  * (`start` rewrites config and would restart a service someone started with other settings).
  */
-export function ensureLab(repoDir) {
+export function ensureLab(repoDir, { mayStart = true } = {}) {
   const script = path.join(repoDir, 'e2e/lab/openstack-lab.sh');
   const status = spawnSync('bash', [script, 'status'], { encoding: 'utf8' });
   if (status.status === 0) return 'already running';
+  // Someone else may be restarting it: --no-lab-start fails the lab's steps instead of starting it.
+  if (!mayStart) throw new Error('the lab is down and --no-lab-start was given');
   const start = spawnSync('bash', [script, 'start'], { stdio: 'inherit' });
   if (start.status !== 0) throw new Error('the lab did not start (bash e2e/lab/openstack-lab.sh start)');
   return 'started';
