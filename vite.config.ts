@@ -57,6 +57,17 @@ export default defineConfig({
         },
       },
       {
+        // The benchmark report's own checks (the numbers come from npm run bench, never from tests).
+        extends: false,
+        test: {
+          name: 'bench',
+          root: 'bench',
+          environment: 'node',
+          include: ['**/*.test.mjs'],
+          exclude: ['tmp/**'],
+        },
+      },
+      {
         extends: true,
         test: {
           name: 'web',
