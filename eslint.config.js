@@ -1,9 +1,12 @@
 import js from '@eslint/js';
 import pluginQuery from '@tanstack/eslint-plugin-query';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+import importX from 'eslint-plugin-import-x';
 import jsxA11y from 'eslint-plugin-jsx-a11y';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import { serverImportZones } from './scripts/server-layers.js';
 
 export default tseslint.config(
   {
@@ -38,6 +41,20 @@ export default tseslint.config(
         'error',
         { name: 'sessionStorage', message: 'Nothing of the session belongs in browser storage.' },
       ],
+    },
+  },
+  {
+    // The BFF's layers (docs/decisions/0003-layout-by-capability.md): imports point down only,
+    // features never import each other, the demo cloud imports nothing of the BFF, no cycles.
+    files: ['server/src/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/resolver-next': [createTypeScriptImportResolver({ project: 'server/tsconfig.json' })],
+    },
+    rules: {
+      'import-x/no-restricted-paths': ['error', { zones: serverImportZones }],
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
     },
   },
   ...pluginQuery.configs['flat/recommended'],
