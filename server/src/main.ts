@@ -5,15 +5,14 @@ import {
   createCloudRegistry,
   findCloudsFile,
   loadCloudsFile,
-  type CloudConfig,
   type CloudRegistry,
 } from './config/clouds-config.js';
 import { ConfigError, loadConfig, type Config } from './config/config.js';
+import { demoCloudConfig } from './config/demo-cloud-config.js';
 import { loadServerSecrets } from './config/server-secrets.js';
 import { drainServer } from './http/graceful-shutdown.js';
 import { openSessionStore } from './http/session-store.js';
 import { createLogger, type Logger } from './platform/logger.js';
-import { resolveIdentityEndpoint } from './config/identity-endpoint.js';
 
 /** Loads clouds.yaml, or with none found (and DEMO_CLOUD allows it) starts the built-in demo cloud. */
 async function loadClouds(
@@ -36,21 +35,7 @@ async function loadClouds(
   }
   const { startDemoCloud } = await import('./demo-cloud/demo-cloud.js');
   const demo = await startDemoCloud();
-  const cloud: CloudConfig = {
-    name: 'demo',
-    authUrl: demo.authUrl,
-    identity: resolveIdentityEndpoint(demo.authUrl, demo.identityApiVersion),
-    interface: 'public',
-    regions: demo.regions,
-    defaults: {
-      username: demo.credentials.username,
-      userDomainName: demo.credentials.userDomainName,
-      projectName: demo.credentials.projectName,
-      projectDomainName: demo.credentials.userDomainName,
-      ...(demo.regions[0] ? { regionName: demo.regions[0] } : {}),
-    },
-    demo: { username: demo.credentials.username, password: demo.credentials.password },
-  };
+  const cloud = demoCloudConfig(demo, { showCredentials: true });
   logger.info({ authUrl: demo.authUrl }, 'no clouds.yaml found: serving the built-in demo cloud');
   return { registry: createCloudRegistry([cloud], null), stop: () => demo.close() };
 }
