@@ -69,7 +69,7 @@ export function createApp(deps: AppDeps): Express {
     sharedState,
     ...(deps.now ? { now: deps.now } : {}),
   });
-  const networks = new NetworksService(sessions, config.upstreamTimeoutMs);
+  const networks = new NetworksService(sessions, config.upstreamTimeoutMs, deps.clouds);
 
   app.use(requestLog(logger));
   app.use(securityHeaders);
