@@ -81,6 +81,8 @@ export interface DemoCloud {
   };
   /** The TOTP passcode the demo Keystone takes now from the mfa user (null without one). */
   currentPasscode(): string | null;
+  /** The auth receipts (Openstack-Auth-Receipt) issued so far: secrets a test looks for in logs. */
+  issuedReceipts(): string[];
   readonly stats: { tokensIssued: number; tokensRevoked: number; requests: number };
   setFault(fault: DemoFault | null, target?: 'keystone' | 'neutron' | 'all'): void;
   isTokenValid(token: string): boolean;
@@ -254,6 +256,7 @@ export async function startDemoCloud(options: DemoCloudOptions = {}): Promise<De
       // The fake Keystone's clock decides, skew included, as a real Keystone's own clock would.
       return secret ? totpPasscodeAt(secret, registry.now()) : null;
     },
+    issuedReceipts: () => readyWorld.receipts.ids(),
     stats: {
       get tokensIssued() {
         return registry.tokensIssued;
