@@ -5,7 +5,8 @@ import { RateLimitedError, UpstreamError, UpstreamUnavailableError } from '../pl
  * The one door to Keystone and Neutron. Every call has a timeout, follows no redirect (a
  * redirect could point the token at another host: we only talk to configured auth URLs and
  * catalog endpoints), and maps transport failures to our error classes:
- *   unreachable / timed out -> upstream_unavailable;  5xx, non-JSON, 3xx -> upstream_error;
+ *   unreachable / timed out -> upstream_unavailable;  5xx, non-JSON, 3xx, a body past
+ *   MAX_UPSTREAM_BODY_BYTES -> upstream_error;
  *   429 -> rate_limited with the upstream Retry-After.
  * 4xx other than 429 are returned to the caller, which knows what they mean for its API.
  */
@@ -24,8 +25,6 @@ export interface UpstreamRequest {
   headers?: Record<string, string>;
   json?: unknown;
   timeoutMs: number;
-  /** The body cap of this call (default MAX_UPSTREAM_BODY_BYTES). */
-  maxBodyBytes?: number;
 }
 
 export interface UpstreamResponse {
@@ -37,7 +36,6 @@ export interface UpstreamResponse {
 
 export async function openstackFetch(url: string, request: UpstreamRequest): Promise<UpstreamResponse> {
   const { service, method = 'GET', timeoutMs } = request;
-  const maxBodyBytes = request.maxBodyBytes ?? MAX_UPSTREAM_BODY_BYTES;
   const headers: Record<string, string> = { Accept: 'application/json', ...request.headers };
   if (request.json !== undefined) headers['Content-Type'] = 'application/json';
 
@@ -58,7 +56,8 @@ export async function openstackFetch(url: string, request: UpstreamRequest): Pro
       redirect: 'manual',
       signal: controller.signal,
     });
-    text = method === 'HEAD' ? '' : await readBodyText(response, service, maxBodyBytes, controller);
+    text =
+      method === 'HEAD' ? '' : await readBodyText(response, service, MAX_UPSTREAM_BODY_BYTES, controller);
   } catch (error) {
     if (error instanceof UpstreamError) throw error;
     if (isTimeout(error)) {
