@@ -100,7 +100,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(createCsrfRouter());
   api.use(requireCsrf);
   api.use(createCloudsRouter(deps.clouds));
-  // Passcode guesses count like password guesses (and a receipt allows only a few, see session-service).
+  // Passcode guesses count like password guesses (and a receipt allows only a few, see second-factor-service).
   api.post(
     ['/session', '/session/mfa'],
     createLoginThrottle({

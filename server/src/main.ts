@@ -9,7 +9,7 @@ import {
 } from './config/clouds-config.js';
 import { ConfigError, loadConfig, type Config } from './config/config.js';
 import { demoCloudConfig } from './config/demo-cloud-config.js';
-import { loadServerSecrets } from './config/server-secrets.js';
+import { keyFileWarnings, loadServerSecrets, ServerSecretsError } from './config/server-secrets.js';
 import { drainServer } from './http/graceful-shutdown.js';
 import { openSessionStore } from './http/session-store.js';
 import { createLogger, type Logger } from './platform/logger.js';
@@ -53,6 +53,21 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.logLevel);
 
+  let loadedSecrets: ReturnType<typeof loadServerSecrets>;
+  try {
+    loadedSecrets = loadServerSecrets(config);
+  } catch (error) {
+    if (error instanceof ServerSecretsError) {
+      process.stderr.write(`Cannot start: ${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  if (loadedSecrets.isGenerated) logger.info({ keyFile: loadedSecrets.keyFile }, 'generated a session key');
+  for (const warning of keyFileWarnings(loadedSecrets, config))
+    logger.warn({ keyFile: loadedSecrets.keyFile }, warning);
+  const { secrets } = loadedSecrets;
+
   let clouds: Awaited<ReturnType<typeof loadClouds>>;
   try {
     clouds = await loadClouds(config, logger);
@@ -63,7 +78,6 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const secrets = loadServerSecrets(config.sessionSecrets, config.dataDir);
   const store = await openSessionStore(config, logger);
   const app = createApp({
     config,

@@ -93,6 +93,42 @@ describe('clouds.yaml', () => {
     expect(JSON.stringify(clouds)).not.toContain('should-be-ignored-too');
   });
 
+  it('allows the interface of the entry, plus those under api_access.interfaces (issue 13 item 4)', () => {
+    const { clouds } = parseCloudsYaml(
+      `clouds:
+  default:
+    auth: {auth_url: "http://h/v3"}
+  internal:
+    auth: {auth_url: "http://h/v3"}
+    endpoint_type: internalURL
+  wider:
+    auth: {auth_url: "http://h/v3"}
+    interface: public
+    api_access:
+      interfaces: [internal, public]
+`,
+      'clouds.yaml',
+    );
+    expect(clouds.map((cloud) => [cloud.name, cloud.interface, cloud.allowedInterfaces])).toEqual([
+      ['default', 'public', ['public']],
+      ['internal', 'internal', ['internal']],
+      ['wider', 'public', ['public', 'internal']],
+    ]);
+    expect(toCloudSummary(clouds[2]!).interfaces).toEqual(['public', 'internal']);
+    expect(() =>
+      parseCloudsYaml(
+        'clouds:\n  c:\n    auth: {auth_url: "http://h/"}\n    api_access: {interfaces: [everything]}\n',
+        'x.yaml',
+      ),
+    ).toThrow(/cloud "c": api_access.interfaces.0: must be public, internal or admin/);
+    expect(() =>
+      parseCloudsYaml(
+        'clouds:\n  c:\n    auth: {auth_url: "http://h/"}\n    api_access: {interface: [admin]}\n',
+        'x.yaml',
+      ),
+    ).toThrow(/cloud "c": api_access/);
+  });
+
   it('fails with a message that names the file, the cloud and the key', () => {
     expect(() => parseCloudsYaml('clouds:\n  bad:\n    auth: {}\n', '/etc/openstack/clouds.yaml')).toThrow(
       /\/etc\/openstack\/clouds.yaml: cloud "bad": auth.auth_url/,

@@ -19,6 +19,11 @@ export interface CloudConfig {
   /** How the operator signs in (absent: password). */
   authType?: CloudAuthType;
   interface: EndpointInterface;
+  /**
+   * The catalog interfaces the BFF may call for this cloud: `interface` plus those listed under
+   * `api_access.interfaces` (absent: `interface` only). See allowedInterfacesOf.
+   */
+  allowedInterfaces?: EndpointInterface[];
   regions: string[];
   defaults: CloudDefaults;
   demo?: { username: string; password: string };
@@ -59,6 +64,15 @@ const cloudEntrySchema = z.object({
   interface: z.enum(['public', 'internal', 'admin']).optional(),
   endpoint_type: z.enum(['public', 'internal', 'admin', 'publicURL', 'internalURL', 'adminURL']).optional(),
   identity_api_version: z.union([z.string(), z.number()]).optional(),
+  // Our own key (openstacksdk ignores keys it does not know). `interfaces`: the catalog interfaces
+  // signed-in users may send the BFF to, besides `interface` (issue 13 item 4).
+  api_access: z
+    .strictObject({
+      interfaces: z
+        .array(z.enum(['public', 'internal', 'admin'], 'must be public, internal or admin'))
+        .min(1, 'must list at least one interface'),
+    })
+    .optional(),
 });
 
 const cloudsFileSchema = z.object({ clouds: z.record(z.string(), z.unknown()) });
@@ -137,15 +151,17 @@ export function parseCloudsYaml(text: string, source: string): ParsedClouds {
     ];
     const regions = [...new Set(regionList)];
     const auth = cloud.auth;
+    const defaultInterface =
+      cloud.interface ??
+      (cloud.endpoint_type?.replace(/URL$/, '') as EndpointInterface | undefined) ??
+      'public';
     clouds.push({
       name,
       authUrl: cloud.auth.auth_url,
       identity,
       authType: isAppCredential ? 'application_credential' : 'password',
-      interface:
-        cloud.interface ??
-        (cloud.endpoint_type?.replace(/URL$/, '') as EndpointInterface | undefined) ??
-        'public',
+      interface: defaultInterface,
+      allowedInterfaces: [...new Set([defaultInterface, ...(cloud.api_access?.interfaces ?? [])])],
       regions,
       defaults: definedOnly({
         username: auth.username,
@@ -191,12 +207,23 @@ export function loadCloudsFile(file: string): ParsedClouds {
   return parseCloudsYaml(text, file);
 }
 
+/**
+ * The interfaces of the catalog a signed-in user may send the BFF to on this cloud. Keystone lists
+ * internal and admin endpoints to anyone with a token
+ * (https://docs.openstack.org/api-ref/identity/v3/#get-service-catalog), but a deployment that
+ * publishes the BFF does not mean it to reach its internal network: only what clouds.yaml allows.
+ */
+export function allowedInterfacesOf(cloud: CloudConfig): EndpointInterface[] {
+  return cloud.allowedInterfaces ?? [cloud.interface];
+}
+
 export function toCloudSummary(cloud: CloudConfig): CloudSummary {
   return {
     name: cloud.name,
     authUrl: cloud.authUrl,
     identityApiVersion: cloud.identity.version,
     interface: cloud.interface,
+    interfaces: allowedInterfacesOf(cloud),
     regions: cloud.regions,
     defaults: cloud.defaults,
     authType: cloud.authType ?? 'password',

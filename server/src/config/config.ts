@@ -23,6 +23,8 @@ const envSchema = z.object({
       (value) => value === undefined || value.split(',').every((secret) => secret.trim().length >= 32),
       'every comma-separated secret must be at least 32 characters',
     ),
+  SESSION_SECRET_FILE: z.string().min(1).optional(),
+  XDG_CONFIG_HOME: z.string().optional(),
   SESSION_STORE: z.enum(['sqlite', 'redis']).optional(),
   REDIS_URL: z.string().url().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -51,6 +53,17 @@ export interface Config {
   /** clouds.yaml candidates in the standard OpenStack search order; the first that exists wins. */
   cloudsFileCandidates: string[];
   sessionSecrets: string[] | null;
+  /**
+   * The generated key without SESSION_SECRET: SESSION_SECRET_FILE, else
+   * $XDG_CONFIG_HOME/api-access/session-secret.key (~/.config/api-access/… without it): outside
+   * DATA_DIR, so a backup of the store does not carry the key that opens it.
+   */
+  sessionSecretFile: string;
+  /**
+   * DATA_DIR/session-secret.key, where earlier versions kept the key: still read when it exists
+   * (with a warning), unless SESSION_SECRET_FILE names the key. Null when SESSION_SECRET_FILE is set.
+   */
+  legacySessionSecretFile: string | null;
   sessionStore: SessionStoreKind;
   redisUrl: string | null;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
@@ -84,10 +97,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError('Invalid configuration:\n  REDIS_URL: is required when SESSION_STORE=redis');
   }
   const home = env.HOME ?? os.homedir();
+  const dataDir = path.resolve(e.DATA_DIR);
+  // XDG Base Directory: a relative XDG_CONFIG_HOME is invalid and ignored.
+  const configHome =
+    e.XDG_CONFIG_HOME && path.isAbsolute(e.XDG_CONFIG_HOME) ? e.XDG_CONFIG_HOME : path.join(home, '.config');
   return {
     port: e.PORT,
     host: e.HOST,
-    dataDir: path.resolve(e.DATA_DIR),
+    dataDir,
     cloudsFileCandidates: [
       ...(e.OS_CLIENT_CONFIG_FILE ? [path.resolve(e.OS_CLIENT_CONFIG_FILE)] : []),
       path.resolve('clouds.yaml'),
@@ -95,6 +112,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       '/etc/openstack/clouds.yaml',
     ],
     sessionSecrets: e.SESSION_SECRET ? e.SESSION_SECRET.split(',').map((secret) => secret.trim()) : null,
+    sessionSecretFile: path.resolve(
+      e.SESSION_SECRET_FILE ?? path.join(configHome, 'api-access', 'session-secret.key'),
+    ),
+    legacySessionSecretFile: e.SESSION_SECRET_FILE ? null : path.join(dataDir, 'session-secret.key'),
     sessionStore,
     redisUrl: e.REDIS_URL ?? null,
     logLevel: e.LOG_LEVEL,

@@ -23,6 +23,12 @@ export const cloudSummarySchema = z.object({
   authUrl: z.string(),
   identityApiVersion: identityApiVersionSchema,
   interface: endpointInterfaceSchema,
+  /**
+   * The interfaces the BFF will call on this cloud (`interface` first, then those clouds.yaml
+   * allows under `api_access.interfaces`); any other is refused with invalid_input. Optional:
+   * absent from older servers, read it as `[interface]`.
+   */
+  interfaces: z.optional(z.array(endpointInterfaceSchema)),
   regions: z.array(z.string()),
   defaults: cloudDefaultsSchema,
   /**

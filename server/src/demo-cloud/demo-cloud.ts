@@ -10,7 +10,13 @@ import { stringify } from 'yaml';
 import { sendKeystoneError } from './keystone-errors.js';
 import { handleKeystoneV2 } from './keystone-v2-routes.js';
 import { handleKeystoneV3 } from './keystone-v3-routes.js';
-import { BodyTooLargeError, sendFlaskNotFound, sendKeystoneJson, sendText } from './demo-http.js';
+import {
+  BodyTooLargeError,
+  sendFlaskNotFound,
+  sendKeystoneJson,
+  sendText,
+  toPythonJson,
+} from './demo-http.js';
 import { describeProfile, isDemoProfile, stableHex, type DemoProfile } from './demo-profiles.js';
 import { buildDemoIdentities, type DemoWorld } from './demo-world.js';
 import { NetworkInventory } from './network-inventory.js';
@@ -35,7 +41,13 @@ export type DemoFault =
   | { kind: 'slow'; delayMs: number } // answer after delayMs
   | { kind: 'status'; status: number } // e.g. 500/502/503 with an HTML or JSON error body
   | { kind: 'non-json' } // 200 with text/html body
-  | { kind: 'rate-limit'; retryAfterSeconds: number }; // 429 + Retry-After
+  | { kind: 'rate-limit'; retryAfterSeconds: number } // 429 + Retry-After
+  // 200 with a JSON network list of `bytes` bytes, streamed (with backpressure) as fast as it is read;
+  // `declareLength` sends its Content-Length, otherwise it is chunked. A broken or hostile proxy.
+  | { kind: 'huge-body'; bytes: number; declareLength?: boolean }
+  // Neutron with pagination switched off (or a proxy that drops the query): `limit`, `marker` and
+  // `page_reverse` are ignored and the whole list comes back without networks_links. Neutron only.
+  | { kind: 'ignore-limit' };
 
 export interface DemoCloudOptions {
   profile?: DemoProfile;
@@ -69,6 +81,8 @@ export interface DemoCloud {
   };
   /** The TOTP passcode the demo Keystone takes now from the mfa user (null without one). */
   currentPasscode(): string | null;
+  /** The auth receipts (Openstack-Auth-Receipt) issued so far: secrets a test looks for in logs. */
+  issuedReceipts(): string[];
   readonly stats: { tokensIssued: number; tokensRevoked: number; requests: number };
   setFault(fault: DemoFault | null, target?: 'keystone' | 'neutron' | 'all'): void;
   isTokenValid(token: string): boolean;
@@ -176,9 +190,14 @@ export async function startDemoCloud(options: DemoCloudOptions = {}): Promise<De
 
   function handleRequest(mount: Mount, req: IncomingMessage, res: ServerResponse): void {
     requests += 1;
-    const route = resolveRoute(readyWorld, mount, req, res);
+    let route = resolveRoute(readyWorld, mount, req, res);
     const fault = faults[route.target];
     if (fault === null) return runRoute(route, res);
+    if (fault.kind === 'ignore-limit' && route.target === 'neutron') {
+      req.url = withoutPagination(req.url ?? '/');
+      route = resolveRoute(readyWorld, mount, req, res);
+      return runRoute(route, res);
+    }
     switch (fault.kind) {
       case 'unreachable':
         // The client sees the connection closed without a response (ECONNRESET / "other side closed").
@@ -205,6 +224,11 @@ export async function startDemoCloud(options: DemoCloudOptions = {}): Promise<De
         );
       case 'rate-limit':
         return sendRateLimitFault(res, route.target, fault.retryAfterSeconds);
+      case 'huge-body':
+        return streamHugeNetworkList(res, fault.bytes, fault.declareLength ?? false);
+      case 'ignore-limit':
+        // Keystone has no pagination to switch off.
+        return runRoute(route, res);
     }
   }
 
@@ -232,6 +256,7 @@ export async function startDemoCloud(options: DemoCloudOptions = {}): Promise<De
       // The fake Keystone's clock decides, skew included, as a real Keystone's own clock would.
       return secret ? totpPasscodeAt(secret, registry.now()) : null;
     },
+    issuedReceipts: () => readyWorld.receipts.ids(),
     stats: {
       get tokensIssued() {
         return registry.tokensIssued;
@@ -247,6 +272,7 @@ export async function startDemoCloud(options: DemoCloudOptions = {}): Promise<De
       if (fault?.kind === 'slow') checkInteger('delayMs', fault.delayMs, 0, 600_000);
       if (fault?.kind === 'rate-limit') checkInteger('retryAfterSeconds', fault.retryAfterSeconds, 0, 86_400);
       if (fault?.kind === 'status') checkInteger('status', fault.status, 100, 599);
+      if (fault?.kind === 'huge-body') checkInteger('bytes', fault.bytes, 64, 64 * 1024 ** 3);
       if (target === 'all' || target === 'keystone') faults.keystone = fault;
       if (target === 'all' || target === 'neutron') faults.neutron = fault;
     },
@@ -390,6 +416,63 @@ function sendRateLimitFault(res: ServerResponse, target: FaultTarget, retryAfter
     return sendNeutronError(res, 429, 'OverLimit', 'Rate limit exceeded: too many requests.', headers);
   }
   sendKeystoneError(res, 429, 'Too Many Requests', 'Rate limit exceeded: too many requests.', { headers });
+}
+
+/** The request URL without the query parameters Neutron's pagination reads. */
+function withoutPagination(rawUrl: string): string {
+  const queryStart = rawUrl.indexOf('?');
+  if (queryStart === -1) return rawUrl;
+  const query = new URLSearchParams(rawUrl.slice(queryStart + 1));
+  for (const name of ['limit', 'marker', 'page_reverse']) query.delete(name);
+  const rest = query.toString();
+  return `${rawUrl.slice(0, queryStart)}${rest ? `?${rest}` : ''}`;
+}
+
+/**
+ * A valid Neutron network list of exactly `bytes` bytes, written only as fast as the client reads
+ * (res.write backpressure), so the demo itself stays small however large the answer claims to be;
+ * it stops when the client goes away.
+ */
+function streamHugeNetworkList(res: ServerResponse, bytes: number, declareLength: boolean): void {
+  const item = toPythonJson({
+    id: '00000000-0000-4000-8000-000000000000',
+    name: 'padding-network-'.padEnd(200, 'x'),
+    tenant_id: '0'.repeat(32),
+    admin_state_up: true,
+    mtu: 1450,
+    status: 'ACTIVE',
+    subnets: [],
+    shared: false,
+    'router:external': false,
+    description: 'd'.repeat(200),
+    project_id: '0'.repeat(32),
+  });
+  const head = '{"networks": [';
+  const tail = `${item}]}`;
+  const piece = `${Array.from({ length: 64 }, () => item).join(', ')}, `;
+  res.writeHead(200, {
+    'Content-Type': 'application/json',
+    ...(declareLength ? { 'Content-Length': String(bytes) } : {}),
+  });
+  let left = bytes - head.length - tail.length;
+  let isGone = false;
+  res.on('close', () => {
+    isGone = true;
+  });
+  res.write(head);
+  const pump = (): void => {
+    while (!isGone && left > 0) {
+      // The last piece is whitespace padding: still valid JSON, and the total is exact.
+      const next = left >= piece.length ? piece : ' '.repeat(left);
+      left -= next.length;
+      if (!res.write(next)) {
+        res.once('drain', pump);
+        return;
+      }
+    }
+    if (!isGone) res.end(tail);
+  };
+  pump();
 }
 
 function checkInteger(name: string, value: number, min: number, max: number): number {

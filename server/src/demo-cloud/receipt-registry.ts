@@ -48,6 +48,11 @@ export class ReceiptRegistry {
     return receipt && receipt.expiresAtMs > this.#now() ? receipt : undefined;
   }
 
+  /** Every receipt issued and not yet pruned (tests search logs for them). */
+  ids(): string[] {
+    return [...this.#receipts.keys()];
+  }
+
   #prune(now: number): void {
     if (this.#receipts.size < 10_000) return;
     for (const [id, receipt] of this.#receipts) if (receipt.expiresAtMs <= now) this.#receipts.delete(id);

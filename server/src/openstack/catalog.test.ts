@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { joinEndpointUrl, normalizeV2Catalog, normalizeV3Catalog, pickEndpoint } from './catalog.js';
+import {
+  catalogLimits,
+  joinEndpointUrl,
+  normalizeV2Catalog,
+  normalizeV3Catalog,
+  pickEndpoint,
+} from './catalog.js';
 import { resolveIdentityEndpoint } from '../config/identity-endpoint.js';
 import { parseKeystoneTime } from './keystone/keystone-time.js';
 import { nextMarkerFromLinks } from './neutron.js';
@@ -72,6 +78,71 @@ describe('catalog normalization', () => {
     expect(pickEndpoint(catalog, 'network', null)).toBe('http://n1');
     expect(() => pickEndpoint(catalog, 'network', 'R2')).toThrow('no public network endpoint in region R2');
     expect(() => pickEndpoint(catalog, 'network', 'R1', 'admin')).toThrow('no admin network endpoint');
+  });
+});
+
+describe('catalog bounds (issue 13 item 3: the catalog kept per session)', () => {
+  const service = (i: number, endpoints: number, url = `https://svc-${i}.example/v1`) => ({
+    type: `type-${i}`,
+    name: `name-${i}`,
+    endpoints: Array.from({ length: endpoints }, (_, e) => ({
+      interface: 'public',
+      region_id: `R${e}`,
+      url,
+    })),
+  });
+
+  it('keeps a large but real catalog (OVH size: 30 services x 40 regions x 3 interfaces)', () => {
+    const catalog = normalizeV3Catalog(
+      Array.from({ length: 30 }, (_, i) => ({
+        type: `type-${i}`,
+        name: `name-${i}`,
+        endpoints: Array.from({ length: 120 }, (_, e) => ({
+          interface: ['public', 'internal', 'admin'][e % 3]!,
+          region_id: `REGION${Math.floor(e / 3)}`,
+          url: `https://service-${i}.region${Math.floor(e / 3)}.cloud.example.net/v2.1/0123456789abcdef0123456789abcdef`,
+        })),
+      })),
+    );
+    expect(catalog.services).toHaveLength(30);
+  });
+
+  it('refuses too many services, too many endpoints, oversized fields and too many bytes with upstream_error', () => {
+    const refuse = (raw: Parameters<typeof normalizeV3Catalog>[0], pattern: RegExp) => {
+      let caught: unknown;
+      try {
+        normalizeV3Catalog(raw);
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught, `expected ${pattern} to be refused`).toMatchObject({ code: 'upstream_error' });
+      expect((caught as Error).message).toMatch(pattern);
+    };
+    refuse(
+      Array.from({ length: catalogLimits.services + 1 }, (_, i) => service(i, 1)),
+      /with 501 services/,
+    );
+    refuse(
+      Array.from({ length: 10 }, (_, i) => service(i, catalogLimits.endpoints / 10 + 1)),
+      /with more than 10000 endpoints/,
+    );
+    refuse([service(1, 1, `https://x.example/${'a'.repeat(catalogLimits.fieldLength)}`)], /longer than/);
+    refuse([{ ...service(1, 1), type: 't'.repeat(catalogLimits.fieldLength + 1) }], /longer than/);
+    const fat = `https://x.example/${'a'.repeat(catalogLimits.fieldLength - 40)}`;
+    refuse(
+      Array.from({ length: 100 }, (_, i) =>
+        service(i, Math.ceil(catalogLimits.bytes / 100 / fat.length) + 1, fat),
+      ),
+      /with about \d+ KiB/,
+    );
+    expect(() =>
+      normalizeV2Catalog(
+        Array.from({ length: catalogLimits.services + 1 }, (_, i) => ({
+          type: `t${i}`,
+          endpoints: [{ publicURL: 'https://x.example' }],
+        })),
+      ),
+    ).toThrow(/with 501 services/);
   });
 });
 

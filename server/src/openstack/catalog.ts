@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Catalog, CatalogService } from '../contract/catalog.js';
 import type { EndpointInterface } from '../contract/common.js';
-import { NotFoundError } from '../platform/errors.js';
+import { NotFoundError, UpstreamError } from '../platform/errors.js';
 
 /**
  * Service catalogs arrive in two shapes:
@@ -72,7 +72,45 @@ export function normalizeV2Catalog(raw: z.infer<typeof v2CatalogSchema>): Catalo
   );
 }
 
+/**
+ * What a catalog kept in a session may hold. The catalog lives in every session record (and is
+ * sent to the browser), so a Keystone that answers a huge one would fill the store. Real catalogs
+ * stay far below (a large public cloud: ~30 services, ~40 regions, 3 interfaces, ~500 KiB): a
+ * catalog past any bound is refused as upstream_error (502) rather than trimmed, since a trimmed
+ * catalog would silently lack the endpoint the operator is looking for.
+ */
+export const catalogLimits = {
+  services: 500,
+  endpoints: 10_000,
+  /** type, name, region and URL of each entry, in characters. */
+  fieldLength: 2048,
+  /** The normalized catalog as JSON. */
+  bytes: 2 * 1024 * 1024,
+} as const;
+
+function checkCatalogBounds(services: CatalogService[]): void {
+  const refuse = (what: string) =>
+    new UpstreamError(
+      `Keystone answered a service catalog with ${what}; API Access keeps at most ${catalogLimits.services} services, ` +
+        `${catalogLimits.endpoints} endpoints and ${catalogLimits.bytes / 1024} KiB per session.`,
+    );
+  if (services.length > catalogLimits.services) throw refuse(`${services.length} services`);
+  let endpoints = 0;
+  let bytes = 0;
+  for (const service of services) {
+    endpoints += service.endpoints.length;
+    if (endpoints > catalogLimits.endpoints) throw refuse(`more than ${catalogLimits.endpoints} endpoints`);
+    const fields = [service.type, service.name, ...service.endpoints.flatMap((e) => [e.url, e.region ?? ''])];
+    if (fields.some((field) => field.length > catalogLimits.fieldLength))
+      throw refuse(`a name or URL longer than ${catalogLimits.fieldLength} characters`);
+    // Close to the JSON size: the fields plus ~60 characters of keys and quotes per endpoint.
+    bytes += fields.reduce((sum, field) => sum + Buffer.byteLength(field), 0) + 60 * service.endpoints.length;
+  }
+  if (bytes > catalogLimits.bytes) throw refuse(`about ${Math.round(bytes / 1024)} KiB`);
+}
+
 function buildCatalog(services: CatalogService[]): Catalog {
+  checkCatalogBounds(services);
   const sorted = services
     .filter((service) => service.endpoints.length > 0)
     .map((service) => ({

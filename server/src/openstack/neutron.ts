@@ -110,7 +110,30 @@ export async function listNetworks(
   }
   const body = parseUpstream(networkListSchema, response.body, 'Neutron', 'the network list');
   const networks = body.networks.map(toNetwork);
+  if (networks.length > options.limit) return pageIgnoredLimit(networks, options);
   // A short page is the last one whatever the links say.
   const nextMarker = networks.length < options.limit ? null : nextMarkerFromLinks(body.networks_links);
   return { networks, nextMarker };
+}
+
+/**
+ * More networks than the limit asked for: this Neutron does not paginate (pagination can be
+ * switched off, https://docs.openstack.org/api-ref/network/v2/#pagination, and a proxy may drop
+ * the query), so it ignored `marker` too and sent its whole list, in its own order. Page it here,
+ * so the page size the browser asked for holds whatever Neutron does. The marker is an id of that
+ * list; one that is not in it is not_found, as Neutron itself answers an unknown marker.
+ */
+export function pageIgnoredLimit(
+  networks: Network[],
+  options: Pick<ListNetworksOptions, 'limit' | 'marker'>,
+): NetworkPage {
+  let start = 0;
+  if (options.marker) {
+    const index = networks.findIndex((network) => network.id === options.marker);
+    if (index === -1) throw new NotFoundError(`Network ${options.marker} could not be found.`);
+    start = index + 1;
+  }
+  const page = networks.slice(start, start + options.limit);
+  const hasMore = start + options.limit < networks.length;
+  return { networks: page, nextMarker: hasMore && page.length > 0 ? page.at(-1)!.id : null };
 }

@@ -5,11 +5,19 @@ import { RateLimitedError, UpstreamError, UpstreamUnavailableError } from '../pl
  * The one door to Keystone and Neutron. Every call has a timeout, follows no redirect (a
  * redirect could point the token at another host: we only talk to configured auth URLs and
  * catalog endpoints), and maps transport failures to our error classes:
- *   unreachable / timed out -> upstream_unavailable;  5xx, non-JSON, 3xx -> upstream_error;
+ *   unreachable / timed out -> upstream_unavailable;  5xx, non-JSON, 3xx, a body past
+ *   MAX_UPSTREAM_BODY_BYTES -> upstream_error;
  *   429 -> rate_limited with the upstream Retry-After.
  * 4xx other than 429 are returned to the caller, which knows what they mean for its API.
  */
 export type UpstreamService = 'Keystone' | 'Neutron';
+
+/**
+ * The most we read of any upstream body. A Keystone token with a large catalog is a few hundred
+ * KiB, a page of 1,000 Neutron networks about 1 MiB; past this the upstream (or a proxy in front
+ * of it) is broken or hostile, and reading on would let it take the BFF's memory.
+ */
+export const MAX_UPSTREAM_BODY_BYTES = 8 * 1024 * 1024;
 
 export interface UpstreamRequest {
   service: UpstreamService;
@@ -31,6 +39,13 @@ export async function openstackFetch(url: string, request: UpstreamRequest): Pro
   const headers: Record<string, string> = { Accept: 'application/json', ...request.headers };
   if (request.json !== undefined) headers['Content-Type'] = 'application/json';
 
+  // One controller for the timeout and for giving up on a body past the cap: aborting it closes
+  // the connection, so the upstream stops sending and nothing more is buffered.
+  const controller = new AbortController();
+  const timer = setTimeout(
+    () => controller.abort(new DOMException('upstream timeout', 'TimeoutError')),
+    timeoutMs,
+  );
   let response: Response;
   let text: string;
   try {
@@ -39,14 +54,18 @@ export async function openstackFetch(url: string, request: UpstreamRequest): Pro
       headers,
       body: request.json === undefined ? undefined : JSON.stringify(request.json),
       redirect: 'manual',
-      signal: AbortSignal.timeout(timeoutMs),
+      signal: controller.signal,
     });
-    text = method === 'HEAD' ? '' : await response.text();
+    text =
+      method === 'HEAD' ? '' : await readBodyText(response, service, MAX_UPSTREAM_BODY_BYTES, controller);
   } catch (error) {
+    if (error instanceof UpstreamError) throw error;
     if (isTimeout(error)) {
       throw new UpstreamUnavailableError(`${service} did not answer within ${timeoutMs / 1000} s.`, true);
     }
     throw new UpstreamUnavailableError(`${service} cannot be reached (${describeNetworkError(error)}).`);
+  } finally {
+    clearTimeout(timer);
   }
 
   if (response.status === 429) {
@@ -101,6 +120,49 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
   const date = Date.parse(value);
   if (Number.isNaN(date)) return 60;
   return Math.max(1, Math.min(Math.ceil((date - now) / 1000), 86_400));
+}
+
+/**
+ * The body as text, never more than `maxBytes`: a Content-Length past the cap is refused before
+ * reading, and a body without one (chunked) is counted while it streams and abandoned at the cap.
+ * Either way the request is aborted, which closes the connection.
+ */
+async function readBodyText(
+  response: Response,
+  service: UpstreamService,
+  maxBytes: number,
+  controller: AbortController,
+): Promise<string> {
+  const tooLarge = (detail: string): UpstreamError => {
+    controller.abort();
+    return new UpstreamError(
+      `${service} answered with ${detail}, more than the ${formatMiB(maxBytes)} API Access reads of an answer.`,
+    );
+  };
+  const declared = Number(response.headers.get('content-length') ?? Number.NaN);
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    throw tooLarge(`a body of ${formatMiB(declared)} (announced by Content-Length)`);
+  }
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      void reader.cancel().catch(() => {});
+      throw tooLarge('a larger body');
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, size).toString('utf8');
+}
+
+function formatMiB(bytes: number): string {
+  const mib = bytes / (1024 * 1024);
+  return `${mib >= 10 ? Math.round(mib) : Math.round(mib * 10) / 10} MiB`;
 }
 
 function parseJsonBody(text: string, contentType: string | null): unknown {

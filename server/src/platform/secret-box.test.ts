@@ -1,9 +1,5 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createSecretBox, SealedValueError } from './secret-box.js';
-import { loadServerSecrets } from '../config/server-secrets.js';
 
 const secretA = 'a'.repeat(40);
 const secretB = 'b'.repeat(40);
@@ -36,20 +32,5 @@ describe('secret box', () => {
     expect(rotated.open(sealedWithOld, 'sid')).toBe('secret');
     const sealedWithNew = rotated.seal('secret', 'sid');
     expect(() => createSecretBox([secretA]).open(sealedWithNew, 'sid')).toThrow(SealedValueError);
-  });
-});
-
-describe('server secrets', () => {
-  it('generates a key file with 0600 permissions once and reuses it', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'api-access-secrets-'));
-    const first = loadServerSecrets(null, dir);
-    const second = loadServerSecrets(null, dir);
-    expect(second).toEqual(first);
-    expect(first[0]!.length).toBeGreaterThanOrEqual(32);
-    expect(fs.statSync(path.join(dir, 'session-secret.key')).mode & 0o777).toBe(0o600);
-  });
-
-  it('prefers configured secrets', () => {
-    expect(loadServerSecrets([secretA, secretB], '/nonexistent')).toEqual([secretA, secretB]);
   });
 });

@@ -153,6 +153,13 @@ describe('npm start with no clouds.yaml', () => {
     expect(networks.body.networks.length).toBeGreaterThan(1);
     expect(networks.body.networks.map((network) => network.name)).toContain('public');
 
+    // The generated session key lives outside DATA_DIR (issue 13 item 5), nothing warns about it.
+    const keyFile = path.join(env.HOME!, '.config', 'api-access', 'session-secret.key');
+    expect(fs.statSync(keyFile).mode & 0o777).toBe(0o600);
+    expect(fs.existsSync(path.join(env.DATA_DIR!, 'session-secret.key'))).toBe(false);
+    expect(child.stdout()).toContain('generated a session key');
+    expect(child.stdout()).not.toContain('"level":40');
+
     // Nothing in the logs that must never be there.
     const token = (await api.get('/api/token/secret')).body.token as string;
     expect(child.stdout() + child.stderr()).not.toContain(token);
@@ -186,5 +193,46 @@ describe('configuration mistakes', () => {
     expect(exit.code).toBe(2);
     expect(child.stderr()).toMatch(/^Invalid configuration:\n\s+PORT: /m);
     expect(child.stderr()).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('the session key (issue 13 item 5)', () => {
+  it('an empty or short session-secret.key in DATA_DIR: exit 2 saying what to do, the file untouched', async () => {
+    for (const content of ['', 'too-short\n']) {
+      const { env, cwd } = newUserEnv(await findFreePort());
+      fs.mkdirSync(env.DATA_DIR!, { recursive: true });
+      const keyFile = path.join(env.DATA_DIR!, 'session-secret.key');
+      fs.writeFileSync(keyFile, content, { mode: 0o600 });
+      const child = startMain(env, cwd);
+      const exit = await exitWithin(child, 15_000);
+      expect(exit.code, child.stdout()).toBe(2);
+      expect(child.stderr()).toMatch(
+        /^Cannot start: The session key .*session-secret\.key holds (nothing|only 9 characters); a key needs at least 32\. Either delete the file/m,
+      );
+      expect(child.stderr()).not.toMatch(/\n\s+at /);
+      expect(fs.readFileSync(keyFile, 'utf8')).toBe(content);
+    }
+  });
+
+  it('a key left in DATA_DIR by an earlier version still works, with a warning while passwords are kept', async () => {
+    const port = await findFreePort();
+    const { env, cwd } = newUserEnv(port);
+    fs.mkdirSync(env.DATA_DIR!, { recursive: true });
+    const keyFile = path.join(env.DATA_DIR!, 'session-secret.key');
+    fs.writeFileSync(keyFile, `${'k'.repeat(64)}\n`, { mode: 0o600 });
+    const child = startMain(env, cwd);
+    await waitFor(() => child.stdout().includes('API Access is listening'), 'the listening log line', child);
+    const warning = child
+      .stdout()
+      .split('\n')
+      .find((line) => line.includes('beside the session store'));
+    expect(warning, child.stdout()).toBeDefined();
+    expect(JSON.parse(warning!)).toMatchObject({ level: 40, keyFile });
+    expect(warning).toContain('KEEP_PASSWORD_FOR_REISSUE=true');
+    expect(fs.existsSync(path.join(env.HOME!, '.config', 'api-access', 'session-secret.key'))).toBe(false);
+    const api = new ApiSession(`http://127.0.0.1:${port}`);
+    expect((await api.post('/api/session', { cloud: 'demo', password: 'demo-pass' })).status).toBe(201);
+    child.process.kill('SIGTERM');
+    expect(await exitWithin(child, 5_000)).toEqual({ code: 0, signal: null });
   });
 });

@@ -24,7 +24,12 @@ export const testSecret = 'test-secret-that-is-long-enough-for-hkdf-0123456789';
 /** The real app, in-process on 127.0.0.1 port 0, with a SQLite store in a temp (or given) data dir. */
 export async function startTestApp(
   clouds: CloudConfig[],
-  overrides: Partial<AppConfig> & { dataDir?: string; now?: () => number; redisUrl?: string } = {},
+  overrides: Partial<AppConfig> & {
+    dataDir?: string;
+    now?: () => number;
+    redisUrl?: string;
+    logLevel?: string;
+  } = {},
 ): Promise<TestApp> {
   const dataDir = overrides.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'api-access-test-'));
   const lines: string[] = [];
@@ -34,7 +39,7 @@ export async function startTestApp(
       callback();
     },
   });
-  const logger = createLogger('debug', sink);
+  const logger = createLogger(overrides.logLevel ?? 'debug', sink);
   const config = testAppConfig(dataDir, overrides);
   // As in production: the store's default lifetime is the idle timeout.
   const opened = await openSessionStore(
@@ -79,11 +84,13 @@ export function testAppConfig(dataDir: string, overrides: Partial<AppConfig> = {
     dataDir: _dataDir,
     now: _now,
     redisUrl: _redisUrl,
+    logLevel: _logLevel,
     ...appOverrides
   } = overrides as Partial<AppConfig> & {
     dataDir?: string;
     now?: () => number;
     redisUrl?: string;
+    logLevel?: string;
   };
   return {
     sessionIdleTimeoutMs: 3_600_000,
