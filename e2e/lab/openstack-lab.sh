@@ -365,6 +365,15 @@ write_if_changed() {
   return 0
 }
 
+# place FILE COMMAND...: FILE gets what COMMAND prints (a render); returns 0 when FILE changed.
+place() {
+  local file=$1 content
+  shift
+  # Called as an `if` condition, where set -e is off: a failed render (it said why) must still stop.
+  content=$("$@") || exit 1
+  write_if_changed "$file" "$content"
+}
+
 keystone_conf() {
   render keystone.conf
   if [[ $FAST_HASH == 1 ]]; then render keystone-fast-hash.conf; fi
@@ -378,14 +387,14 @@ write_config() {
   chmod 700 "$LAB_DIR" "$RUN"
   [[ -e $MARKER ]] || printf 'openstack-lab data directory (see e2e/lab/README.md)\n' >"$MARKER"
   local ks=0 nt=0
-  if write_if_changed "$KS/keystone.conf" "$(keystone_conf)"; then ks=1; fi
-  if write_if_changed "$KS/keystone-uwsgi.ini" "$(render keystone-uwsgi.ini)"; then ks=1; fi
-  if write_if_changed "$NT/neutron.conf" "$(render neutron.conf)"; then nt=1; fi
-  if write_if_changed "$NT/ml2_conf.ini" "$(render ml2_conf.ini)"; then nt=1; fi
-  if write_if_changed "$NT/api-paste.ini" "$(render api-paste.ini)"; then nt=1; fi
+  if place "$KS/keystone.conf" keystone_conf; then ks=1; fi
+  if place "$KS/keystone-uwsgi.ini" render keystone-uwsgi.ini; then ks=1; fi
+  if place "$NT/neutron.conf" render neutron.conf; then nt=1; fi
+  if place "$NT/ml2_conf.ini" render ml2_conf.ini; then nt=1; fi
+  if place "$NT/api-paste.ini" render api-paste.ini; then nt=1; fi
   # neutron-server and neutron-db-manage live in neutron-common, which is not installed.
-  if write_if_changed "$BIN/neutron-server" "$(render neutron-server.py)"; then nt=1; fi
-  write_if_changed "$BIN/neutron-db-manage" "$(render neutron-db-manage.py)" || true
+  if place "$BIN/neutron-server" render neutron-server.py; then nt=1; fi
+  place "$BIN/neutron-db-manage" render neutron-db-manage.py || true
   chmod 755 "$BIN/neutron-server" "$BIN/neutron-db-manage"
   chmod 600 "$NT/neutron.conf"
   KEYSTONE_CONF_CHANGED=$ks

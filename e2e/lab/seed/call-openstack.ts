@@ -59,7 +59,10 @@ export async function callOpenStack<T = undefined>(
       signal: AbortSignal.timeout(callTimeoutMs),
     });
   } catch (error) {
-    throw new OpenStackCallError(`${what}: ${(error as Error).message}`, service);
+    // undici says only "fetch failed"; the cause says why (ECONNREFUSED, a timeout...).
+    const cause = (error as Error).cause as { code?: string; message?: string } | undefined;
+    const why = cause ? ` (${cause.code ?? cause.message})` : '';
+    throw new OpenStackCallError(`${what}: ${(error as Error).message}${why}`, service);
   }
   const text = await response.text();
   if (!expect.includes(response.status)) {

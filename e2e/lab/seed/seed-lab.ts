@@ -3,7 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import {
   labFactsFile,
-  readLabFacts,
+  labFactsSchema,
   writeLabFacts,
   type LabFacts,
 } from '../../../server/test/support/lab-facts.js';
@@ -69,13 +69,20 @@ function settingsOf(env: SeedEnvironment) {
 
 /** The previous lab.json, if it is there and valid; a missing or outdated one means a full seed. */
 function readPreviousFacts(dir: string): LabFacts | undefined {
-  if (!fs.existsSync(labFactsFile(dir))) return undefined;
+  const file = labFactsFile(dir);
+  if (!fs.existsSync(file)) return undefined;
+  let parsed: ReturnType<typeof labFactsSchema.safeParse>;
   try {
-    return readLabFacts(dir);
+    parsed = labFactsSchema.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
   } catch (error) {
-    log(`${labFactsFile(dir)} is not valid, seeding again: ${(error as Error).message.split('\n')[0]}`);
+    log(`${file} is not JSON (${(error as Error).message}): seeding again`);
     return undefined;
   }
+  if (parsed.success) return parsed.data;
+  // The issue names the field, never its value (lab.json holds passwords).
+  const issue = parsed.error.issues[0];
+  log(`${file} does not match the schema (${issue?.path.join('.')}: ${issue?.message}): seeding again`);
+  return undefined;
 }
 
 /** demo's application credential as an earlier run recorded it, even in an outdated lab.json. */
