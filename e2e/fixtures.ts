@@ -5,11 +5,11 @@ import { LoginPage } from './pages/login-page.js';
 import { NetworksPage } from './pages/networks-page.js';
 import { ProjectPickerPage } from './pages/project-picker-page.js';
 import { TokenPage } from './pages/token-page.js';
-import { readLab, type Lab } from './support/lab.js';
+import { readLabFacts, type LabFacts } from '../server/test/support/lab-facts.js';
 import { watchForTokenLeaks } from './support/token-leaks.js';
 
 interface Fixtures {
-  lab: Lab;
+  lab: LabFacts;
   loginPage: LoginPage;
   tokenPage: TokenPage;
   appHeader: AppHeader;
@@ -40,7 +40,7 @@ export const test = base.extend<Fixtures>({
   },
   // eslint-disable-next-line no-empty-pattern
   lab: async ({}, use) => {
-    await use(readLab());
+    await use(readLabFacts());
   },
   loginPage: async ({ page }, use) => {
     await use(new LoginPage(page));

@@ -8,8 +8,10 @@
 # Facts, timings and the pitfalls behind every odd-looking choice: docs in e2e/lab/README.md and
 # /work/shared/openstack-lab-notes.md ("pitfall N" below refers to that list).
 #
-# Identity data is created over the REST API (curl + jq), not with the openstack CLI, because one CLI
-# process costs 1.3-1.9 s (pitfall 7). References:
+# This script does what needs a shell: Debian packages, configuration (rendered from
+# e2e/lab/templates/), the databases, starting, watching and stopping the processes. The data
+# (regions, projects, users, endpoints, networks, credentials) and the files tests read (lab.json,
+# clouds.yaml, openrc) come from the TypeScript seed, e2e/lab/seed/seed-lab.ts, over the REST APIs:
 #   https://docs.openstack.org/api-ref/identity/v3/
 #   https://docs.openstack.org/api-ref/network/v2/
 set -euo pipefail
@@ -24,19 +26,22 @@ TOKEN_CACHE_TIME=${OSLAB_TOKEN_CACHE_TIME:-300}
 QUOTA_NETWORK=${OSLAB_QUOTA_NETWORK:-100}
 RESEED=${OSLAB_RESEED:-0}
 
-# Fixed by design: one lab per machine (the catalog URLs below name these ports).
+SCRIPT_DIR=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
+REPO_DIR=$(cd -- "$SCRIPT_DIR/../.." && pwd)
+TEMPLATES=$SCRIPT_DIR/templates
+
+# Fixed by design: one lab per machine (the catalog URLs name these ports).
 KEYSTONE_PORT=5000
 NEUTRON_PORT=9696
 KEYSTONE_URL="http://127.0.0.1:${KEYSTONE_PORT}"
 NEUTRON_URL="http://127.0.0.1:${NEUTRON_PORT}"
 
-# Lab-only credentials. They appear in the openrc files and lab.json, never on stdout.
+# Lab-only credentials, handed to the seed in its environment; they end up in the openrc files and
+# lab.json, never on stdout. admin's comes from `keystone-manage bootstrap`, neutron's is in neutron.conf.
 ADMIN_PASSWORD=admin-pass
 DEMO_PASSWORD=demo-pass
 NEUTRON_PASSWORD=neutron-pass
 MFA_PASSWORD=mfa-pass
-# demo's application credential (its secret is shown once, at creation: kept in lab.json).
-APPCRED_NAME=api-access-lab
 
 # Debian's interpreter: plain `python3` on PATH may be a pyenv build without dist-packages (pitfall 1).
 PY=/usr/bin/python3
@@ -84,8 +89,8 @@ on_err() {
 }
 trap 'on_err $LINENO' ERR
 
-# Files holding tokens that this process wrote; removed on any exit (a concurrent `check` must not
-# delete the tokens of a running `start`, so no globbing).
+# Files holding a token that this process wrote (`check`); removed on any exit (a concurrent `check`
+# must not delete another's, so no globbing).
 TOKEN_FILES=()
 cleanup() {
   remove_policy_rc
@@ -264,13 +269,8 @@ start_keystone() {
   CURRENT_LOG=$KS_UWSGI_LOG
   KS_LAUNCHED_AT=$EPOCHREALTIME
   printf '\n==== %s start ====\n' "$(date -Is)" >>"$KS_UWSGI_LOG"
-  # --processes 2 --threads 1 + WAL: threads share sqlite objects across threads (pitfall 5).
-  # Connection: close: --http-socket has no keep-alive but speaks HTTP/1.1 (pitfall 4).
-  # --die-on-term: otherwise SIGTERM means "reload" to the uwsgi master (pitfall 6).
-  launch "$KS_PID" "$KS_UWSGI_LOG" env -u PYTHONHOME -u PYTHONPATH OS_KEYSTONE_CONFIG_DIR="$KS" \
-    /usr/bin/uwsgi-core --plugin python3 --http-socket "127.0.0.1:${KEYSTONE_PORT}" \
-    --wsgi-file /usr/bin/keystone-wsgi-public --master --die-on-term --need-app --lazy-apps \
-    --processes 2 --threads 1 --add-header 'Connection: close' --buffer-size 65535
+  # Every flag, and why, is in the rendered keystone-uwsgi.ini (e2e/lab/templates/keystone-uwsgi.ini).
+  launch "$KS_PID" "$KS_UWSGI_LOG" env -u PYTHONHOME -u PYTHONPATH /usr/bin/uwsgi-core --ini "$KS/keystone-uwsgi.ini"
 }
 
 start_neutron() {
@@ -343,6 +343,20 @@ stop_service() {
 
 # ------------------------------------------------------------------------------------------------ config
 
+# render TEMPLATE: the file from e2e/lab/templates/ with each {{NAME}} replaced by the value of the
+# shell variable NAME (only the names listed here; an unknown or misspelt one fails the start).
+TEMPLATE_VARS=(LOGS KS KS_DB KS_LOG NT NT_DB TOKEN_EXPIRATION TOKEN_CACHE_TIME QUOTA_NETWORK KEYSTONE_PORT
+  NEUTRON_PORT KEYSTONE_URL NEUTRON_PASSWORD PYTHON)
+render() {
+  local file=$TEMPLATES/$1 text name PYTHON=$PY
+  [[ -f $file ]] || die "template $file is missing" /dev/null
+  text=$(<"$file")
+  # The quoted replacement keeps a & literal (bash 5.2 patsub_replacement).
+  for name in "${TEMPLATE_VARS[@]}"; do text=${text//"{{$name}}"/"${!name}"}; done
+  [[ $text != *'{{'* ]] || die "template $1 has a placeholder this script does not fill: $(grep -o '{{[^}]*}}' <<<"$text" | head -1)" /dev/null
+  printf '%s\n' "$text"
+}
+
 # write_if_changed FILE CONTENT: returns 0 when the file changed.
 write_if_changed() {
   local file=$1 content=$2
@@ -351,164 +365,18 @@ write_if_changed() {
   return 0
 }
 
+# place FILE COMMAND...: FILE gets what COMMAND prints (a render); returns 0 when FILE changed.
+place() {
+  local file=$1 content
+  shift
+  # Called as an `if` condition, where set -e is off: a failed render (it said why) must still stop.
+  content=$("$@") || exit 1
+  write_if_changed "$file" "$content"
+}
+
 keystone_conf() {
-  cat <<EOF
-# Generated by e2e/lab/openstack-lab.sh; rewritten on every start.
-[DEFAULT]
-log_dir = $LOGS
-log_file = $KS_LOG
-debug = false
-
-[database]
-connection = sqlite:///$KS_DB
-
-[token]
-provider = fernet
-# 1 h like VK Cloud (OSLAB_TOKEN_EXPIRATION)
-expiration = $TOKEN_EXPIRATION
-
-[fernet_tokens]
-key_repository = $KS/fernet-keys
-
-[credential]
-key_repository = $KS/credential-keys
-
-[auth]
-# Keystone's default list plus totp, the second factor of the lab user mfa. With the user option
-# multi_factor_auth_rules, a password alone then gets 401 + an Openstack-Auth-Receipt header.
-# https://docs.openstack.org/keystone/latest/admin/auth-totp.html
-methods = external,password,token,oauth1,mapped,application_credential,totp
-
-[fernet_receipts]
-# Auth receipts (the multi-factor sign-in's first step) are fernet-encrypted like tokens; the
-# default repository is /etc/keystone/fernet-keys/, which the lab does not use.
-key_repository = $KS/fernet-keys
-EOF
-  if [[ $FAST_HASH == 1 ]]; then
-    cat <<'EOF'
-
-[identity]
-# OSLAB_FAST_HASH=1: bcrypt cost 4 instead of 12 (password login 0.09 s instead of 0.35 s).
-password_hash_rounds = 4
-EOF
-  fi
-}
-
-neutron_conf() {
-  cat <<EOF
-# Generated by e2e/lab/openstack-lab.sh; rewritten on every start.
-[DEFAULT]
-debug = false
-bind_host = 127.0.0.1
-bind_port = $NEUTRON_PORT
-core_plugin = ml2
-service_plugins = router
-auth_strategy = keystone
-api_paste_config = $NT/api-paste.ini
-api_workers = 0
-rpc_workers = 0
-rpc_state_report_workers = 0
-transport_url = fake://
-state_path = $NT/state
-allow_overlapping_ips = true
-notify_nova_on_port_status_changes = false
-notify_nova_on_port_data_changes = false
-dhcp_agent_notification = false
-
-[database]
-connection = sqlite:///$NT_DB
-
-[keystone_authtoken]
-www_authenticate_uri = $KEYSTONE_URL
-auth_url = $KEYSTONE_URL
-auth_type = password
-project_domain_name = Default
-user_domain_name = Default
-project_name = service
-username = neutron
-password = $NEUTRON_PASSWORD
-region_name = RegionOne
-# Validations are cached in-process: a token revoked after Neutron saw it keeps working this long.
-token_cache_time = $TOKEN_CACHE_TIME
-
-[quotas]
-quota_network = $QUOTA_NETWORK
-
-[oslo_concurrency]
-lock_path = $NT/lock
-EOF
-}
-
-ml2_conf() {
-  cat <<'EOF'
-# Generated by e2e/lab/openstack-lab.sh. No mechanism driver and no agents: the API and database only.
-[ml2]
-type_drivers = flat,vlan,vxlan
-tenant_network_types = vxlan
-mechanism_drivers =
-extension_drivers = port_security
-
-[ml2_type_flat]
-flat_networks = external
-
-[ml2_type_vlan]
-network_vlan_ranges = physnet1:100:199
-
-[ml2_type_vxlan]
-vni_ranges = 1:1000
-EOF
-}
-
-# Debian ships api-paste.ini in neutron-common (not installed: dbconfig-common, debconf, postinst
-# migrations); this is the same file as upstream etc/api-paste.ini for Zed.
-neutron_api_paste() {
-  cat <<'EOF'
-[composite:neutron]
-use = egg:Paste#urlmap
-/: neutronversions_composite
-/v2.0: neutronapi_v2_0
-
-[composite:neutronapi_v2_0]
-use = call:neutron.auth:pipeline_factory
-noauth = cors http_proxy_to_wsgi request_id catch_errors extensions neutronapiapp_v2_0
-keystone = cors http_proxy_to_wsgi request_id catch_errors authtoken keystonecontext extensions neutronapiapp_v2_0
-
-[composite:neutronversions_composite]
-use = call:neutron.auth:pipeline_factory
-noauth = cors http_proxy_to_wsgi neutronversions
-keystone = cors http_proxy_to_wsgi neutronversions
-
-[filter:request_id]
-paste.filter_factory = oslo_middleware:RequestId.factory
-
-[filter:catch_errors]
-paste.filter_factory = oslo_middleware:CatchErrors.factory
-
-[filter:cors]
-paste.filter_factory = oslo_middleware.cors:filter_factory
-oslo_config_project = neutron
-
-[filter:http_proxy_to_wsgi]
-paste.filter_factory = oslo_middleware.http_proxy_to_wsgi:HTTPProxyToWSGI.factory
-
-[filter:keystonecontext]
-paste.filter_factory = neutron.auth:NeutronKeystoneContext.factory
-
-[filter:authtoken]
-paste.filter_factory = keystonemiddleware.auth_token:filter_factory
-
-[filter:extensions]
-paste.filter_factory = neutron.api.extensions:plugin_aware_extension_middleware_factory
-
-[app:neutronversions]
-paste.app_factory = neutron.pecan_wsgi.app:versions_factory
-
-[app:neutronapiapp_v2_0]
-paste.app_factory = neutron.api.v2.router:APIRouter.factory
-
-[filter:osprofiler]
-paste.filter_factory = osprofiler.web:WsgiMiddleware.factory
-EOF
+  render keystone.conf
+  if [[ $FAST_HASH == 1 ]]; then render keystone-fast-hash.conf; fi
 }
 
 KEYSTONE_CONF_CHANGED=0
@@ -518,16 +386,18 @@ write_config() {
   mkdir -p "$BIN" "$LOGS" "$RUN" "$KS" "$NT/state" "$NT/lock"
   chmod 700 "$LAB_DIR" "$RUN"
   [[ -e $MARKER ]] || printf 'openstack-lab data directory (see e2e/lab/README.md)\n' >"$MARKER"
-  if write_if_changed "$KS/keystone.conf" "$(keystone_conf)"; then KEYSTONE_CONF_CHANGED=1; fi
-  local nt=0
-  if write_if_changed "$NT/neutron.conf" "$(neutron_conf)"; then nt=1; fi
-  if write_if_changed "$NT/ml2_conf.ini" "$(ml2_conf)"; then nt=1; fi
-  if write_if_changed "$NT/api-paste.ini" "$(neutron_api_paste)"; then nt=1; fi
-  # neutron-server and neutron-db-manage live in neutron-common, which is not installed (see above).
-  if write_if_changed "$BIN/neutron-server" "$(printf '#!%s\nimport sys\nfrom neutron.cmd.eventlet.server import main\nsys.exit(main())' "$PY")"; then nt=1; fi
-  write_if_changed "$BIN/neutron-db-manage" "$(printf '#!%s\nimport sys\nfrom neutron.db.migration.cli import main\nsys.exit(main())' "$PY")" || true
+  local ks=0 nt=0
+  if place "$KS/keystone.conf" keystone_conf; then ks=1; fi
+  if place "$KS/keystone-uwsgi.ini" render keystone-uwsgi.ini; then ks=1; fi
+  if place "$NT/neutron.conf" render neutron.conf; then nt=1; fi
+  if place "$NT/ml2_conf.ini" render ml2_conf.ini; then nt=1; fi
+  if place "$NT/api-paste.ini" render api-paste.ini; then nt=1; fi
+  # neutron-server and neutron-db-manage live in neutron-common, which is not installed.
+  if place "$BIN/neutron-server" render neutron-server.py; then nt=1; fi
+  place "$BIN/neutron-db-manage" render neutron-db-manage.py || true
   chmod 755 "$BIN/neutron-server" "$BIN/neutron-db-manage"
   chmod 600 "$NT/neutron.conf"
+  KEYSTONE_CONF_CHANGED=$ks
   NEUTRON_CONF_CHANGED=$nt
 }
 
@@ -551,6 +421,9 @@ make_key_repository() {
   )
 }
 
+# Bootstrap creates domain Default, project admin, user admin (also system-scope admin), the roles
+# admin > member > reader (implied), region RegionOne and the identity endpoints. The rest of the
+# data comes from the seed.
 init_keystone_db() {
   CURRENT_LOG=$LOGS/keystone-manage.log
   rm -rf "$KS_DB" "$KS_DB-wal" "$KS_DB-shm" "$KS/fernet-keys" "$KS/credential-keys"
@@ -568,449 +441,74 @@ init_keystone_db() {
 init_neutron_db() {
   CURRENT_LOG=$LOGS/neutron-db.log
   rm -f "$NT_DB" "$NT_DB-wal" "$NT_DB-shm"
-  # `neutron-db-manage upgrade heads` fails on sqlite (ALTER of constraints, pitfall 8): build the
-  # schema from the models, as Neutron's own sqlite tests do, then stamp the alembic heads.
-  env -u PYTHONHOME -u PYTHONPATH "$PY" - "sqlite:///$NT_DB" >>"$CURRENT_LOG" 2>&1 <<'EOF'
-import sys
-import sqlalchemy
-from neutron.db.migration.models import head
-engine = sqlalchemy.create_engine(sys.argv[1])
-head.get_metadata().create_all(engine)
-EOF
+  # `neutron-db-manage upgrade heads` fails on sqlite (pitfall 8): schema from the models, then stamp.
+  env -u PYTHONHOME -u PYTHONPATH "$PY" "$TEMPLATES/create-neutron-schema.py" "sqlite:///$NT_DB" >>"$CURRENT_LOG" 2>&1
   sqlite3 "$NT_DB" 'PRAGMA journal_mode=WAL;' >/dev/null
   env -u PYTHONHOME -u PYTHONPATH "$BIN/neutron-db-manage" --config-file "$NT/neutron.conf" \
     --config-file "$NT/ml2_conf.ini" stamp heads >>"$CURRENT_LOG" 2>&1
   touch "$NT/.initialized"
 }
 
-# ------------------------------------------------------------------------------------------------- REST
+# ------------------------------------------------------------------------------------------------- seed
 
-# call METHOD URL HEADERFILE [BODY]: sets HTTP_CODE and BODY. The token travels in a header file
-# (curl -H @file) and the request body on stdin, so neither shows up in `ps`.
-HTTP_CODE=""
-BODY=""
-call() {
-  local method=$1 url=$2 hdr=$3 data=${4-} tmp=$RUN/resp.$BASHPID.json
-  local args=(-sS --max-time 60 -o "$tmp" -w '%{http_code}' -X "$method"
-    -H 'Accept: application/json')
-  [[ -n $hdr ]] && args+=(-H "@$hdr")
-  if [[ -n $data ]]; then
-    args+=(-H 'Content-Type: application/json' --data-binary @-)
-    HTTP_CODE=$(curl "${args[@]}" "$url" <<<"$data") || HTTP_CODE=000
-  else
-    HTTP_CODE=$(curl "${args[@]}" "$url") || HTTP_CODE=000
-  fi
-  BODY=$(cat "$tmp" 2>/dev/null || true)
-  rm -f "$tmp"
+# The data and the files tests read, in TypeScript (e2e/lab/seed/seed-lab.ts): with a valid lab.json
+# and OSLAB_RESEED=0 it only records the current settings there and rewrites clouds.yaml/openrc.
+# tsx is a devDependency: the repository's node_modules (npm ci) must be there.
+seed_lab() {
+  local tsx=(npx --no-install tsx) rc=0
+  # The local binary is what npx would run, without npx's own ~0.4 s start.
+  [[ -x $REPO_DIR/node_modules/.bin/tsx ]] && tsx=("$REPO_DIR/node_modules/.bin/tsx")
+  [[ -d $REPO_DIR/node_modules/zod ]] || die "no node_modules in $REPO_DIR: run npm ci there first" /dev/null
+  (
+    cd "$REPO_DIR"
+    # The seed's input; the passwords travel in its environment, never on a command line.
+    OSLAB_DIR=$LAB_DIR OSLAB_RESEED=$RESEED OSLAB_TOKEN_EXPIRATION=$TOKEN_EXPIRATION \
+      OSLAB_TOKEN_CACHE_TIME=$TOKEN_CACHE_TIME OSLAB_QUOTA_NETWORK=$QUOTA_NETWORK \
+      LAB_KEYSTONE_URL=$KEYSTONE_URL LAB_NEUTRON_URL=$NEUTRON_URL \
+      LAB_ADMIN_PASSWORD=$ADMIN_PASSWORD LAB_DEMO_PASSWORD=$DEMO_PASSWORD \
+      LAB_NEUTRON_PASSWORD=$NEUTRON_PASSWORD LAB_MFA_PASSWORD=$MFA_PASSWORD \
+      exec "${tsx[@]}" e2e/lab/seed/seed-lab.ts
+  ) || rc=$?
+  case $rc in
+  0) ;;
+  2) die "seeding failed at Keystone" "$KS_LOG" ;;
+  3) die "seeding failed at Neutron" "$NT_LOG" ;;
+  *) die "seeding failed (e2e/lab/seed/seed-lab.ts, exit $rc)" /dev/null ;;
+  esac
 }
 
-# expect METHOD URL CODE...: fail unless HTTP_CODE is one of CODEs.
-expect() {
-  local method=$1 url=$2 c
-  shift 2
-  for c in "$@"; do [[ $HTTP_CODE == "$c" ]] && return 0; done
-  die "$method ${url%%\?*} -> HTTP $HTTP_CODE (expected $*): ${BODY:0:600}"
-}
+# ------------------------------------------------------------------------------------------------ check
 
-# api METHOD URL HEADERFILE [BODY] -- EXPECTED...
-api() {
-  local method=$1 url=$2 hdr=$3 data=""
-  shift 3
-  if [[ ${1-} != -- ]]; then
-    data=$1
-    shift
-  fi
-  shift # --
-  call "$method" "$url" "$hdr" "$data"
-  expect "$method" "$url" "$@"
-}
-
-# issue_token HEADERFILE USER PASSWORD PROJECT: project-scoped password token written as a header
-# file. POST /v3/auth/tokens -> 201, token in X-Subject-Token.
-issue_token() {
-  local hdrfile=$1 user=$2 password=$3 project=$4 body token tmp=$RUN/resp.$BASHPID
-  body=$(jq -nc --arg u "$user" --arg p "$password" --arg pr "$project" \
-    '{auth:{identity:{methods:["password"],password:{user:{name:$u,domain:{id:"default"},password:$p}}},
-      scope:{project:{name:$pr,domain:{id:"default"}}}}}')
-  HTTP_CODE=$(curl -sS --max-time 60 -o "$tmp.json" -D "$tmp.headers" -w '%{http_code}' \
-    -X POST -H 'Content-Type: application/json' --data-binary @- "$KEYSTONE_URL/v3/auth/tokens" \
-    <<<"$body") || HTTP_CODE=000
-  BODY=$(cat "$tmp.json" 2>/dev/null || true)
-  token=$(awk 'tolower($1) == "x-subject-token:" {print $2}' "$tmp.headers" 2>/dev/null | tr -d '\r' || true)
-  rm -f "$tmp.json" "$tmp.headers"
-  expect POST "$KEYSTONE_URL/v3/auth/tokens ($user@$project)" 201
-  [[ -n $token ]] || die "no X-Subject-Token for $user"
-  TOKEN_FILES+=("$hdrfile")
+# check_demo_sees_networks: demo's password token (POST /v3/auth/tokens) lists the seeded networks
+# (GET /v2.0/networks). The token travels in a header file (curl -H @file), the request body on
+# stdin, so neither shows up in `ps`; the file is removed on exit.
+check_demo_sees_networks() {
+  local hdr=$RUN/check.$$.hdr tmp=$RUN/check.$$ password body code token names want t0=$EPOCHREALTIME t1
+  TOKEN_FILES+=("$hdr" "$tmp.json" "$tmp.headers")
+  password=$(jq -r '.users.demo.password // empty' "$LAB_JSON" 2>/dev/null) || true
+  [[ -n $password ]] || die "no demo user in $LAB_JSON (run start first)" /dev/null
+  body=$(jq -nc --arg p "$password" \
+    '{auth:{identity:{methods:["password"],password:{user:{name:"demo",domain:{id:"default"},password:$p}}},
+      scope:{project:{name:"demo",domain:{id:"default"}}}}}')
+  code=$(curl -sS --max-time 60 -o "$tmp.json" -D "$tmp.headers" -w '%{http_code}' -X POST \
+    -H 'Content-Type: application/json' --data-binary @- "$KEYSTONE_URL/v3/auth/tokens?nocatalog" <<<"$body") || code=000
+  [[ $code == 201 ]] || die "POST /v3/auth/tokens (demo@demo) -> HTTP $code: $(head -c 600 "$tmp.json" 2>/dev/null)" "$KS_LOG"
+  token=$(awk 'tolower($1) == "x-subject-token:" {print $2}' "$tmp.headers" | tr -d '\r')
+  [[ -n $token ]] || die "no X-Subject-Token for demo" "$KS_LOG"
   (
     umask 077
-    printf 'X-Auth-Token: %s\n' "$token" >"$hdrfile"
+    printf 'X-Auth-Token: %s\n' "$token" >"$hdr"
   )
-}
-
-# -------------------------------------------------------------------------------------- identity seed
-
-ADMIN_HDR=""
-DEMO_HDR=""
-declare -A PROJECT_ID USER_ID ROLE_ID NETWORK_ID
-
-# id_by_name JSON COLLECTION NAME
-id_by_name() { jq -r --arg n "$3" --arg c "$2" '[.[$c][] | select(.name == $n)][0].id // empty' <<<"$1"; }
-
-seed_identity() {
-  CURRENT_LOG=$KS_LOG
-  ADMIN_HDR=$RUN/admin.hdr
-  issue_token "$ADMIN_HDR" admin "$ADMIN_PASSWORD" admin
-  local K=$KEYSTONE_URL/v3 name id list
-
-  # Regions (RegionOne comes from bootstrap). Listing avoids the 404-probe ERROR noise (pitfall 11).
-  api GET "$K/regions" "$ADMIN_HDR" -- 200
-  list=$BODY
-  for name in RegionOne RegionTwo; do
-    if [[ -z $(jq -r --arg n "$name" '.regions[] | select(.id == $n) | .id' <<<"$list") ]]; then
-      api POST "$K/regions" "$ADMIN_HDR" "$(jq -nc --arg n "$name" '{region:{id:$n,description:("Lab " + $n)}}')" -- 201
-    fi
+  t1=$(since "$t0")
+  t0=$EPOCHREALTIME
+  code=$(curl -sS --max-time 60 -o "$tmp.json" -w '%{http_code}' -H @"$hdr" -H 'Accept: application/json' \
+    "$NEUTRON_URL/v2.0/networks") || code=000
+  [[ $code == 200 ]] || die "GET /v2.0/networks -> HTTP $code: $(head -c 600 "$tmp.json" 2>/dev/null)" "$NT_LOG"
+  names=$(jq -r '[.networks[].name] | sort | join(" ")' "$tmp.json")
+  for want in public demo-net-1 demo-net-2 demo-net-3; do
+    [[ " $names " == *" $want "* ]] || die "network $want not visible to demo (got: $names)" /dev/null
   done
-
-  # Domain Default (id "default") comes from bootstrap; make sure.
-  api GET "$K/domains/default" "$ADMIN_HDR" -- 200
-
-  # Projects
-  api GET "$K/projects?domain_id=default" "$ADMIN_HDR" -- 200
-  list=$BODY
-  for name in admin service demo other; do
-    id=$(id_by_name "$list" projects "$name")
-    if [[ -z $id ]]; then
-      api POST "$K/projects" "$ADMIN_HDR" \
-        "$(jq -nc --arg n "$name" '{project:{name:$n,domain_id:"default",enabled:true,description:("Lab project " + $n)}}')" -- 201
-      id=$(jq -r .project.id <<<"$BODY")
-    fi
-    PROJECT_ID[$name]=$id
-  done
-
-  # Roles (bootstrap creates admin > member > reader as implied roles)
-  api GET "$K/roles" "$ADMIN_HDR" -- 200
-  list=$BODY
-  for name in admin member reader; do
-    id=$(id_by_name "$list" roles "$name")
-    [[ -n $id ]] || die "role $name missing (keystone-manage bootstrap creates it)"
-    ROLE_ID[$name]=$id
-  done
-
-  # Users. No default_project_id: it would turn an unscoped login into a project-scoped one.
-  api GET "$K/users?domain_id=default" "$ADMIN_HDR" -- 200
-  list=$BODY
-  local -A passwords=([admin]=$ADMIN_PASSWORD [demo]=$DEMO_PASSWORD [neutron]=$NEUTRON_PASSWORD [mfa]=$MFA_PASSWORD)
-  for name in admin demo neutron mfa; do
-    id=$(id_by_name "$list" users "$name")
-    if [[ -z $id ]]; then
-      api POST "$K/users" "$ADMIN_HDR" \
-        "$(jq -nc --arg n "$name" --arg p "${passwords[$name]}" '{user:{name:$n,domain_id:"default",enabled:true,password:$p}}')" -- 201
-      id=$(jq -r .user.id <<<"$BODY")
-    fi
-    USER_ID[$name]=$id
-  done
-
-  # Role assignments: PUT is idempotent (204 whether new or existing).
-  local grant project role
-  for grant in admin:admin:admin demo:demo:member demo:other:member neutron:service:admin mfa:demo:member; do
-    IFS=: read -r name project role <<<"$grant"
-    api PUT "$K/projects/${PROJECT_ID[$project]}/users/${USER_ID[$name]}/roles/${ROLE_ID[$role]}" "$ADMIN_HDR" -- 204
-  done
-
-  seed_second_factor
-
-  seed_catalog
-}
-
-# The user mfa needs password AND a TOTP passcode (Keystone v3 multi-factor auth):
-#   https://docs.openstack.org/keystone/latest/admin/auth-totp.html
-#   https://docs.openstack.org/keystone/latest/user/multi-factor-authentication.html
-# Its TOTP secret (base32, RFC 6238 SHA-1 / 6 digits / 30 s as Keystone computes it) goes to lab.json.
-MFA_TOTP_SECRET=""
-seed_second_factor() {
-  local K=$KEYSTONE_URL/v3 id=${USER_ID[mfa]}
-  # PATCH replaces the options: the same answer (200) on every run.
-  api PATCH "$K/users/$id" "$ADMIN_HDR" \
-    '{"user":{"options":{"multi_factor_auth_enabled":true,"multi_factor_auth_rules":[["password","totp"]]}}}' -- 200
-  api GET "$K/credentials?user_id=$id&type=totp" "$ADMIN_HDR" -- 200
-  MFA_TOTP_SECRET=$(jq -r '.credentials[0].blob // empty' <<<"$BODY")
-  if [[ -z $MFA_TOTP_SECRET ]]; then
-    # 20 random bytes (RFC 4226's recommended key length) = 32 base32 characters, no padding.
-    MFA_TOTP_SECRET=$(head -c 20 /dev/urandom | base32 -w0 | tr -d '=')
-    api POST "$K/credentials" "$ADMIN_HDR" \
-      "$(jq -nc --arg u "$id" --arg b "$MFA_TOTP_SECRET" '{credential:{type:"totp",user_id:$u,blob:$b}}')" -- 201
-  fi
-}
-
-# An application credential of demo on project demo (roles member + reader, restricted: it cannot
-# create other credentials or trusts). Keystone shows the secret only in the creation answer, so a
-# rerun keeps the one in lab.json when it still authenticates, and otherwise replaces the credential.
-#   https://docs.openstack.org/api-ref/identity/v3/#application-credentials
-APPCRED_ID=""
-APPCRED_SECRET=""
-seed_application_credential() {
-  local K=$KEYSTONE_URL/v3 user=${USER_ID[demo]} existing kept_id="" kept_secret=""
-  api GET "$K/users/$user/application_credentials?name=$APPCRED_NAME" "$DEMO_HDR" -- 200
-  existing=$(jq -r '.application_credentials[0].id // empty' <<<"$BODY")
-  if [[ -s $LAB_JSON ]]; then
-    kept_id=$(jq -r '.applicationCredentials.demo.id // empty' "$LAB_JSON")
-    kept_secret=$(jq -r '.applicationCredentials.demo.secret // empty' "$LAB_JSON")
-  fi
-  if [[ -n $existing && $existing == "$kept_id" && -n $kept_secret ]]; then
-    call POST "$K/auth/tokens?nocatalog" "" \
-      "$(jq -nc --arg i "$existing" --arg s "$kept_secret" \
-        '{auth:{identity:{methods:["application_credential"],application_credential:{id:$i,secret:$s}}}}')"
-    if [[ $HTTP_CODE == 201 ]]; then
-      APPCRED_ID=$existing APPCRED_SECRET=$kept_secret
-      return 0
-    fi
-  fi
-  [[ -z $existing ]] || api DELETE "$K/users/$user/application_credentials/$existing" "$DEMO_HDR" -- 204
-  api POST "$K/users/$user/application_credentials" "$DEMO_HDR" \
-    "$(jq -nc --arg n "$APPCRED_NAME" '{application_credential:{name:$n,description:"API Access lab (e2e/lab/README.md)"}}')" -- 201
-  APPCRED_ID=$(jq -r .application_credential.id <<<"$BODY")
-  APPCRED_SECRET=$(jq -r .application_credential.secret <<<"$BODY")
-}
-
-# type name description RegionOne-url RegionTwo-url. Nothing listens on the compute/image/object-store
-# ports: they exist so the catalog looks like a real cloud's.
-CATALOG=(
-  "identity|keystone|OpenStack Identity|$KEYSTONE_URL/v3/|$KEYSTONE_URL/v3/"
-  "network|neutron|OpenStack Networking|$NEUTRON_URL|$NEUTRON_URL"
-  "compute|nova|OpenStack Compute|http://127.0.0.1:8774/v2.1|http://127.0.0.1:18774/v2.1"
-  "image|glance|OpenStack Image|http://127.0.0.1:9292|http://127.0.0.1:19292"
-  "object-store|swift|OpenStack Object Storage|http://127.0.0.1:8080/v1/AUTH_%(project_id)s|http://127.0.0.1:18080/v1/AUTH_%(project_id)s"
-)
-
-seed_catalog() {
-  local K=$KEYSTONE_URL/v3 entry type name desc url1 url2 sid endpoints region url iface body
-  local missing=()
-  api GET "$K/services" "$ADMIN_HDR" -- 200
-  local services=$BODY
-  api GET "$K/endpoints" "$ADMIN_HDR" -- 200
-  endpoints=$BODY
-  for entry in "${CATALOG[@]}"; do
-    IFS='|' read -r type name desc url1 url2 <<<"$entry"
-    sid=$(jq -r --arg t "$type" '[.services[] | select(.type == $t)][0].id // empty' <<<"$services")
-    if [[ -z $sid ]]; then
-      api POST "$K/services" "$ADMIN_HDR" \
-        "$(jq -nc --arg t "$type" --arg n "$name" --arg d "$desc" '{service:{type:$t,name:$n,description:$d,enabled:true}}')" -- 201
-      sid=$(jq -r .service.id <<<"$BODY")
-    fi
-    for region in RegionOne RegionTwo; do
-      url=$url1
-      [[ $region == RegionTwo ]] && url=$url2
-      for iface in public internal admin; do
-        if [[ -z $(jq -r --arg s "$sid" --arg r "$region" --arg i "$iface" \
-          '.endpoints[] | select(.service_id == $s and .region_id == $r and .interface == $i) | .id' <<<"$endpoints") ]]; then
-          missing+=("$(jq -nc --arg s "$sid" --arg r "$region" --arg i "$iface" --arg u "$url" \
-            '{endpoint:{service_id:$s,region_id:$r,interface:$i,url:$u,enabled:true}}')")
-        fi
-      done
-    done
-  done
-  # Two lanes, one per uwsgi worker: 27 sequential POSTs are most of a first run's seeding time.
-  local lane pids=() i
-  for lane in 0 1; do
-    (
-      for ((i = lane; i < ${#missing[@]}; i += 2)); do
-        api POST "$K/endpoints" "$ADMIN_HDR" "${missing[i]}" -- 201
-      done
-    ) &
-    pids+=($!)
-  done
-  for i in "${pids[@]}"; do wait "$i" || die "POST /v3/endpoints failed"; done
-}
-
-# --------------------------------------------------------------------------------------- network seed
-
-# find_network HEADERFILE NAME PROJECT_ID -> id or empty
-find_network() {
-  api GET "$NEUTRON_URL/v2.0/networks?name=$2&project_id=$3" "$1" -- 200
-  jq -r '.networks[0].id // empty' <<<"$BODY"
-}
-
-# ensure_subnet HEADERFILE NETWORK_ID NAME CIDR DHCP
-ensure_subnet() {
-  api GET "$NEUTRON_URL/v2.0/subnets?network_id=$2&name=$3" "$1" -- 200
-  if [[ -z $(jq -r '.subnets[0].id // empty' <<<"$BODY") ]]; then
-    api POST "$NEUTRON_URL/v2.0/subnets" "$1" \
-      "$(jq -nc --arg net "$2" --arg n "$3" --arg c "$4" --argjson d "$5" \
-        '{subnet:{network_id:$net,name:$n,ip_version:4,cidr:$c,enable_dhcp:$d}}')" -- 201
-  fi
-  jq -r '.subnets[0].id // .subnet.id' <<<"$BODY"
-}
-
-seed_networks() {
-  CURRENT_LOG=$NT_LOG
-  local N=$NEUTRON_URL/v2.0 id i router subnet1
-  DEMO_HDR=$RUN/demo.hdr
-  issue_token "$DEMO_HDR" demo "$DEMO_PASSWORD" demo
-
-  # External network, admin-owned; router:external makes it visible to every project.
-  id=$(find_network "$ADMIN_HDR" public "${PROJECT_ID[admin]}")
-  if [[ -z $id ]]; then
-    api POST "$N/networks" "$ADMIN_HDR" \
-      '{"network":{"name":"public","router:external":true,"provider:network_type":"flat","provider:physical_network":"external","description":"Lab external network"}}' -- 201
-    id=$(jq -r .network.id <<<"$BODY")
-  fi
-  NETWORK_ID[public]=$id
-  ensure_subnet "$ADMIN_HDR" "$id" public-subnet 198.51.100.0/24 false >/dev/null
-
-  # demo's own networks, created with demo's token so they are owned by project demo.
-  for i in 1 2 3; do
-    id=$(find_network "$DEMO_HDR" "demo-net-$i" "${PROJECT_ID[demo]}")
-    if [[ -z $id ]]; then
-      api POST "$N/networks" "$DEMO_HDR" "{\"network\":{\"name\":\"demo-net-$i\"}}" -- 201
-      id=$(jq -r .network.id <<<"$BODY")
-    fi
-    NETWORK_ID[demo-net-$i]=$id
-    subnet=$(ensure_subnet "$DEMO_HDR" "$id" "demo-subnet-$i" "10.0.$i.0/24" true)
-    [[ $i == 1 ]] && subnet1=$subnet
-  done
-
-  # demo-router: gateway on public, interface on demo-subnet-1.
-  api GET "$N/routers?name=demo-router&project_id=${PROJECT_ID[demo]}" "$DEMO_HDR" -- 200
-  router=$(jq -r '.routers[0].id // empty' <<<"$BODY")
-  if [[ -z $router ]]; then
-    api POST "$N/routers" "$DEMO_HDR" \
-      "$(jq -nc --arg p "${NETWORK_ID[public]}" '{router:{name:"demo-router",external_gateway_info:{network_id:$p}}}')" -- 201
-    router=$(jq -r .router.id <<<"$BODY")
-  elif [[ $(jq -r '.routers[0].external_gateway_info.network_id // empty' <<<"$BODY") != "${NETWORK_ID[public]}" ]]; then
-    api PUT "$N/routers/$router" "$DEMO_HDR" \
-      "$(jq -nc --arg p "${NETWORK_ID[public]}" '{router:{external_gateway_info:{network_id:$p}}}')" -- 200
-  fi
-  api GET "$N/ports?device_id=$router&device_owner=network:router_interface" "$DEMO_HDR" -- 200
-  if [[ -z $(jq -r --arg s "$subnet1" '.ports[] | select(any(.fixed_ips[]; .subnet_id == $s)) | .id' <<<"$BODY") ]]; then
-    api PUT "$N/routers/$router/add_router_interface" "$DEMO_HDR" "{\"subnet_id\":\"$subnet1\"}" -- 200
-  fi
-
-  CURRENT_LOG=$KS_LOG
-  seed_application_credential
-}
-
-# ------------------------------------------------------------------------------------------- lab files
-
-write_client_files() {
-  # lab-appcred names demo's application credential by id (from lab.json); never its secret.
-  local appcred_id=""
-  [[ -s $LAB_JSON ]] && appcred_id=$(jq -r '.applicationCredentials.demo.id // empty' "$LAB_JSON")
-  {
-    cat <<EOF
-# Generated by e2e/lab/openstack-lab.sh. No passwords here: the lab's are in lab.json / *-openrc.
-clouds:
-  lab:
-    auth:
-      auth_url: $KEYSTONE_URL/v3
-      username: demo
-      user_domain_name: Default
-      project_name: demo
-      project_domain_name: Default
-    region_name: RegionOne
-    interface: public
-    identity_api_version: 3
-  lab-unscoped:
-    auth:
-      auth_url: $KEYSTONE_URL/v3
-      username: demo
-      user_domain_name: Default
-    region_name: RegionOne
-    interface: public
-    identity_api_version: 3
-  lab-admin:
-    auth:
-      auth_url: $KEYSTONE_URL/v3
-      username: admin
-      user_domain_name: Default
-      project_name: admin
-      project_domain_name: Default
-    region_name: RegionOne
-    interface: public
-    identity_api_version: 3
-  lab-mfa:
-    auth:
-      auth_url: $KEYSTONE_URL/v3
-      username: mfa
-      user_domain_name: Default
-      project_name: demo
-      project_domain_name: Default
-    region_name: RegionOne
-    interface: public
-    identity_api_version: 3
-EOF
-    if [[ -n $appcred_id ]]; then
-      cat <<EOF
-  lab-appcred:
-    auth_type: v3applicationcredential
-    auth:
-      auth_url: $KEYSTONE_URL/v3
-      application_credential_id: $appcred_id
-    region_name: RegionOne
-    interface: public
-    identity_api_version: 3
-EOF
-    fi
-  } >"$CLOUDS_YAML.tmp"
-  # Readers (tests of other developers) never see a half-written file.
-  mv "$CLOUDS_YAML.tmp" "$CLOUDS_YAML"
-  local user password project
-  for user in demo admin; do
-    password=$DEMO_PASSWORD project=demo
-    [[ $user == admin ]] && password=$ADMIN_PASSWORD project=admin
-    (
-      umask 077
-      cat >"$LAB_DIR/$user-openrc" <<EOF
-# Lab-only credentials (e2e/lab/openstack-lab.sh). Usage: . $LAB_DIR/$user-openrc
-export OS_AUTH_URL=$KEYSTONE_URL/v3
-export OS_IDENTITY_API_VERSION=3
-export OS_AUTH_TYPE=password
-export OS_USERNAME=$user
-export OS_PASSWORD=$password
-export OS_USER_DOMAIN_NAME=Default
-export OS_PROJECT_NAME=$project
-export OS_PROJECT_DOMAIN_NAME=Default
-export OS_REGION_NAME=RegionOne
-export OS_INTERFACE=public
-EOF
-    )
-  done
-}
-
-write_lab_json() {
-  local networks='{}' name
-  for name in public demo-net-1 demo-net-2 demo-net-3; do
-    networks=$(jq -c --arg n "$name" --arg id "${NETWORK_ID[$name]}" '. + {($n): $id}' <<<"$networks")
-  done
-  jq -n \
-    --arg keystoneUrl "$KEYSTONE_URL" --arg neutronUrl "$NEUTRON_URL" --arg cloudsYaml "$CLOUDS_YAML" \
-    --arg demoId "${USER_ID[demo]}" --arg demoPassword "$DEMO_PASSWORD" \
-    --arg adminId "${USER_ID[admin]}" --arg adminPassword "$ADMIN_PASSWORD" \
-    --arg mfaId "${USER_ID[mfa]}" --arg mfaPassword "$MFA_PASSWORD" --arg mfaSecret "$MFA_TOTP_SECRET" \
-    --arg appcredId "$APPCRED_ID" --arg appcredName "$APPCRED_NAME" --arg appcredSecret "$APPCRED_SECRET" \
-    --arg pDemo "${PROJECT_ID[demo]}" --arg pOther "${PROJECT_ID[other]}" --arg pAdmin "${PROJECT_ID[admin]}" \
-    --argjson networks "$networks" \
-    '{keystoneUrl:$keystoneUrl, neutronUrl:$neutronUrl, cloudsYaml:$cloudsYaml,
-      users:{
-        demo:{id:$demoId, name:"demo", password:$demoPassword, domainId:"default"},
-        admin:{id:$adminId, name:"admin", password:$adminPassword, domainId:"default"},
-        mfa:{id:$mfaId, name:"mfa", password:$mfaPassword, domainId:"default", totpSecret:$mfaSecret}},
-      applicationCredentials:{
-        demo:{id:$appcredId, name:$appcredName, secret:$appcredSecret, projectId:$pDemo}},
-      projects:{
-        demo:{id:$pDemo, name:"demo"}, other:{id:$pOther, name:"other"}, admin:{id:$pAdmin, name:"admin"}},
-      regions:["RegionOne","RegionTwo"],
-      networks:$networks}' >"$LAB_JSON.tmp"
-  chmod 600 "$LAB_JSON.tmp"
-  mv "$LAB_JSON.tmp" "$LAB_JSON"
-  write_lab_json_settings
-}
-
-# The settings part of lab.json follows the config of the running services (see cmd_start).
-write_lab_json_settings() {
-  jq --argjson e "$TOKEN_EXPIRATION" --argjson c "$TOKEN_CACHE_TIME" --argjson q "$QUOTA_NETWORK" \
-    '. + {tokenExpirationSeconds:$e, neutronTokenCacheSeconds:$c, networkQuota:$q}' "$LAB_JSON" >"$LAB_JSON.tmp"
-  chmod 600 "$LAB_JSON.tmp"
-  mv "$LAB_JSON.tmp" "$LAB_JSON"
+  log "check ok: demo token ($t1), GET /v2.0/networks -> $(jq '.networks | length' "$tmp.json") networks ($(since "$t0"))"
 }
 
 # ------------------------------------------------------------------------------------------------ modes
@@ -1055,15 +553,8 @@ cmd_start() {
   ((ks_running)) || wait_healthy keystone keystone_pid is_keystone_healthy "$KS_UWSGI_LOG" 90 "$KS_LAUNCHED_AT"
   ((nt_running)) || wait_healthy neutron neutron_pid is_neutron_healthy "$NT_LOG" 90 "$NT_LAUNCHED_AT"
 
-  if [[ ! -s $LAB_JSON || $RESEED == 1 ]]; then
-    step "identity data (regions, projects, users, roles, mfa's TOTP, 30 endpoints)" seed_identity
-    step "network data (public, demo-net-1..3, demo-router) + demo's application credential" seed_networks
-    write_lab_json
-  else
-    write_lab_json_settings
-  fi
-  # After the seed: clouds.yaml names the application credential that lab.json records.
-  write_client_files
+  # Seeds when lab.json is missing or invalid or OSLAB_RESEED=1; otherwise records the settings.
+  step "seed + lab.json, clouds.yaml, openrc (e2e/lab/seed/seed-lab.ts)" seed_lab
   log "ready in $(since "$t0"): keystone $KEYSTONE_URL/v3, neutron $NEUTRON_URL, clouds.yaml $CLOUDS_YAML, facts $LAB_JSON"
 }
 
@@ -1100,19 +591,8 @@ cmd_status() {
 
 cmd_check() {
   command -v curl >/dev/null && command -v jq >/dev/null || die "curl and jq are needed (run start first)"
-  [[ -d $RUN ]] || die "no lab at $LAB_DIR (run start first)"
-  local t0=$EPOCHREALTIME t1 names want
-  CURRENT_LOG=$KS_LOG
-  issue_token "$RUN/check.$$.hdr" demo "$DEMO_PASSWORD" demo
-  t1=$(since "$t0")
-  local t2=$EPOCHREALTIME
-  CURRENT_LOG=$NT_LOG
-  api GET "$NEUTRON_URL/v2.0/networks" "$RUN/check.$$.hdr" -- 200
-  names=$(jq -r '[.networks[].name] | sort | join(" ")' <<<"$BODY")
-  for want in public demo-net-1 demo-net-2 demo-net-3; do
-    [[ " $names " == *" $want "* ]] || die "network $want not visible to demo (got: $names)"
-  done
-  log "check ok: demo token ($t1), GET /v2.0/networks -> $(jq '.networks | length' <<<"$BODY") networks ($(since "$t2"))"
+  [[ -d $RUN && -s $LAB_JSON ]] || die "no lab at $LAB_DIR (run start first)"
+  check_demo_sees_networks
 }
 
 cmd_reset() {

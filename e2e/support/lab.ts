@@ -1,31 +1,11 @@
-import fs from 'node:fs';
-import path from 'node:path';
+import type { LabFacts } from '../../server/test/support/lab-facts.js';
 
-/** What e2e/lab/openstack-lab.sh wrote about the running lab. */
-export interface Lab {
-  keystoneUrl: string;
-  neutronUrl: string;
-  /** `mfa` also has `totpSecret`: the base32 secret of its TOTP credential (second factor). */
-  users: Record<
-    string,
-    { id: string; name: string; password: string; domainId: string; totpSecret?: string }
-  >;
-  projects: Record<string, { id: string; name: string }>;
-  regions: string[];
-  networks: Record<string, string>;
-}
-
-export const labDir = process.env.OSLAB_DIR ?? '/tmp/api-access-lab';
-
-export function readLab(): Lab {
-  const file = path.join(labDir, 'lab.json');
-  if (!fs.existsSync(file))
-    throw new Error(`The OpenStack lab is not running (no ${file}). Run: npm run lab -- start`);
-  return JSON.parse(fs.readFileSync(file, 'utf8')) as Lab;
-}
+// lab.json's one schema and reader: server/test/support/lab-facts.ts (readLabFacts). These helpers
+// ask the lab's Keystone and Neutron directly, for stories that compare the page with them.
 
 /** Keystone's own word on a token (a user may validate its own token with itself). */
-export async function isTokenValidAtKeystone(lab: Lab, token: string): Promise<boolean> {
+// https://docs.openstack.org/api-ref/identity/v3/#validate-and-show-information-for-token
+export async function isTokenValidAtKeystone(lab: LabFacts, token: string): Promise<boolean> {
   const response = await fetch(`${lab.keystoneUrl}/v3/auth/tokens?nocatalog`, {
     headers: { 'X-Auth-Token': token, 'X-Subject-Token': token },
   });
@@ -35,7 +15,8 @@ export async function isTokenValidAtKeystone(lab: Lab, token: string): Promise<b
 }
 
 /** Networks exactly as Neutron lists them for a token. */
-export async function listNetworkNamesAtNeutron(lab: Lab, token: string): Promise<string[]> {
+// https://docs.openstack.org/api-ref/network/v2/#list-networks
+export async function listNetworkNamesAtNeutron(lab: LabFacts, token: string): Promise<string[]> {
   const response = await fetch(`${lab.neutronUrl}/v2.0/networks`, { headers: { 'X-Auth-Token': token } });
   if (!response.ok) throw new Error(`Neutron answered HTTP ${response.status}`);
   const body = (await response.json()) as { networks: { name: string }[] };
@@ -43,7 +24,7 @@ export async function listNetworkNamesAtNeutron(lab: Lab, token: string): Promis
 }
 
 /** The project a token is scoped to, in Keystone's own words (GET /v3/auth/tokens), or null. */
-export async function readTokenProjectAtKeystone(lab: Lab, token: string): Promise<string | null> {
+export async function readTokenProjectAtKeystone(lab: LabFacts, token: string): Promise<string | null> {
   // https://docs.openstack.org/api-ref/identity/v3/#validate-and-show-information-for-token
   const response = await fetch(`${lab.keystoneUrl}/v3/auth/tokens?nocatalog`, {
     headers: { 'X-Auth-Token': token, 'X-Subject-Token': token },

@@ -1,4 +1,5 @@
-import { isValidAtKeystone, labClouds, readLab } from '../support/lab.js';
+import { readLabFacts } from '../support/lab-facts.js';
+import { isValidAtKeystone, labClouds } from '../support/lab.js';
 import { describeConformance, type ConformanceUpstream } from '../conformance/conformance-cases.js';
 
 /**
@@ -14,7 +15,7 @@ describeConformance({
   // Keystone hashes the password on each sign-in; on a busy 2-core machine that takes a while.
   upstreamTimeoutMs: 15_000,
   async start(): Promise<ConformanceUpstream> {
-    const lab = readLab();
+    const lab = readLabFacts();
     const demo = lab.users.demo!;
     // The lab script's user `mfa` and demo's application credential (e2e/lab/openstack-lab.sh).
     const mfa = lab.users.mfa;

@@ -6,7 +6,8 @@ import type { SessionInfo } from '../../src/contract/session.js';
 import type { TokenInfo } from '../../src/contract/token.js';
 import { createSecretBox } from '../../src/platform/secret-box.js';
 import { ApiSession } from '../support/api-session.js';
-import { isValidAtKeystone, labClouds, readLab } from '../support/lab.js';
+import { readLabFacts } from '../support/lab-facts.js';
+import { isValidAtKeystone, labClouds } from '../support/lab.js';
 import { startTestApp, testSecret, type TestApp } from '../support/test-app.js';
 import { currentTotp, wrongTotp } from '../support/totp.js';
 import type { PendingMfa } from '../../src/auth/auth-state.js';
@@ -17,7 +18,7 @@ import { MAX_PASSCODE_ATTEMPTS } from '../../src/features/second-factor/second-f
  * credentials, against the real Keystone 22 of the lab: user `mfa` (rules [["password","totp"]])
  * and demo's application credential `api-access-lab` (e2e/lab/README.md).
  */
-const lab = readLab();
+const lab = readLabFacts();
 const mfa = lab.users.mfa!;
 const appCredential = lab.applicationCredentials!.demo!;
 const totpSecret = mfa.totpSecret!;

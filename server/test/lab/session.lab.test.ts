@@ -3,14 +3,15 @@ import type { Catalog } from '../../src/contract/catalog.js';
 import type { NetworkPage } from '../../src/contract/networks.js';
 import type { TokenInfo } from '../../src/contract/token.js';
 import { ApiSession } from '../support/api-session.js';
-import { isValidAtKeystone, labClouds, listNetworksAtNeutron, readLab } from '../support/lab.js';
+import { readLabFacts } from '../support/lab-facts.js';
+import { isValidAtKeystone, labClouds, listNetworksAtNeutron } from '../support/lab.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /**
  * The BFF against the real Keystone 22 and Neutron 21 of the lab: every v3 flow of the engine.
  */
 let app: TestApp;
-const lab = readLab();
+const lab = readLabFacts();
 const demo = lab.users.demo!;
 
 beforeAll(async () => {

@@ -1,8 +1,8 @@
-import { readLab } from './lab.js';
+import { readLabFacts } from './lab-facts.js';
 
 /** Fails the lab project at once, with the command to run, when the lab is not up. */
 export default async function assertLabIsRunning(): Promise<void> {
-  const lab = readLab();
+  const lab = readLabFacts();
   try {
     const response = await fetch(`${lab.keystoneUrl}/v3`, { signal: AbortSignal.timeout(5000) });
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
