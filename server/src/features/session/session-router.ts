@@ -24,7 +24,14 @@ export function createSessionRouter(sessions: SessionService, cookieName: string
 
   router.delete('/session', async (req, res) => {
     const result = await sessions.logout(sessionHandle(req));
-    res.clearCookie(cookieName, { path: '/' });
+    // Cleared with the attributes it was set with (http/session-middleware.ts): a browser ignores a
+    // __Host- cookie line without Secure, and the signed-out cookie would stay.
+    res.clearCookie(cookieName, {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: cookieName.startsWith('__Host-'),
+    });
     res.json(result);
   });
 
