@@ -13,7 +13,8 @@ export interface ClientAnswer {
  * CA, keeps its session cookie and CSRF token like the SPA, and can write any X-Forwarded-For.
  */
 export class ApiClientAt {
-  private cookie: string | null = null;
+  /** Cookie name → value, as a browser's jar would keep them for this site. */
+  private readonly cookies = new Map<string, string>();
   private csrfToken: string | null = null;
 
   constructor(
@@ -55,7 +56,9 @@ export class ApiClientAt {
           agent: false,
           headers: {
             ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-            ...(this.cookie ? { Cookie: this.cookie } : {}),
+            ...(this.cookies.size > 0
+              ? { Cookie: [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ') }
+              : {}),
             ...headers,
           },
         },
@@ -64,7 +67,11 @@ export class ApiClientAt {
           response.setEncoding('utf8');
           response.on('data', (chunk: string) => (text += chunk));
           response.on('end', () => {
-            for (const line of response.headers['set-cookie'] ?? []) this.cookie = line.split(';')[0]!;
+            for (const line of response.headers['set-cookie'] ?? []) {
+              const pair = line.split(';')[0]!;
+              const at = pair.indexOf('=');
+              this.cookies.set(pair.slice(0, at), pair.slice(at + 1));
+            }
             resolve({ status: response.statusCode ?? 0, headers: response.headers, body: text });
           });
         },
