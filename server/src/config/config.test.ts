@@ -25,3 +25,44 @@ describe('login throttle settings', () => {
     );
   });
 });
+
+describe('TRUST_PROXY', () => {
+  const load = (TRUST_PROXY: string) => loadConfig({ HOME: '/tmp', TRUST_PROXY });
+
+  it('accepts a small hop count, proxy addresses and ranges, and Express names', () => {
+    expect(load('false').trustProxy).toBe(false);
+    expect(load('0').trustProxy).toBe(false);
+    expect(load('1').trustProxy).toBe(1);
+    expect(load('3').trustProxy).toBe(3);
+    expect(load('loopback').trustProxy).toBe('loopback');
+    expect(load('loopback, 10.0.0.0/8, fd00::/8').trustProxy).toBe('loopback, 10.0.0.0/8, fd00::/8');
+    expect(load('192.0.2.10,2001:db8::1').trustProxy).toBe('192.0.2.10,2001:db8::1');
+    expect(load('172.16.0.0/255.240.0.0').trustProxy).toBe('172.16.0.0/255.240.0.0');
+    expect(load('linklocal,uniquelocal').trustProxy).toBe('linklocal,uniquelocal');
+  });
+
+  // Trusting everyone lets any client name its own address in X-Forwarded-For: the sign-in
+  // throttle per address then counts whatever the attacker writes there.
+  it.each([
+    ['true', /never "true"/],
+    ['TRUE', /never "true"/],
+    ['0.0.0.0/0', /0\.0\.0\.0\/0 trusts every/],
+    ['::/0', /::\/0 trusts every/],
+    ['loopback,0.0.0.0/0', /0\.0\.0\.0\/0 trusts every/],
+    ['1.0.0.0/1', /1\.0\.0\.0\/1 trusts every/],
+    ['0.0.0.0/0.0.0.0', /trusts every/],
+    ['::ffff:0:0/96', /every IPv4 client/],
+    ['::/64', /every IPv4 client/],
+    ['4', /hop count of at most 3/],
+    ['100', /hop count of at most 3/],
+  ])('refuses %s, which trusts every client, with a message that says what to set', (value, reason) => {
+    expect(() => load(value)).toThrow(ConfigError);
+    expect(() => load(value)).toThrow(reason);
+    expect(() => load(value)).toThrow(/TRUST_PROXY: .*\(1 for one nginx in front\)/s);
+  });
+
+  it('refuses what Express would only reject with a stack trace: unknown names, malformed ranges', () => {
+    for (const value of ['yes', '*', 'proxy.example.org', '10.0.0.0/33', '10.0.0/8', '1.5', '-1', ','])
+      expect(() => load(value), value).toThrow(/TRUST_PROXY: /);
+  });
+});

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
@@ -39,7 +40,10 @@ const envSchema = z.object({
   TRUST_PROXY: z
     .string()
     .default('false')
-    .refine((value) => value !== 'true', 'must be a hop count or a list of addresses, never "true"'),
+    .superRefine((value, context) => {
+      const problem = trustProxyProblem(value);
+      if (problem) context.addIssue({ code: 'custom', message: problem });
+    }),
   DEMO_CLOUD: z.enum(['auto', 'on', 'off']).default('auto'),
   STATIC_DIR: z.string().min(1).optional(),
 });
@@ -77,7 +81,7 @@ export interface Config {
   /** Sign-in attempts (failed or not) per sliding minute against one username of one cloud. */
   loginAttemptsPerMinutePerUsername: number;
   secureCookies: boolean;
-  /** Express "trust proxy": false, a hop count, or a list of addresses. Never `true`. */
+  /** Express "trust proxy": false, a hop count (at most 3), or proxy addresses; never one that trusts everyone. */
   trustProxy: false | number | string;
   demoCloud: 'auto' | 'on' | 'off';
   staticDir: string;
@@ -134,7 +138,76 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 }
 
 function parseTrustProxy(value: string): false | number | string {
-  if (value === 'false' || value === '') return false;
-  if (/^\d+$/.test(value)) return Number(value);
-  return value;
+  const trimmed = value.trim();
+  if (trimmed === 'false' || trimmed === '' || trimmed === '0') return false;
+  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  return trimmed;
+}
+
+/** One nginx in front is 1; a load balancer before it 2; more layers than this are a mistake. */
+const MAX_PROXY_HOPS = 3;
+const expressProxyNames = new Set(['loopback', 'linklocal', 'uniquelocal']);
+const TRUST_PROXY_HINT =
+  'Name the proxies in front of the BFF: a hop count of at most 3 (1 for one nginx in front), ' +
+  'their addresses or ranges (10.0.0.5, 10.0.0.0/24), or loopback, linklocal, uniquelocal.';
+
+/**
+ * Why a TRUST_PROXY value must not be used, or null. Express believes X-Forwarded-For from every
+ * address it trusts; trusting everyone (`true`, `0.0.0.0/0`, `::/0`, `::ffff:0:0/96`, a hop count
+ * beyond the proxies there are) lets any client name its own address there, and the sign-in
+ * throttle per address then counts whatever the client wrote. Express itself would accept these,
+ * and reject a malformed entry only with a stack trace at start: both are refused here, readably.
+ * https://expressjs.com/en/guide/behind-proxies.html
+ */
+export function trustProxyProblem(value: string): string | null {
+  const trimmed = value.trim();
+  if (trimmed === '' || trimmed === 'false') return null;
+  if (trimmed.toLowerCase() === 'true')
+    return `never "true": it trusts every client to name its own address in X-Forwarded-For. ${TRUST_PROXY_HINT}`;
+  if (/^\d+$/.test(trimmed)) {
+    if (Number(trimmed) <= MAX_PROXY_HOPS) return null;
+    return (
+      `a hop count of at most ${MAX_PROXY_HOPS}: with ${trimmed} the BFF believes addresses that any ` +
+      `client can write into X-Forwarded-For before its request reaches the proxies. ${TRUST_PROXY_HINT}`
+    );
+  }
+  for (const entry of trimmed.split(',').map((part) => part.trim())) {
+    const problem = trustedEntryProblem(entry);
+    if (problem) return `${problem} ${TRUST_PROXY_HINT}`;
+  }
+  return null;
+}
+
+function trustedEntryProblem(entry: string): string | null {
+  if (expressProxyNames.has(entry)) return null;
+  const [address = '', mask, ...rest] = entry.split('/');
+  const family = net.isIP(address);
+  const malformed = `"${entry}" is neither an address, a range (address/prefix) nor one of loopback, linklocal, uniquelocal.`;
+  if (family === 0 || rest.length > 0) return malformed;
+  if (mask === undefined) return null;
+  const prefix =
+    family === 4 && net.isIPv4(mask) ? netmaskLength(mask) : /^\d+$/.test(mask) ? Number(mask) : null;
+  if (prefix === null || prefix > (family === 4 ? 32 : 128)) return malformed;
+  // No network of proxies is wider than a /8 (IPv4) or fc00::/7 (IPv6 unique local addresses).
+  if (prefix < (family === 4 ? 8 : 7)) {
+    const width = prefix === 0 ? '' : ` of a /${prefix}, far wider than any network of proxies,`;
+    return `${entry} trusts every client${width} to name its own address in X-Forwarded-For.`;
+  }
+  if (family === 6) {
+    // Express compares an IPv4 client with an IPv6 range as ::ffff:a.b.c.d.
+    const range = new net.BlockList();
+    range.addSubnet(address, prefix, 'ipv6');
+    if (range.check('::ffff:0:0', 'ipv6') && range.check('::ffff:ffff:ffff', 'ipv6'))
+      return `${entry} holds every IPv4-mapped address (::ffff:0:0/96): it trusts every IPv4 client to name its own address in X-Forwarded-For.`;
+  }
+  return null;
+}
+
+/** 255.240.0.0 → 12; null for a mask whose ones are not contiguous. */
+function netmaskLength(mask: string): number | null {
+  const bits = mask
+    .split('.')
+    .map((octet) => Number(octet).toString(2).padStart(8, '0'))
+    .join('');
+  return /^1*0*$/.test(bits) ? (bits.indexOf('0') === -1 ? 32 : bits.indexOf('0')) : null;
 }

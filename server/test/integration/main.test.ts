@@ -194,6 +194,18 @@ describe('configuration mistakes', () => {
     expect(child.stderr()).toMatch(/^Invalid configuration:\n\s+PORT: /m);
     expect(child.stderr()).not.toMatch(/\n\s+at /);
   });
+
+  it('TRUST_PROXY=0.0.0.0/0 (trusts every client): exit 2 saying what to set instead', async () => {
+    const { env, cwd } = newUserEnv(0);
+    const child = startMain({ ...env, TRUST_PROXY: '0.0.0.0/0' }, cwd);
+    const exit = await exitWithin(child, 15_000);
+    expect(exit.code).toBe(2);
+    expect(child.stderr()).toMatch(
+      /^Invalid configuration:\n\s+TRUST_PROXY: 0\.0\.0\.0\/0 trusts every client/m,
+    );
+    expect(child.stderr()).toContain('1 for one nginx in front');
+    expect(child.stderr()).not.toMatch(/\n\s+at /);
+  });
 });
 
 describe('the session key (issue 13 item 5)', () => {
