@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { labDir } from './lab.js';
+import { resolveLabDir } from '../../server/test/support/lab-facts.js';
 
 /**
  * The deployment of docs/deploy.md, on this machine, for one e2e story: Debian's nginx running a
@@ -161,7 +161,7 @@ function replicaEnvironment(settings: {
 }): Record<string, string> {
   const shipped = parseEnvFile(fs.readFileSync(envTemplate, 'utf8'));
   const overrides: Record<string, string> = {
-    OS_CLIENT_CONFIG_FILE: path.join(labDir, 'clouds.yaml'),
+    OS_CLIENT_CONFIG_FILE: path.join(resolveLabDir(), 'clouds.yaml'),
     REDIS_URL: settings.redisUrl,
     SESSION_SECRET: settings.sessionSecret,
     LOGIN_ATTEMPTS_PER_MINUTE_PER_ADDRESS: String(settings.loginAttemptsPerMinutePerAddress),
