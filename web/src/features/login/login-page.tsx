@@ -6,7 +6,6 @@ import type { SessionInfo } from '@contract/session';
 import { Button } from '../../components/ui/button';
 import { SelectField, TextField } from '../../components/ui/field';
 import { Notice } from '../../components/ui/notice';
-import { isApiError } from '../../lib/api-client';
 import { describeError } from '../../lib/error-message';
 import { useI18n } from '../../lib/i18n/i18n-context';
 import type { MessageKey } from '../../lib/i18n/messages';
@@ -22,7 +21,8 @@ import {
 } from './build-login-request';
 import { detectCredentialKind, looksLikeOpenrc, normalizeAuthUrl, parseOpenrc } from './openrc-parser';
 import { PasscodeStep } from './passcode-step';
-import { cloudsQueryOptions, useSignInMutation } from './queries';
+import { cloudsQueryOptions } from '../../api/clouds-queries';
+import { useSignInMutation } from './queries';
 
 /** FileReader rather than Blob.text(): same result, and it also works in older engines and jsdom. */
 function readFileAsText(file: File): Promise<string> {
@@ -166,7 +166,7 @@ export function LoginPage() {
     signIn.mutate(buildLoginRequest(values, cloud), {
       onSuccess: enterApp,
       onError: (error) => {
-        if (isApiError(error) && error.code === 'mfa_required') setStep('passcode');
+        if (error.code === 'mfa_required') setStep('passcode');
       },
     });
   };
@@ -177,7 +177,7 @@ export function LoginPage() {
     setStep('password');
   };
 
-  const fieldErrors = isApiError(signIn.error) ? mapFieldErrors(signIn.error.fields) : {};
+  const fieldErrors = mapFieldErrors(signIn.error?.fields);
   const regionOptions = cloud?.regions ?? [];
   const isAppCredential = values.authType === 'application_credential';
   // A credential named by name (not id), in clouds.yaml or an openrc, needs its user too.

@@ -1,11 +1,12 @@
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
 import type { CloudSummary } from '@contract/clouds';
+import { selectEndpoint } from '@contract/endpoint-selection';
+import { catalogQueryOptions, listRegionsWithService } from '../../api/catalog-queries';
+import { useRegionChoice } from '../../api/use-region-choice';
 import { Button } from '../../components/ui/button';
 import { CopyButton } from '../../components/ui/copy-button';
-import { SelectField } from '../../components/ui/field';
+import { RegionPicker } from '../../components/ui/region-picker';
 import { useI18n } from '../../lib/i18n/i18n-context';
-import { catalogQueryOptions, findEndpointUrl, listRegionsWithService } from '../catalog/queries';
 import { buildCloudsYaml, buildOpenrc, downloadText } from './config-files';
 import { fetchTokenSecret, type AnchoredTokenInfo } from './queries';
 import { buildCurlSnippet, buildExportSnippet, buildOpenstackSnippet } from './snippets';
@@ -18,12 +19,9 @@ export function CopyAsPanel({ token, cloud }: { token: AnchoredTokenInfo; cloud:
   const catalogQuery = useQuery(catalogQueryOptions());
   const iface = cloud?.interface ?? 'public';
   const regions = catalogQuery.data ? listRegionsWithService(catalogQuery.data, 'network') : [];
-  const [chosenRegion, setChosenRegion] = useState<string | null>(null);
-  const region =
-    chosenRegion ??
-    (token.regionName && regions.includes(token.regionName) ? token.regionName : (regions[0] ?? null));
+  const [region, chooseRegion] = useRegionChoice(regions, token.regionName);
   const networkUrl = catalogQuery.data
-    ? findEndpointUrl(catalogQuery.data, 'network', region, iface)
+    ? selectEndpoint(catalogQuery.data, 'network', region, iface)?.url
     : undefined;
 
   const snippets: { key: string; label: string; build: (secret: string) => string }[] = [
@@ -59,17 +57,12 @@ export function CopyAsPanel({ token, cloud }: { token: AnchoredTokenInfo; cloud:
       </h2>
       {regions.length > 1 && (
         <div className="max-w-xs">
-          <SelectField
+          <RegionPicker
             label={t('token.copyAs.region')}
-            value={region ?? ''}
-            onChange={(e) => setChosenRegion(e.target.value)}
-          >
-            {regions.map((r) => (
-              <option key={r} value={r}>
-                {r}
-              </option>
-            ))}
-          </SelectField>
+            regions={regions}
+            region={region}
+            onChoose={chooseRegion}
+          />
         </div>
       )}
       {catalogQuery.isSuccess && !networkUrl && (
