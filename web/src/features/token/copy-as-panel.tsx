@@ -5,14 +5,19 @@ import { catalogQueryOptions, listRegionsWithService } from '../../api/catalog-q
 import { useRegionChoice } from '../../api/use-region-choice';
 import { Button } from '../../components/ui/button';
 import { CopyButton } from '../../components/ui/copy-button';
+import { Notice } from '../../components/ui/notice';
 import { RegionPicker } from '../../components/ui/region-picker';
 import { useI18n } from '../../lib/i18n/i18n-context';
 import { buildCloudsYaml, buildOpenrc, downloadText } from './config-files';
+import { tryGenerate, type UnsafeTextReason } from './generated-text';
 import { fetchTokenSecret, type AnchoredTokenInfo } from './queries';
 import { buildCurlSnippet, buildExportSnippet, buildOpenstackSnippet } from './snippets';
 
 // Shown on screen in place of the token; the copied text has the real one, fetched at copy time.
 const placeholder = '<token>';
+
+/** A cloud name as a file name: no path separators or control characters reach the download. */
+const toFileName = (name: string) => name.replace(/[^\w.-]+/g, '_');
 
 export function CopyAsPanel({ token, cloud }: { token: AnchoredTokenInfo; cloud: CloudSummary | undefined }) {
   const { t } = useI18n();
@@ -50,6 +55,20 @@ export function CopyAsPanel({ token, cloud }: { token: AnchoredTokenInfo; cloud:
     });
   }
 
+  // Built once with the placeholder: shown on screen, and refused (with the reason) when a value
+  // cannot go into a shell or a URL is not http(s).
+  const previews = snippets.map((snippet) => ({
+    ...snippet,
+    ...tryGenerate(() => snippet.build(placeholder)),
+  }));
+  const openrc = cloud ? tryGenerate(() => buildOpenrc({ cloud, token })) : null;
+  const cloudsYaml = cloud ? tryGenerate(() => buildCloudsYaml({ cloud, token })) : null;
+  const refusals: { what: string; reason: UnsafeTextReason }[] = [
+    ...previews.flatMap((p) => (p.refusal ? [{ what: p.label, reason: p.refusal }] : [])),
+    ...(openrc?.refusal ? [{ what: t('token.downloadOpenrc'), reason: openrc.refusal }] : []),
+    ...(cloudsYaml?.refusal ? [{ what: t('token.downloadCloudsYaml'), reason: cloudsYaml.refusal }] : []),
+  ];
+
   return (
     <section aria-labelledby="copy-as-heading" className="space-y-3">
       <h2 id="copy-as-heading" className="text-lg font-semibold">
@@ -70,22 +89,30 @@ export function CopyAsPanel({ token, cloud }: { token: AnchoredTokenInfo; cloud:
           {t('token.copyAs.noNetwork', { region: region ?? '—' })}
         </p>
       )}
+      {refusals.map(({ what, reason }) => (
+        <Notice key={what} tone="warning">
+          {t('token.generated.refused', { what, reason: t(`token.generated.${reason}`) })}
+        </Notice>
+      ))}
       <ul className="space-y-3">
-        {snippets.map((snippet) => (
-          <li key={snippet.key} className="space-y-1">
-            <div className="flex flex-wrap items-center gap-2">
-              <span className="text-sm font-medium">{snippet.label}</span>
-              <CopyButton
-                label={`${t('token.copyAs')} ${snippet.label}`}
-                getText={async () => snippet.build(await fetchTokenSecret())}
-              />
-            </div>
-            {/* Wrapped, not scrolled: a scrollable <pre> would need to be focusable (axe). */}
-            <pre className="rounded-md bg-slate-100 p-2 text-xs break-all whitespace-pre-wrap dark:bg-slate-900">
-              <code>{snippet.build(placeholder)}</code>
-            </pre>
-          </li>
-        ))}
+        {previews.map(
+          (snippet) =>
+            snippet.text !== null && (
+              <li key={snippet.key} className="space-y-1">
+                <div className="flex flex-wrap items-center gap-2">
+                  <span className="text-sm font-medium">{snippet.label}</span>
+                  <CopyButton
+                    label={`${t('token.copyAs')} ${snippet.label}`}
+                    getText={async () => snippet.build(await fetchTokenSecret())}
+                  />
+                </div>
+                {/* Wrapped, not scrolled: a scrollable <pre> would need to be focusable (axe). */}
+                <pre className="rounded-md bg-slate-100 p-2 text-xs break-all whitespace-pre-wrap dark:bg-slate-900">
+                  <code>{snippet.text}</code>
+                </pre>
+              </li>
+            ),
+        )}
       </ul>
 
       {cloud && (
@@ -93,20 +120,20 @@ export function CopyAsPanel({ token, cloud }: { token: AnchoredTokenInfo; cloud:
           <h3 className="font-semibold">{t('token.downloads')}</h3>
           <p className="text-xs text-slate-600 dark:text-slate-400">{t('token.downloadsHint')}</p>
           <div className="flex flex-wrap gap-2">
-            <Button
-              onClick={() =>
-                downloadText(`${cloud.name}-openrc.sh`, buildOpenrc({ cloud, token }), 'application/x-sh')
-              }
-            >
-              {t('token.downloadOpenrc')}
-            </Button>
-            <Button
-              onClick={() =>
-                downloadText('clouds.yaml', buildCloudsYaml({ cloud, token }), 'application/yaml')
-              }
-            >
-              {t('token.downloadCloudsYaml')}
-            </Button>
+            {openrc?.text != null && (
+              <Button
+                onClick={() =>
+                  downloadText(`${toFileName(cloud.name)}-openrc.sh`, openrc.text, 'application/x-sh')
+                }
+              >
+                {t('token.downloadOpenrc')}
+              </Button>
+            )}
+            {cloudsYaml?.text != null && (
+              <Button onClick={() => downloadText('clouds.yaml', cloudsYaml.text, 'application/yaml')}>
+                {t('token.downloadCloudsYaml')}
+              </Button>
+            )}
           </div>
         </div>
       )}
