@@ -16,9 +16,6 @@ import { buildCurlSnippet, buildExportSnippet, buildOpenstackSnippet } from './s
 // Shown on screen in place of the token; the copied text has the real one, fetched at copy time.
 const placeholder = '<token>';
 
-/** A cloud name as a file name: no path separators or control characters reach the download. */
-const toFileName = (name: string) => name.replace(/[^\w.-]+/g, '_');
-
 export function CopyAsPanel({ token, cloud }: { token: AnchoredTokenInfo; cloud: CloudSummary | undefined }) {
   const { t } = useI18n();
   const catalogQuery = useQuery(catalogQueryOptions());
@@ -122,9 +119,7 @@ export function CopyAsPanel({ token, cloud }: { token: AnchoredTokenInfo; cloud:
           <div className="flex flex-wrap gap-2">
             {openrc?.text != null && (
               <Button
-                onClick={() =>
-                  downloadText(`${toFileName(cloud.name)}-openrc.sh`, openrc.text, 'application/x-sh')
-                }
+                onClick={() => downloadText(`${cloud.name}-openrc.sh`, openrc.text, 'application/x-sh')}
               >
                 {t('token.downloadOpenrc')}
               </Button>
