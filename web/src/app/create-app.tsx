@@ -13,30 +13,32 @@ import { appRoutes } from './routes';
 class AppNavigation {
   pathname = '';
   private navigateWith: ((to: string, options?: NavigateOptions) => void) | null = null;
-  private arrivals: { pathname: string; resolve: () => void }[] = [];
+  private arrivals: (() => void)[] = [];
 
   follow(pathname: string, navigate: (to: string, options?: NavigateOptions) => void): void {
     this.pathname = pathname;
     this.navigateWith = navigate;
   }
 
-  /** The page at `pathname` has mounted and the pages left behind have unsubscribed. */
-  arrive(pathname: string): void {
-    const due = this.arrivals.filter((arrival) => arrival.pathname === pathname);
-    this.arrivals = this.arrivals.filter((arrival) => arrival.pathname !== pathname);
-    for (const arrival of due) arrival.resolve();
+  /**
+   * The router is at a new page, and the pages it left have unsubscribed. Every navigation
+   * waiting settles, even when another one overtook it: the pages it meant to leave are gone.
+   */
+  arrive(): void {
+    const due = this.arrivals;
+    this.arrivals = [];
+    for (const resolve of due) resolve();
   }
 
-  /** Navigate; settles once the new page is in place (at once when already there). */
+  /** Navigate; settles once the router has moved (at once when it is already there). */
   navigate(to: string, options?: NavigateOptions): Promise<void> {
-    const pathname = new URL(to, 'http://app.invalid').pathname;
     const navigateWith = this.navigateWith;
-    if (!navigateWith || pathname === this.pathname) {
+    if (!navigateWith || new URL(to, 'http://app.invalid').pathname === this.pathname) {
       navigateWith?.(to, options);
       return Promise.resolve();
     }
     return new Promise((resolve) => {
-      this.arrivals.push({ pathname, resolve });
+      this.arrivals.push(resolve);
       navigateWith(to, options);
     });
   }
@@ -49,7 +51,7 @@ function NavigationBridge({ navigation }: { navigation: AppNavigation }) {
     navigation.follow(pathname, (to, options) => void navigate(to, options));
   }, [navigation, navigate, pathname]);
   // A passive effect: React runs the unmounted pages' cleanups (their query subscriptions) first.
-  useEffect(() => navigation.arrive(pathname), [navigation, pathname]);
+  useEffect(() => navigation.arrive(), [navigation, pathname]);
   return null;
 }
 
