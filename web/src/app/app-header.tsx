@@ -1,62 +1,15 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { clearSessionData } from '../lib/query-client';
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { NavLink, useNavigate } from 'react-router';
+import { NavLink } from 'react-router';
+import { sessionQueryOptions } from '../api/session-queries';
 import { Button, focusRing } from '../components/ui/button';
 import { controlClass } from '../components/ui/field';
-import { describeError } from '../lib/error-message';
+import { ProjectSwitcher } from '../features/session/project-switcher';
+import { useSignOutMutation } from '../features/session/queries';
 import { useI18n } from '../lib/i18n/i18n-context';
 import type { Language } from '../lib/i18n/messages';
 import { readThemeChoice, saveThemeChoice, themeChoices, type ThemeChoice } from '../lib/theme';
-import {
-  projectsQueryOptions,
-  sessionQueryOptions,
-  useSelectProjectMutation,
-  useSignOutMutation,
-} from '../features/session/queries';
-
-function ProjectSwitch() {
-  const { t } = useI18n();
-  const session = useQuery(sessionQueryOptions());
-  const projects = useQuery(projectsQueryOptions());
-  const select = useSelectProjectMutation();
-  const current = session.data?.project;
-  const options =
-    projects.data?.projects ??
-    (current ? [{ id: current.id, name: current.name, enabled: true, domainId: null }] : []);
-  return (
-    <div className="flex items-center gap-2">
-      <label htmlFor="header-project" className="text-sm font-medium">
-        {t('header.project')}
-      </label>
-      <select
-        id="header-project"
-        className={`${controlClass} max-w-[12rem]`}
-        value={current?.id ?? ''}
-        disabled={select.isPending || options.length === 0}
-        aria-describedby={select.isError ? 'header-project-error' : undefined}
-        onChange={(event) => select.mutate(event.target.value)}
-      >
-        {!current && <option value="">—</option>}
-        {options.map((project) => (
-          <option key={project.id} value={project.id} disabled={!project.enabled}>
-            {project.name}
-          </option>
-        ))}
-      </select>
-      {select.isPending && (
-        <span className="text-xs" role="status">
-          {t('header.switchingProject')}
-        </span>
-      )}
-      {select.isError && (
-        <span id="header-project-error" role="alert" className="text-xs text-red-700 dark:text-red-400">
-          {describeError(select.error, t)}
-        </span>
-      )}
-    </div>
-  );
-}
+import { useLeaveSession } from './leave-session';
 
 function Preferences() {
   const { t, language, setLanguage } = useI18n();
@@ -126,10 +79,9 @@ export function PublicHeader() {
 
 export function AppHeader({ showNav = true }: { showNav?: boolean }) {
   const { t } = useI18n();
-  const navigate = useNavigate();
   const session = useQuery(sessionQueryOptions());
   const signOut = useSignOutMutation();
-  const queryClient = useQueryClient();
+  const leaveSession = useLeaveSession();
   return (
     <header className="border-b border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
       <a
@@ -162,7 +114,7 @@ export function AppHeader({ showNav = true }: { showNav?: boolean }) {
           </nav>
         )}
         <div className="ml-auto flex flex-wrap items-center gap-2">
-          {showNav && session.data?.project && <ProjectSwitch />}
+          {showNav && session.data?.project && <ProjectSwitcher />}
           <Preferences />
           {session.data && (
             <span className="hidden text-xs text-slate-600 md:inline dark:text-slate-400">
@@ -173,10 +125,7 @@ export function AppHeader({ showNav = true }: { showNav?: boolean }) {
             onClick={() =>
               signOut.mutate(undefined, {
                 // Signed out either way: a failed revoke still ends the browser's session view.
-                onSettled: () =>
-                  void Promise.resolve(navigate('/login?reason=signed_out', { replace: true })).then(() =>
-                    clearSessionData(queryClient),
-                  ),
+                onSettled: () => void leaveSession('/login?reason=signed_out'),
               })
             }
             disabled={signOut.isPending}

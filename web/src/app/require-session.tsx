@@ -1,11 +1,11 @@
 import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { Navigate, useLocation } from 'react-router';
+import { sessionQueryOptions } from '../api/session-queries';
 import { Notice } from '../components/ui/notice';
 import { isAuthLostError } from '../lib/api-client';
 import { describeError } from '../lib/error-message';
 import { useI18n } from '../lib/i18n/i18n-context';
-import { sessionQueryOptions } from '../features/session/queries';
 
 /**
  * Gate for signed-in pages. A 401 is not handled here: lib/query-client.ts sends the operator to

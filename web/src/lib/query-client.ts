@@ -1,7 +1,24 @@
 import { MutationCache, QueryCache, QueryClient } from '@tanstack/react-query';
 import type { SessionInfo } from '@contract/session';
-import { isApiError, isAuthLostError, resetCsrfToken } from './api-client';
+import { isApiError, isAuthLostError, resetCsrfToken, type ApiError } from './api-client';
 import { readPreference } from './preferences';
+
+// Every query and mutation rejects with ApiError (lib/api-client.ts): registered once here, so
+// `error` is typed as ApiError everywhere and no component narrows it again.
+declare module '@tanstack/react-query' {
+  interface Register {
+    defaultError: ApiError;
+  }
+}
+
+/**
+ * The root of every query key that belongs to a signed-in session (the session itself, projects,
+ * token, tokens, catalog, networks...): a session's answers are dropped with one call, and a key
+ * that forgets the root is left behind for the next user, which the tests catch.
+ */
+export const sessionRootKey = ['session'] as const;
+/** Who is signed in, to which cloud and region: read here on a lost session to keep cloud and region. */
+export const sessionInfoKey = [...sessionRootKey, 'info'] as const;
 
 export type AuthLostReason = 'not_authenticated' | 'token_expired';
 
@@ -26,13 +43,22 @@ export function buildLoginPath(lost: AuthLost): string {
   return `/login?${params.toString()}`;
 }
 
-/** Forget every answer that belonged to the session; the cloud list is not per session. */
-export function clearSessionData(queryClient: QueryClient): void {
-  queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== 'clouds' });
-  queryClient.getMutationCache().clear();
+/**
+ * Forget every answer that belonged to the session (at sign-out, on a lost session, at sign-in);
+ * what is not per session (the cloud list) stays.
+ */
+export function clearSessionQueries(queryClient: QueryClient): void {
+  queryClient.removeQueries({ queryKey: sessionRootKey });
+  // Settled mutations (a failed reissue, say) belonged to the session too. A pending one is left to
+  // finish: at sign-in it is the sign-in itself, adopting the new session.
+  const mutations = queryClient.getMutationCache();
+  for (const mutation of mutations.getAll()) {
+    if (mutation.state.status !== 'pending') mutations.remove(mutation);
+  }
 }
 
-function shouldRetry(failureCount: number, error: unknown): boolean {
+function shouldRetry(failureCount: number, error: ApiError): boolean {
+  // Registered as ApiError, but a bug in a query function can still throw something else.
   if (!isApiError(error)) return failureCount < 2;
   // Client errors will fail the same way again; unreachable upstreams may come back.
   const isTransient =
@@ -48,9 +74,9 @@ function shouldRetry(failureCount: number, error: unknown): boolean {
  * and sends the operator to the login page with the reason, keeping cloud and region.
  */
 export function createAppQueryClient(options: AppQueryClientOptions): QueryClient {
-  const handleError = (error: unknown) => {
+  const handleError = (error: ApiError) => {
     if (!isAuthLostError(error) || options.isOnAuthScreen()) return;
-    const session = queryClient.getQueryData<SessionInfo>(['session']);
+    const session = queryClient.getQueryData<SessionInfo>(sessionInfoKey);
     const lost: AuthLost = {
       reason: error.code === 'token_expired' ? 'token_expired' : 'not_authenticated',
       cloud: session?.cloud ?? readPreference('lastCloud'),
@@ -59,7 +85,7 @@ export function createAppQueryClient(options: AppQueryClientOptions): QueryClien
     resetCsrfToken();
     // Leave the signed-in pages first, then drop their data: clearing while they are still
     // mounted would make them refetch (and fail again) on the way out.
-    void Promise.resolve(options.onAuthLost(lost)).then(() => clearSessionData(queryClient));
+    void Promise.resolve(options.onAuthLost(lost)).then(() => clearSessionQueries(queryClient));
   };
   const queryClient: QueryClient = new QueryClient({
     queryCache: new QueryCache({ onError: handleError }),

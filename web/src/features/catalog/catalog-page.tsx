@@ -7,7 +7,7 @@ import { Notice } from '../../components/ui/notice';
 import { describeError } from '../../lib/error-message';
 import { useI18n } from '../../lib/i18n/i18n-context';
 import { buildCatalogMatrix, listServiceTypes } from './catalog-matrix';
-import { catalogQueryOptions } from './queries';
+import { catalogQueryOptions } from '../../api/catalog-queries';
 
 const all = '*';
 

@@ -21,6 +21,14 @@ export interface LoginFormValues {
   applicationCredentialSecret: string;
 }
 
+/** The server's invalid_input messages, on the form's fields. */
+export type LoginFieldErrors = Partial<Record<keyof LoginFormValues, string>>;
+
+/** The change handler of one form field: the field groups take it from the login page. */
+export type UpdateLoginField = (
+  field: keyof LoginFormValues,
+) => (event: { target: { value: string } }) => void;
+
 export const emptyLoginForm: LoginFormValues = {
   cloud: '',
   authType: 'password',
@@ -162,10 +170,8 @@ function buildApplicationCredentialRequest(
 }
 
 /** Map the server's invalid_input field paths back onto the form's fields. */
-export function mapFieldErrors(
-  fields: Record<string, string> | undefined,
-): Partial<Record<keyof LoginFormValues, string>> {
-  const out: Partial<Record<keyof LoginFormValues, string>> = {};
+export function mapFieldErrors(fields: Record<string, string> | undefined): LoginFieldErrors {
+  const out: LoginFieldErrors = {};
   if (!fields) return out;
   const map: Record<string, keyof LoginFormValues> = {
     cloud: 'cloud',

@@ -1,3 +1,5 @@
+/// <reference types="node" />
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { detectCredentialKind, looksLikeOpenrc, normalizeAuthUrl, parseOpenrc } from './openrc-parser';
 
@@ -111,6 +113,35 @@ export OS_INTERFACE=public
 export OS_APPLICATION_CREDENTIAL_ID=21dced0fd20347869b93710d2b98aae0
 export OS_APPLICATION_CREDENTIAL_SECRET=s3cr3t-from-horizon
 `;
+
+describe("parseOpenrc with bash's ANSI-C quoting ($'…')", () => {
+  /** What bash itself exports for these lines (C locale: bytes as written). */
+  function exportedByBash(lines: string[], name: string): string {
+    return execFileSync('/bin/bash', ['-c', `${lines.join('\n')}\nprintf '%s' "$${name}"`], {
+      encoding: 'utf8',
+      env: { PATH: '/usr/bin:/bin', LC_ALL: 'C', HOME: '/nonexistent' },
+    });
+  }
+
+  it('decodes the escapes as bash does', () => {
+    const lines = [
+      String.raw`export OS_USERNAME=$'a\x0Ab\'c\xC2\x85 \\ \e[1m \E \t\r\n\a\b\v\f\? \" \101\0101 \x4a\x4 \cA'`,
+      String.raw`export OS_PROJECT_NAME=pre$'\x7F'post`,
+      String.raw`export OS_REGION_NAME=$'Region\x00One'`,
+    ];
+    const values = parseOpenrc(lines.join('\n'));
+    expect(values.username).toBe(exportedByBash(lines, 'OS_USERNAME'));
+    expect(values.username).toContain("\nb'c\u0085 \\ \u001b[1m");
+    expect(values.projectName).toBe(exportedByBash(lines, 'OS_PROJECT_NAME'));
+    expect(values.projectName).toBe('pre\u007fpost');
+    expect(values.regionName).toBe(exportedByBash(lines, 'OS_REGION_NAME'));
+  });
+
+  it('takes no value joined with an expansion, and none from an unterminated quote', () => {
+    expect(parseOpenrc(String.raw`export OS_REGION_NAME=$'\x1b'"$HOME"`)).toEqual({});
+    expect(parseOpenrc(String.raw`export OS_USERNAME=$'abc\'`)).toEqual({});
+  });
+});
 
 describe('parseOpenrc with application credentials', () => {
   it('reads a Horizon application credential file by id, secret included', () => {

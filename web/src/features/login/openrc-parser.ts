@@ -61,6 +61,74 @@ interface Word {
 
 const expansionStart = /^\$[\w{(@*#?$!-]|^`/;
 
+const namedEscapes: Record<string, number> = {
+  a: 0x07,
+  b: 0x08,
+  e: 0x1b,
+  E: 0x1b,
+  f: 0x0c,
+  n: 0x0a,
+  r: 0x0d,
+  t: 0x09,
+  v: 0x0b,
+  '\\': 0x5c,
+  "'": 0x27,
+  '"': 0x22,
+  '?': 0x3f,
+};
+
+/**
+ * Bash's ANSI-C quoting, `$'…'` (our own openrc writes control characters so), from the `$` at
+ * `start`: the escapes of https://www.gnu.org/software/bash/manual/bash.html#ANSI_002dC-Quoting.
+ * `\xHH` and octal escapes are bytes, read as UTF-8 like the rest. Null when unterminated.
+ */
+function readAnsiCQuoted(line: string, start: number): { value: string; end: number } | null {
+  const bytes: number[] = [];
+  const encoder = new TextEncoder();
+  const pushText = (text: string) => bytes.push(...encoder.encode(text));
+  let i = start + 2;
+  while (i < line.length) {
+    const ch = line[i]!;
+    if (ch === "'") {
+      // A shell string ends at a NUL byte: bash keeps what comes before it.
+      const value = new TextDecoder().decode(new Uint8Array(bytes)).split('\u0000')[0] ?? '';
+      return { value, end: i + 1 };
+    }
+    if (ch !== '\\' || i + 1 >= line.length) {
+      pushText(ch);
+      i += 1;
+      continue;
+    }
+    const next = line[i + 1]!;
+    i += 2;
+    const named = namedEscapes[next];
+    if (named !== undefined) {
+      bytes.push(named);
+    } else if (/[0-7]/.test(next)) {
+      const digits = next + (/^[0-7]{0,2}/.exec(line.slice(i))?.[0] ?? '');
+      bytes.push(parseInt(digits, 8) & 0xff);
+      i += digits.length - 1;
+    } else if (next === 'x' || next === 'u' || next === 'U') {
+      const most = next === 'x' ? 2 : next === 'u' ? 4 : 8;
+      const digits = new RegExp(`^[0-9a-fA-F]{1,${most}}`).exec(line.slice(i))?.[0];
+      if (!digits) {
+        pushText(`\\${next}`);
+        continue;
+      }
+      const code = parseInt(digits, 16);
+      if (next === 'x') bytes.push(code);
+      else pushText(code <= 0x10ffff ? String.fromCodePoint(code) : '\ufffd');
+      i += digits.length;
+    } else if (next === 'c' && i < line.length) {
+      bytes.push(line.charCodeAt(i) & 0x1f);
+      i += 1;
+    } else {
+      pushText(`\\${next}`);
+    }
+  }
+  return null;
+}
+
 /** Read one shell word starting at `start`; null on an unterminated quote. */
 function readWord(line: string, start: number): Word | null {
   let value = '';
@@ -69,7 +137,12 @@ function readWord(line: string, start: number): Word | null {
   while (i < line.length) {
     const ch = line[i]!;
     if (ch === ' ' || ch === '\t' || ch === ';' || ch === '&' || ch === '|') break;
-    if (ch === "'") {
+    if (ch === '$' && line[i + 1] === "'") {
+      const quoted = readAnsiCQuoted(line, i);
+      if (!quoted) return null;
+      value += quoted.value;
+      i = quoted.end;
+    } else if (ch === "'") {
       const close = line.indexOf("'", i + 1);
       if (close === -1) return null;
       value += line.slice(i + 1, close);

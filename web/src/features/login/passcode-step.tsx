@@ -3,7 +3,6 @@ import type { SessionInfo } from '@contract/session';
 import { Button } from '../../components/ui/button';
 import { TextField } from '../../components/ui/field';
 import { Notice } from '../../components/ui/notice';
-import { isApiError } from '../../lib/api-client';
 import { describeError } from '../../lib/error-message';
 import { useI18n } from '../../lib/i18n/i18n-context';
 import { isCompletePasscode, normalizePasscode } from '../../lib/passcode';
@@ -51,7 +50,7 @@ export function PasscodeStep({
     verify.mutate(passcode, {
       onSuccess: onSignedIn,
       onError: (error) => {
-        if (isApiError(error) && error.code === 'not_authenticated') {
+        if (error.code === 'not_authenticated') {
           onStartOver(true);
           return;
         }
@@ -65,7 +64,7 @@ export function PasscodeStep({
   const error = verify.error;
   const errorText = !verify.isError
     ? null
-    : isApiError(error) && error.code === 'invalid_credentials'
+    : error?.code === 'invalid_credentials'
       ? t('login.passcode.wrong')
       : describeError(error, t);
 

@@ -1,23 +1,15 @@
-import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
-import { cloudListSchema } from '@contract/clouds';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { sessionInfoSchema, type LoginRequest, type SessionInfo } from '@contract/session';
 import { apiClient, resetCsrfToken } from '../../lib/api-client';
-import { sessionKeys } from '../session/queries';
-
-export const cloudsQueryOptions = () =>
-  queryOptions({
-    queryKey: ['clouds'],
-    queryFn: ({ signal }) => apiClient.get('/api/clouds', cloudListSchema, signal),
-    staleTime: 5 * 60_000,
-  });
+import { clearSessionQueries, sessionInfoKey } from '../../lib/query-client';
 
 /** A new session: whatever was cached belonged to another one (or to nobody). */
 function useAdoptSession() {
   const queryClient = useQueryClient();
   return (session: SessionInfo) => {
     resetCsrfToken();
-    queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== 'clouds' });
-    queryClient.setQueryData(sessionKeys.session, session);
+    clearSessionQueries(queryClient);
+    queryClient.setQueryData(sessionInfoKey, session);
   };
 }
 

@@ -2,17 +2,20 @@ import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { endpointInterfaces, type EndpointInterface } from '@contract/common';
 import type { Network } from '@contract/networks';
+import { selectEndpoint } from '@contract/endpoint-selection';
+import { catalogQueryOptions, listRegionsWithService } from '../../api/catalog-queries';
+import { cloudsQueryOptions } from '../../api/clouds-queries';
+import { sessionQueryOptions } from '../../api/session-queries';
+import { useRegionChoice } from '../../api/use-region-choice';
 import { Badge } from '../../components/ui/badge';
 import { Button } from '../../components/ui/button';
 import { CopyButton } from '../../components/ui/copy-button';
 import { SelectField, TextField } from '../../components/ui/field';
 import { Notice } from '../../components/ui/notice';
+import { RegionPicker } from '../../components/ui/region-picker';
 import { describeError } from '../../lib/error-message';
 import { useI18n } from '../../lib/i18n/i18n-context';
 import { useDebouncedValue } from '../../lib/use-debounced-value';
-import { catalogQueryOptions, findEndpointUrl, listRegionsWithService } from '../catalog/queries';
-import { cloudsQueryOptions } from '../login/queries';
-import { sessionQueryOptions } from '../session/queries';
 import { NetworkDetailPanel } from './network-detail-panel';
 import { networksInfiniteQueryOptions, type NetworkSortKey, type SortDir } from './queries';
 import { useVirtualRows } from './use-virtual-rows';
@@ -42,16 +45,11 @@ export function NetworksPage() {
     () => (catalogQuery.data ? listRegionsWithService(catalogQuery.data, 'network') : []),
     [catalogQuery.data],
   );
-  const [chosenRegion, setChosenRegion] = useState<string | null>(null);
-  const region =
-    chosenRegion ??
-    (session.data?.regionName && regions.includes(session.data.regionName)
-      ? session.data.regionName
-      : (regions[0] ?? null));
+  const [region, chooseRegion] = useRegionChoice(regions, session.data?.regionName);
   const [chosenInterface, setChosenInterface] = useState<EndpointInterface | null>(null);
   const iface = chosenInterface ?? cloudInterface;
   const hasEndpoint = Boolean(
-    catalogQuery.data && region && findEndpointUrl(catalogQuery.data, 'network', region, iface),
+    catalogQuery.data && region && selectEndpoint(catalogQuery.data, 'network', region, iface),
   );
 
   const [nameInput, setNameInput] = useState('');
@@ -104,17 +102,12 @@ export function NetworksPage() {
       <h1 className="text-2xl font-semibold">{t('networks.title')}</h1>
       {catalogQuery.isError && <Notice tone="error">{describeError(catalogQuery.error, t)}</Notice>}
       <div className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-5">
-        <SelectField
+        <RegionPicker
           label={t('networks.region')}
-          value={region ?? ''}
-          onChange={(e) => setChosenRegion(e.target.value)}
-        >
-          {regions.map((r) => (
-            <option key={r} value={r}>
-              {r}
-            </option>
-          ))}
-        </SelectField>
+          regions={regions}
+          region={region}
+          onChoose={chooseRegion}
+        />
         <SelectField
           label={t('networks.interface')}
           value={iface}

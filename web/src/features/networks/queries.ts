@@ -2,6 +2,7 @@ import { infiniteQueryOptions } from '@tanstack/react-query';
 import type { EndpointInterface } from '@contract/common';
 import { networkPageSchema, type NetworksQuery } from '@contract/networks';
 import { apiClient } from '../../lib/api-client';
+import { sessionRootKey } from '../../lib/query-client';
 
 export type NetworkSortKey = NonNullable<NetworksQuery['sortKey']>;
 export type SortDir = NonNullable<NetworksQuery['sortDir']>;
@@ -39,7 +40,7 @@ export const networksInfiniteQueryOptions = (
   filters: NetworkFilters,
 ) =>
   infiniteQueryOptions({
-    queryKey: ['networks', region, iface, filters],
+    queryKey: [...sessionRootKey, 'networks', region, iface, filters],
     queryFn: ({ pageParam, signal }) =>
       apiClient.get(buildNetworksPath(region, iface, filters, pageParam), networkPageSchema, signal),
     initialPageParam: null as string | null,

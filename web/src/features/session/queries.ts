@@ -6,29 +6,22 @@ import {
   type SessionInfo,
 } from '@contract/session';
 import { apiClient, resetCsrfToken } from '../../lib/api-client';
+import { sessionInfoKey, sessionRootKey } from '../../lib/query-client';
 
-export const sessionKeys = {
-  session: ['session'] as const,
-  projects: ['projects'] as const,
+export const projectKeys = {
+  all: [...sessionRootKey, 'projects'] as const,
 };
-
-export const sessionQueryOptions = () =>
-  queryOptions({
-    queryKey: sessionKeys.session,
-    queryFn: ({ signal }) => apiClient.get('/api/session', sessionInfoSchema, signal),
-    staleTime: 60_000,
-  });
 
 export const projectsQueryOptions = () =>
   queryOptions({
-    queryKey: sessionKeys.projects,
+    queryKey: projectKeys.all,
     queryFn: ({ signal }) => apiClient.get('/api/projects', projectListSchema, signal),
     staleTime: 5 * 60_000,
   });
 
 /**
  * DELETE /api/session revokes the token(s) at Keystone. The caller leaves the signed-in pages
- * and then calls `clearSessionData`, so nothing refetches on the way out.
+ * and then calls `clearSessionQueries`, so nothing refetches on the way out.
  */
 export function useSignOutMutation() {
   return useMutation({
@@ -38,8 +31,9 @@ export function useSignOutMutation() {
 }
 
 /**
- * Switching the project changes the token, so every cached answer but the session itself is
- * stale (catalog, networks, token): drop them and let the pages refetch.
+ * Switching the project changes the token, so every cached answer of the session but the session
+ * itself and its project list is stale (catalog, networks, token): drop them and let the pages
+ * refetch.
  */
 export function useSelectProjectMutation() {
   const queryClient = useQueryClient();
@@ -47,10 +41,12 @@ export function useSelectProjectMutation() {
     mutationFn: (projectId: string) =>
       apiClient.post('/api/session/project', { projectId }, sessionInfoSchema),
     onSuccess: (session: SessionInfo) => {
-      queryClient.setQueryData(sessionKeys.session, session);
+      queryClient.setQueryData(sessionInfoKey, session);
+      const kept: readonly unknown[] = [sessionInfoKey[1], projectKeys.all[1]];
       // reset, not remove: mounted pages refetch at once instead of holding a detached query.
       void queryClient.resetQueries({
-        predicate: (query) => !['session', 'projects', 'clouds'].includes(String(query.queryKey[0])),
+        queryKey: sessionRootKey,
+        predicate: (query) => !kept.includes(query.queryKey[1]),
       });
     },
   });

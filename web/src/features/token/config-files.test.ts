@@ -81,3 +81,108 @@ describe('buildCloudsYaml', () => {
     expect(text).not.toMatch(/password:|token:/);
   });
 });
+
+// Every control character but the line feed that ends each line: C0, DEL and C1.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const rawControlCharacter = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
+
+describe('control characters in the generated files', () => {
+  const hostileCloud: CloudSummary = { ...cloud, name: 'lab\u001b]0;owned\u0007\nnext' };
+  const hostileToken = {
+    user: {
+      id: 'u1',
+      name: "ev\u001b[2Jil\nuser ' $HOME `id` \\",
+      domain: { id: 'd', name: 'Dom\u007fain\u0085' },
+    },
+    project: { id: 'p\u009b1', name: 'tab\there\r', domain: { id: 'default', name: 'Default' } },
+    regionName: 'Region\u0000One',
+    identityApiVersion: '3' as const,
+  };
+
+  it('openrc: bash reads back every value exactly, and the file holds no raw control character', () => {
+    const openrc = buildOpenrc({ cloud: hostileCloud, token: { ...hostileToken, regionName: 'R\u0001' } });
+    expect(openrc).not.toMatch(rawControlCharacter);
+    // Each line is one line: a value's line feed cannot start a command of its own.
+    expect(openrc.split('\n')).toHaveLength(buildOpenrc({ cloud, token }).split('\n').length);
+    const variables = [
+      'OS_USERNAME',
+      'OS_USER_DOMAIN_NAME',
+      'OS_PROJECT_ID',
+      'OS_PROJECT_NAME',
+      'OS_REGION_NAME',
+    ];
+    const out = execFileSync(
+      '/bin/bash',
+      ['-c', `eval "$(cat)"; printf '%s\\0' ${variables.map((name) => `"$${name}"`).join(' ')}`],
+      {
+        input: openrc.replace('read -sr OS_PASSWORD_INPUT', 'OS_PASSWORD_INPUT=typed'),
+        encoding: 'utf8',
+        env: { PATH: '/usr/bin:/bin', LC_ALL: 'C' },
+      },
+    );
+    const [prompt, ...rest] = out.split('Please enter your OpenStack password');
+    expect(prompt).toBe('');
+    const printed = rest.join('');
+    // The prompt does not print a user name that would drive the terminal.
+    expect(printed.slice(0, printed.indexOf('\n'))).not.toMatch(rawControlCharacter);
+    expect(
+      printed
+        .slice(printed.indexOf('\n') + 1)
+        .split('\0')
+        .slice(0, -1),
+    ).toEqual([
+      hostileToken.user.name,
+      hostileToken.user.domain.name,
+      hostileToken.project.id,
+      hostileToken.project.name,
+      'R\u0001',
+    ]);
+  });
+
+  it('openrc: our own openrc import reads the values back exactly', () => {
+    const token = { ...hostileToken, regionName: 'R\u0001\u009b' };
+    expect(parseOpenrc(buildOpenrc({ cloud: hostileCloud, token }))).toMatchObject({
+      username: token.user.name,
+      userDomainName: token.user.domain.name,
+      projectId: token.project.id,
+      projectName: token.project.name,
+      regionName: token.regionName,
+    });
+  });
+
+  it('openrc: refuses a NUL, which no shell variable can hold', () => {
+    expect(() => buildOpenrc({ cloud, token: hostileToken })).toThrow(/NUL/);
+  });
+
+  it('clouds.yaml: a YAML parser reads back every value exactly, and the file holds no raw control character', () => {
+    const token = { ...hostileToken, regionName: 'Region\u0000One\u2028\u0085' };
+    const text = buildCloudsYaml({ cloud: hostileCloud, token });
+    expect(text).not.toMatch(rawControlCharacter);
+    expect(text).not.toMatch(/[\u2028\u2029]/); // line breaks to YAML 1.1 readers (PyYAML)
+    expect(parse(text)).toEqual({
+      clouds: {
+        [hostileCloud.name]: {
+          auth: {
+            auth_url: cloud.authUrl,
+            username: hostileToken.user.name,
+            user_domain_name: hostileToken.user.domain.name,
+            project_id: hostileToken.project.id,
+            project_name: hostileToken.project.name,
+            project_domain_name: 'Default',
+          },
+          region_name: token.regionName,
+          interface: 'public',
+          identity_api_version: '3',
+        },
+      },
+    });
+  });
+
+  it.each(['file:///etc/keystone', 'ftp://k.example/v3', 'k.example:5000'])(
+    'refuses an auth URL %j that is not http(s), in the openrc and in clouds.yaml',
+    (authUrl) => {
+      expect(() => buildOpenrc({ cloud: { ...cloud, authUrl }, token })).toThrow(/http\(s\)/);
+      expect(() => buildCloudsYaml({ cloud: { ...cloud, authUrl }, token })).toThrow(/http\(s\)/);
+    },
+  );
+});

@@ -1,12 +1,15 @@
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
 import type { CloudSummary } from '@contract/clouds';
+import { selectEndpoint } from '@contract/endpoint-selection';
+import { catalogQueryOptions, listRegionsWithService } from '../../api/catalog-queries';
+import { useRegionChoice } from '../../api/use-region-choice';
 import { Button } from '../../components/ui/button';
 import { CopyButton } from '../../components/ui/copy-button';
-import { SelectField } from '../../components/ui/field';
+import { Notice } from '../../components/ui/notice';
+import { RegionPicker } from '../../components/ui/region-picker';
 import { useI18n } from '../../lib/i18n/i18n-context';
-import { catalogQueryOptions, findEndpointUrl, listRegionsWithService } from '../catalog/queries';
 import { buildCloudsYaml, buildOpenrc, downloadText } from './config-files';
+import { tryGenerate, type UnsafeTextReason } from './generated-text';
 import { fetchTokenSecret, type AnchoredTokenInfo } from './queries';
 import { buildCurlSnippet, buildExportSnippet, buildOpenstackSnippet } from './snippets';
 
@@ -18,12 +21,9 @@ export function CopyAsPanel({ token, cloud }: { token: AnchoredTokenInfo; cloud:
   const catalogQuery = useQuery(catalogQueryOptions());
   const iface = cloud?.interface ?? 'public';
   const regions = catalogQuery.data ? listRegionsWithService(catalogQuery.data, 'network') : [];
-  const [chosenRegion, setChosenRegion] = useState<string | null>(null);
-  const region =
-    chosenRegion ??
-    (token.regionName && regions.includes(token.regionName) ? token.regionName : (regions[0] ?? null));
+  const [region, chooseRegion] = useRegionChoice(regions, token.regionName);
   const networkUrl = catalogQuery.data
-    ? findEndpointUrl(catalogQuery.data, 'network', region, iface)
+    ? selectEndpoint(catalogQuery.data, 'network', region, iface)?.url
     : undefined;
 
   const snippets: { key: string; label: string; build: (secret: string) => string }[] = [
@@ -52,6 +52,20 @@ export function CopyAsPanel({ token, cloud }: { token: AnchoredTokenInfo; cloud:
     });
   }
 
+  // Built once with the placeholder: shown on screen, and refused (with the reason) when a value
+  // cannot go into a shell or a URL is not http(s).
+  const previews = snippets.map((snippet) => ({
+    ...snippet,
+    ...tryGenerate(() => snippet.build(placeholder)),
+  }));
+  const openrc = cloud ? tryGenerate(() => buildOpenrc({ cloud, token })) : null;
+  const cloudsYaml = cloud ? tryGenerate(() => buildCloudsYaml({ cloud, token })) : null;
+  const refusals: { what: string; reason: UnsafeTextReason }[] = [
+    ...previews.flatMap((p) => (p.refusal ? [{ what: p.label, reason: p.refusal }] : [])),
+    ...(openrc?.refusal ? [{ what: t('token.downloadOpenrc'), reason: openrc.refusal }] : []),
+    ...(cloudsYaml?.refusal ? [{ what: t('token.downloadCloudsYaml'), reason: cloudsYaml.refusal }] : []),
+  ];
+
   return (
     <section aria-labelledby="copy-as-heading" className="space-y-3">
       <h2 id="copy-as-heading" className="text-lg font-semibold">
@@ -59,17 +73,12 @@ export function CopyAsPanel({ token, cloud }: { token: AnchoredTokenInfo; cloud:
       </h2>
       {regions.length > 1 && (
         <div className="max-w-xs">
-          <SelectField
+          <RegionPicker
             label={t('token.copyAs.region')}
-            value={region ?? ''}
-            onChange={(e) => setChosenRegion(e.target.value)}
-          >
-            {regions.map((r) => (
-              <option key={r} value={r}>
-                {r}
-              </option>
-            ))}
-          </SelectField>
+            regions={regions}
+            region={region}
+            onChoose={chooseRegion}
+          />
         </div>
       )}
       {catalogQuery.isSuccess && !networkUrl && (
@@ -77,22 +86,30 @@ export function CopyAsPanel({ token, cloud }: { token: AnchoredTokenInfo; cloud:
           {t('token.copyAs.noNetwork', { region: region ?? '—' })}
         </p>
       )}
+      {refusals.map(({ what, reason }) => (
+        <Notice key={what} tone="warning">
+          {t('token.generated.refused', { what, reason: t(`token.generated.${reason}`) })}
+        </Notice>
+      ))}
       <ul className="space-y-3">
-        {snippets.map((snippet) => (
-          <li key={snippet.key} className="space-y-1">
-            <div className="flex flex-wrap items-center gap-2">
-              <span className="text-sm font-medium">{snippet.label}</span>
-              <CopyButton
-                label={`${t('token.copyAs')} ${snippet.label}`}
-                getText={async () => snippet.build(await fetchTokenSecret())}
-              />
-            </div>
-            {/* Wrapped, not scrolled: a scrollable <pre> would need to be focusable (axe). */}
-            <pre className="rounded-md bg-slate-100 p-2 text-xs break-all whitespace-pre-wrap dark:bg-slate-900">
-              <code>{snippet.build(placeholder)}</code>
-            </pre>
-          </li>
-        ))}
+        {previews.map(
+          (snippet) =>
+            snippet.text !== null && (
+              <li key={snippet.key} className="space-y-1">
+                <div className="flex flex-wrap items-center gap-2">
+                  <span className="text-sm font-medium">{snippet.label}</span>
+                  <CopyButton
+                    label={`${t('token.copyAs')} ${snippet.label}`}
+                    getText={async () => snippet.build(await fetchTokenSecret())}
+                  />
+                </div>
+                {/* Wrapped, not scrolled: a scrollable <pre> would need to be focusable (axe). */}
+                <pre className="rounded-md bg-slate-100 p-2 text-xs break-all whitespace-pre-wrap dark:bg-slate-900">
+                  <code>{snippet.text}</code>
+                </pre>
+              </li>
+            ),
+        )}
       </ul>
 
       {cloud && (
@@ -100,20 +117,18 @@ export function CopyAsPanel({ token, cloud }: { token: AnchoredTokenInfo; cloud:
           <h3 className="font-semibold">{t('token.downloads')}</h3>
           <p className="text-xs text-slate-600 dark:text-slate-400">{t('token.downloadsHint')}</p>
           <div className="flex flex-wrap gap-2">
-            <Button
-              onClick={() =>
-                downloadText(`${cloud.name}-openrc.sh`, buildOpenrc({ cloud, token }), 'application/x-sh')
-              }
-            >
-              {t('token.downloadOpenrc')}
-            </Button>
-            <Button
-              onClick={() =>
-                downloadText('clouds.yaml', buildCloudsYaml({ cloud, token }), 'application/yaml')
-              }
-            >
-              {t('token.downloadCloudsYaml')}
-            </Button>
+            {openrc?.text != null && (
+              <Button
+                onClick={() => downloadText(`${cloud.name}-openrc.sh`, openrc.text, 'application/x-sh')}
+              >
+                {t('token.downloadOpenrc')}
+              </Button>
+            )}
+            {cloudsYaml?.text != null && (
+              <Button onClick={() => downloadText('clouds.yaml', cloudsYaml.text, 'application/yaml')}>
+                {t('token.downloadCloudsYaml')}
+              </Button>
+            )}
           </div>
         </div>
       )}

@@ -7,7 +7,7 @@ import {
   type TokenInfo,
 } from '@contract/token';
 import { apiClient } from '../../lib/api-client';
-import { sessionKeys } from '../session/queries';
+import { sessionInfoKey, sessionRootKey } from '../../lib/query-client';
 
 /** TokenInfo plus the monotonic clock reading taken when it arrived: the countdown's anchor. */
 export type AnchoredTokenInfo = TokenInfo & { receivedAtMs: number };
@@ -17,9 +17,9 @@ function anchor(info: TokenInfo): AnchoredTokenInfo {
 }
 
 export const tokenKeys = {
-  all: ['token'] as const,
-  info: ['token', 'info'] as const,
-  issued: ['token', 'issued'] as const,
+  all: [...sessionRootKey, 'token'] as const,
+  info: [...sessionRootKey, 'token', 'info'] as const,
+  issued: [...sessionRootKey, 'token', 'issued'] as const,
 };
 
 export const tokenInfoQueryOptions = () =>
@@ -53,7 +53,7 @@ export function useReissueMutation() {
     onSuccess: (info) => {
       queryClient.setQueryData(tokenKeys.info, anchor(info));
       void queryClient.invalidateQueries({ queryKey: tokenKeys.issued });
-      void queryClient.invalidateQueries({ queryKey: sessionKeys.session });
+      void queryClient.invalidateQueries({ queryKey: sessionInfoKey });
     },
   });
 }

@@ -2,7 +2,6 @@ import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from 
 import { Button } from '../../components/ui/button';
 import { TextField } from '../../components/ui/field';
 import { Notice } from '../../components/ui/notice';
-import { isApiError } from '../../lib/api-client';
 import { describeError } from '../../lib/error-message';
 import { useI18n } from '../../lib/i18n/i18n-context';
 import { isCompletePasscode, normalizePasscode } from '../../lib/passcode';
@@ -87,14 +86,14 @@ export function ReissueControls({
         onError: (error) => {
           // A passcode is good once at most: the next try needs the current one.
           setPasscode('');
-          if (isApiError(error) && error.code === 'rate_limited' && error.retryAfter !== undefined) {
+          if (error.code === 'rate_limited' && error.retryAfter !== undefined) {
             startCooldown(error.retryAfter);
           }
-          if (isApiError(error) && error.code === 'mfa_required') {
+          if (error.code === 'mfa_required') {
             setDidServerAskPasscode(true);
             setIsAskingPassword(true);
           }
-          if (isApiError(error) && error.code === 'invalid_credentials') {
+          if (error.code === 'invalid_credentials') {
             passwordFormRef.current
               ?.querySelector<HTMLInputElement>('input[autocomplete="one-time-code"]')
               ?.focus();
@@ -143,10 +142,10 @@ export function ReissueControls({
   // mfa_required is answered by the passcode field below, not by an error.
   const isErrorShown =
     reissue.isError &&
-    !(isApiError(reissue.error) && reissue.error.code === 'rate_limited' && cooldown > 0) &&
-    !(isApiError(reissue.error) && reissue.error.code === 'mfa_required' && isAskingPassword);
+    !(reissue.error?.code === 'rate_limited' && cooldown > 0) &&
+    !(reissue.error?.code === 'mfa_required' && isAskingPassword);
   const errorText =
-    isApiError(reissue.error) && reissue.error.code === 'invalid_credentials' && requiresPasscode
+    reissue.error?.code === 'invalid_credentials' && requiresPasscode
       ? t('token.passcodeWrong')
       : describeError(reissue.error, t);
 

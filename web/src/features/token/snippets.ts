@@ -1,10 +1,7 @@
-/**
- * "Copy as" snippets. Every value is single-quoted for POSIX shells: inside single quotes nothing
- * is special except the quote itself, which is written as '\'' (close, escaped quote, reopen).
- */
-export function quoteForShell(value: string): string {
-  return `'${value.replaceAll("'", `'\\''`)}'`;
-}
+import { quoteForShell, requireHttpUrl } from './generated-text';
+
+// "Copy as" snippets for bash. Every value goes through quoteForShell (generated-text.ts); URLs
+// must be http(s), or the snippet is not built.
 
 /**
  * Join Neutron's list path onto a catalog endpoint. Catalogs publish the network endpoint with or
@@ -17,15 +14,17 @@ export function buildNetworksUrl(endpointUrl: string): string {
 }
 
 export function buildExportSnippet(token: string): string {
-  return `export OS_TOKEN=${quoteForShell(token)}`;
+  return `export OS_TOKEN=${quoteForShell(token, 'The token')}`;
 }
 
+/** `--url` names the URL as such: curl never reads it as an option, whatever it starts with. */
 export function buildCurlSnippet(token: string, networkEndpointUrl: string): string {
+  const url = requireHttpUrl(networkEndpointUrl, 'The network endpoint');
   return [
     'curl -sS',
-    `-H ${quoteForShell(`X-Auth-Token: ${token}`)}`,
+    `-H ${quoteForShell(`X-Auth-Token: ${token}`, 'The token')}`,
     `-H ${quoteForShell('Accept: application/json')}`,
-    quoteForShell(buildNetworksUrl(networkEndpointUrl)),
+    `--url ${quoteForShell(buildNetworksUrl(url))}`,
   ].join(' ');
 }
 
@@ -46,8 +45,8 @@ export function buildOpenstackSnippet(input: OpenstackSnippetInput): string {
   const parts = [
     'openstack',
     '--os-auth-type token',
-    `--os-token ${quoteForShell(input.token)}`,
-    `--os-auth-url ${quoteForShell(input.authUrl)}`,
+    `--os-token ${quoteForShell(input.token, 'The token')}`,
+    `--os-auth-url ${quoteForShell(requireHttpUrl(input.authUrl, 'The auth URL'))}`,
     `--os-identity-api-version ${quoteForShell(input.identityApiVersion)}`,
   ];
   if (input.projectId) parts.push(`--os-project-id ${quoteForShell(input.projectId)}`);

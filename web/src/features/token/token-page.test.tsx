@@ -85,7 +85,7 @@ describe('TokenPage', () => {
     await user.click(screen.getByRole('button', { name: 'Copy as curl: list networks' }));
     await screen.findByText('Copied');
     expect(await navigator.clipboard.readText()).toBe(
-      `curl -sS -H 'X-Auth-Token: gAAAAA-secret-'\\''token'\\''' -H 'Accept: application/json' 'http://127.0.0.2:9696/v2.0/networks'`,
+      `curl -sS -H 'X-Auth-Token: gAAAAA-secret-'\\''token'\\''' -H 'Accept: application/json' --url 'http://127.0.0.2:9696/v2.0/networks'`,
     );
   });
 

@@ -1,9 +1,9 @@
 import { useQuery } from '@tanstack/react-query';
+import { cloudsQueryOptions } from '../../api/clouds-queries';
+import { sessionQueryOptions } from '../../api/session-queries';
 import { Notice } from '../../components/ui/notice';
 import { describeError } from '../../lib/error-message';
 import { useI18n } from '../../lib/i18n/i18n-context';
-import { cloudsQueryOptions } from '../login/queries';
-import { sessionQueryOptions } from '../session/queries';
 import { CopyAsPanel } from './copy-as-panel';
 import { CountdownPanel } from './countdown-panel';
 import { IssuedTokensList } from './issued-tokens-list';
