@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Catalog, CatalogService } from '../contract/catalog.js';
 import type { EndpointInterface } from '../contract/common.js';
+import { selectEndpoint } from '../contract/endpoint-selection.js';
 import { NotFoundError, UpstreamError } from '../platform/errors.js';
 
 /**
@@ -129,8 +130,8 @@ function buildCatalog(services: CatalogService[]): Catalog {
 }
 
 /**
- * The URL of a service by type (never by name: names differ between clouds) for a region and an
- * interface. Without a region the first endpoint of that interface is used (single-region clouds).
+ * The URL of a service by type for a region and an interface, by the rule the SPA uses too
+ * (contract/endpoint-selection.ts); 404 when the catalog has none.
  */
 export function pickEndpoint(
   catalog: Catalog,
@@ -138,8 +139,7 @@ export function pickEndpoint(
   region: string | null,
   iface: EndpointInterface = 'public',
 ): string {
-  const endpoints = catalog.services.filter((service) => service.type === type).flatMap((s) => s.endpoints);
-  const match = endpoints.find((e) => e.interface === iface && (region === null || e.region === region));
+  const match = selectEndpoint(catalog, type, region, iface);
   if (!match) {
     const where = region ? ` in region ${region}` : '';
     throw new NotFoundError(`The catalog has no ${iface} ${type} endpoint${where}.`);
