@@ -44,10 +44,10 @@ function serveNetworks(call: MockCall) {
   return jsonResponse({ networks: page, nextMarker });
 }
 
-function routes() {
+function routes(interfaces: string[] = ['public', 'internal']) {
   return {
     'GET /api/session': sessionInfo,
-    'GET /api/clouds': { clouds: [demoCloud] },
+    'GET /api/clouds': { clouds: [{ ...demoCloud, interfaces }] },
     'GET /api/projects': { projects: [] },
     'GET /api/catalog': catalog,
     'GET /api/networks': serveNetworks,
@@ -108,6 +108,14 @@ describe('NetworksPage', { timeout: 20_000 }, () => {
     expect(within(table).getByRole('columnheader', { name: /MTU/ }).getAttribute('aria-sort')).toBe(
       'ascending',
     );
+  });
+
+  it('offers only the interfaces the BFF may call on this cloud', async () => {
+    mockFetch(routes(['public']));
+    renderApp('/networks');
+    await screen.findByRole('table', { name: 'Networks' });
+    const options = within(screen.getByLabelText('Interface')).getAllByRole('option');
+    expect(options.map((option) => option.textContent)).toEqual(['public']);
   });
 
   it('switches region and interface from the catalog and opens a detail panel', async () => {

@@ -1,6 +1,6 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { endpointInterfaces, type EndpointInterface } from '@contract/common';
+import type { EndpointInterface } from '@contract/common';
 import type { Network } from '@contract/networks';
 import { selectEndpoint } from '@contract/endpoint-selection';
 import { catalogQueryOptions, listRegionsWithService } from '../../api/catalog-queries';
@@ -38,8 +38,11 @@ export function NetworksPage() {
   const catalogQuery = useQuery(catalogQueryOptions());
   const session = useQuery(sessionQueryOptions());
   const clouds = useQuery(cloudsQueryOptions());
-  const cloudInterface =
-    clouds.data?.clouds.find((c) => c.name === session.data?.cloud)?.interface ?? 'public';
+  const cloud = clouds.data?.clouds.find((c) => c.name === session.data?.cloud);
+  const cloudInterface = cloud?.interface ?? 'public';
+  // Only the interfaces the BFF will call on this cloud (clouds.yaml `interface` and
+  // `api_access.interfaces`); any other would be refused.
+  const offeredInterfaces = cloud?.interfaces ?? [cloudInterface];
 
   const regions = useMemo(
     () => (catalogQuery.data ? listRegionsWithService(catalogQuery.data, 'network') : []),
@@ -113,7 +116,7 @@ export function NetworksPage() {
           value={iface}
           onChange={(e) => setChosenInterface(e.target.value as EndpointInterface)}
         >
-          {endpointInterfaces.map((i) => (
+          {offeredInterfaces.map((i) => (
             <option key={i} value={i}>
               {i}
             </option>
