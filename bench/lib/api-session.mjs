@@ -1,5 +1,5 @@
 /**
- * A browser-like client for the BFF (a plain-JS copy of server/src/test-support/api-session.ts):
+ * A browser-like client for the BFF (a plain-JS copy of server/test/support/api-session.ts):
  * keeps the session cookie, sends X-CSRF-Token from GET /api/csrf on every mutation.
  */
 export class ApiSession {
