@@ -7,10 +7,14 @@ import fs from 'node:fs';
 const src = './server/src';
 const wiring = [`${src}/main.ts`, `${src}/app.ts`];
 const layers = ['features', 'http', 'auth', 'openstack', 'config', 'platform'];
-const featureNames = fs
-  .readdirSync(new URL('../server/src/features', import.meta.url), { withFileTypes: true })
-  .filter((entry) => entry.isDirectory())
-  .map((entry) => entry.name);
+function foldersIn(relative) {
+  return fs
+    .readdirSync(new URL(`../${relative}`, import.meta.url), { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name);
+}
+
+const featureNames = foldersIn('server/src/features');
 
 const above = (index) => [...wiring, ...layers.slice(0, index).map((layer) => `${src}/${layer}`)];
 
@@ -41,4 +45,24 @@ export const serverImportZones = [
     from: `${src}/demo-cloud`,
     message: 'The BFF uses the demo cloud only from main.ts.',
   },
+];
+
+// The SPA's layers (architecture sketch): app -> features -> api -> components -> lib. Features
+// never import each other: what two share moves to api/ (queries) or components/ (UI).
+const web = './web/src';
+const webLayers = ['app', 'features', 'api', 'components', 'lib'];
+
+export const webImportZones = [
+  ...webLayers.slice(1).map((layer, index) => ({
+    target: `${web}/${layer}`,
+    from: webLayers.slice(0, index + 1).map((above) => `${web}/${above}`),
+    message: `${layer}/ sits below ${webLayers.slice(0, index + 1).join(', ')}: move the shared piece down.`,
+  })),
+  ...foldersIn('web/src/features').map((feature) => ({
+    target: `${web}/features/${feature}`,
+    from: `${web}/features`,
+    except: [`./${feature}`],
+    message:
+      'Features never import each other: what two features share moves to web/src/api/ or components/.',
+  })),
 ];
