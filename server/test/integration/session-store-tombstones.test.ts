@@ -1,0 +1,92 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type session from 'express-session';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LedgerEntry } from '../../src/auth/auth-state.js';
+import { openSessionStore, type OpenedSessionStore } from '../../src/http/session-store.js';
+import { createLogger } from '../../src/platform/logger.js';
+import { startTestRedis, type TestRedis } from '../support/redis-server.js';
+
+// ADR 0009 (token ledger) and 0010 (tombstones), at the store level, for both stores.
+let redis: TestRedis;
+beforeAll(async () => {
+  redis = await startTestRedis();
+});
+afterAll(async () => redis?.stop());
+
+function entry(id: string, expiresInMs = 3_600_000): LedgerEntry {
+  const now = Date.now();
+  return {
+    id,
+    sealedToken: `sealed-${id}`,
+    tokenPreview: `gAAAA${id}…`,
+    issuedAtMs: now,
+    expiresAtMs: now + expiresInMs,
+    isRevoked: false,
+    user: { id: 'u1', name: 'demo', domain: null },
+    project: null,
+    roles: [],
+    methods: ['password'],
+    auditIds: [],
+    applicationCredential: null,
+  };
+}
+
+const record = (): session.SessionData =>
+  ({ cookie: { originalMaxAge: 60_000, expires: new Date(Date.now() + 60_000) }, createdAt: 1 }) as never;
+
+const call = <T>(work: (done: (error: unknown, value?: T) => void) => void) =>
+  new Promise<T>((resolve, reject) => work((error, value) => (error ? reject(error) : resolve(value as T))));
+
+describe.each(['sqlite', 'redis'] as const)('the %s session store', (kind) => {
+  let opened: OpenedSessionStore;
+  beforeAll(async () => {
+    opened = await openSessionStore(
+      {
+        sessionStore: kind,
+        redisUrl: kind === 'redis' ? redis.url : null,
+        dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'api-access-tombstones-')),
+        sessionIdleTimeoutMs: 60_000,
+      },
+      createLogger('silent'),
+    );
+  });
+  afterAll(async () => opened?.close());
+
+  const get = (sid: string) => call<session.SessionData | null>((done) => opened.store.get(sid, done));
+  const set = (sid: string) => call<void>((done) => opened.store.set(sid, record(), done));
+  const destroy = (sid: string) => call<void>((done) => opened.store.destroy(sid, done));
+
+  it('never writes a destroyed session back, whatever write comes late', async () => {
+    await set('s1');
+    expect(await get('s1')).not.toBeNull();
+    await destroy('s1');
+    await set('s1');
+    expect(await get('s1')).toBeNull();
+  });
+
+  it('keeps every entry of concurrent appends, lists the unexpired ones, and marks revocations', async () => {
+    const ids = Array.from({ length: 50 }, (_, index) => `t${index}`);
+    const appended = await Promise.all(ids.map((id) => opened.ledger.append('s2', entry(id))));
+    expect(appended.every(Boolean)).toBe(true);
+    await opened.ledger.append('s2', entry('gone', -1000));
+    await opened.ledger.markRevoked('s2', 't7');
+    const listed = await opened.ledger.list('s2');
+    expect(listed.map((e) => e.id).sort()).toEqual([...ids].sort());
+    expect(listed.filter((e) => e.isRevoked).map((e) => e.id)).toEqual(['t7']);
+  });
+
+  it('closes a ledger in one step: its entries come back once, the session is gone, and later appends are refused', async () => {
+    await set('s3');
+    await opened.ledger.append('s3', entry('a'));
+    await opened.ledger.append('s3', entry('b'));
+    const taken = await opened.ledger.close('s3');
+    expect(taken.map((e) => e.id).sort()).toEqual(['a', 'b']);
+    expect(await get('s3')).toBeNull();
+    expect(await opened.ledger.append('s3', entry('late'))).toBe(false);
+    await set('s3');
+    expect(await get('s3')).toBeNull();
+    expect(await opened.ledger.close('s3')).toEqual([]);
+  });
+});
