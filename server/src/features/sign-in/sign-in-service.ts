@@ -1,7 +1,7 @@
 import { requireAuth, type SessionHandle } from '../../auth/auth-state.js';
 import type { AuthServices } from '../../auth/create-auth-services.js';
 import { describeSession } from '../../auth/describe-session.js';
-import { budgetKeyOfAppCredential, budgetKeyOfUser } from '../../auth/token-issuer.js';
+import { budgetKeyOfAppCredential, budgetKeyOfUser, type ObtainedToken } from '../../auth/token-issuer.js';
 import type { LoginRequest, LogoutResult, SessionInfo } from '../../contract/session.js';
 import { AuthReceiptRequiredError } from '../../openstack/keystone/identity-client.js';
 import { InvalidInputError } from '../../platform/errors.js';
@@ -25,7 +25,7 @@ export class SignInService {
     const user = toUserIdentity(login);
     const username = user.name ?? null;
     const scope = toProjectScope(login);
-    let obtained;
+    let obtained: ObtainedToken;
     try {
       // With a passcode: password + totp in one request, as the multi-factor docs show.
       obtained = await this.auth.issuer.obtain(
