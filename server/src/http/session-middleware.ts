@@ -90,21 +90,20 @@ export function sessionHandle(req: Request): SessionHandle {
       if (value === undefined) delete req.session.pendingMfa;
       else req.session.pendingMfa = value;
     },
-    regenerate: () => {
-      // The CSRF token belongs to the browser tab, not to the sign-in: it survives the new id.
-      const csrfToken = req.session.csrfToken;
-      return new Promise<void>((resolve, reject) =>
+    regenerate: () =>
+      new Promise<void>((resolve, reject) =>
         req.session.regenerate((error) => {
           if (error) {
             reject(new StoreUnavailableError());
             return;
           }
           req.session.createdAt = Date.now();
-          if (csrfToken) req.session.csrfToken = csrfToken;
+          // A new id, a new CSRF token (http/csrf.ts): the token of the earlier id, or of the
+          // visitor before sign-in, is worth nothing from now on.
+          req.csrfToken?.({ overwrite: true });
           resolve();
         }),
-      );
-    },
+      ),
     destroy: () =>
       new Promise<void>((resolve, reject) =>
         req.session.destroy((error) => (error ? reject(new StoreUnavailableError()) : resolve())),

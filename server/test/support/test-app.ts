@@ -29,6 +29,7 @@ export async function startTestApp(
     now?: () => number;
     redisUrl?: string;
     logLevel?: string;
+    loginThrottleWindowMs?: number;
   } = {},
 ): Promise<TestApp> {
   const dataDir = overrides.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'api-access-test-'));
@@ -61,6 +62,7 @@ export async function startTestApp(
     secrets: [testSecret],
     logger,
     ...(overrides.now ? { now: overrides.now } : {}),
+    ...(overrides.loginThrottleWindowMs ? { loginThrottleWindowMs: overrides.loginThrottleWindowMs } : {}),
   });
   const server = app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
@@ -85,12 +87,14 @@ export function testAppConfig(dataDir: string, overrides: Partial<AppConfig> = {
     now: _now,
     redisUrl: _redisUrl,
     logLevel: _logLevel,
+    loginThrottleWindowMs: _loginThrottleWindowMs,
     ...appOverrides
   } = overrides as Partial<AppConfig> & {
     dataDir?: string;
     now?: () => number;
     redisUrl?: string;
     logLevel?: string;
+    loginThrottleWindowMs?: number;
   };
   return {
     sessionIdleTimeoutMs: 3_600_000,
