@@ -27,7 +27,7 @@ import { apiNotFound, createErrorHandler } from './http/error-handler.js';
 import { requestLog } from './http/request-log.js';
 import { requireJsonBody } from './http/require-json.js';
 import { securityHeaders } from './http/security-headers.js';
-import { createSessionMiddleware } from './http/session-middleware.js';
+import { createSessionMiddleware, endUnreadableSession } from './http/session-middleware.js';
 import type { Logger } from './platform/logger.js';
 import { createMemorySharedState, type SharedState } from './platform/shared-state/shared-state.js';
 
@@ -120,6 +120,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(createCatalogRouter(new CatalogService(auth)));
   api.use(createNetworksRouter(new NetworksService(auth, config.upstreamTimeoutMs)));
   api.use(loginThrottle.recordFailure);
+  api.use(endUnreadableSession(config.secureCookies));
   api.use(apiNotFound);
   app.use('/api', api);
 

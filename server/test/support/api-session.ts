@@ -29,6 +29,13 @@ export class ApiSession {
 
   private csrfToken: string | null = null;
 
+  /** The same browser talking to another BFF (a replica, a restart): its cookies, no CSRF token yet. */
+  at(baseUrl: string): ApiSession {
+    const moved = new ApiSession(baseUrl);
+    for (const [name, value] of this.cookies) moved.cookies.set(name, value);
+    return moved;
+  }
+
   /** Like the SPA: mutations carry X-CSRF-Token from GET /api/csrf; a csrf_failed answer is retried once with a fresh one. */
   async request<T = any>(
     method: string,

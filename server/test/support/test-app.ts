@@ -30,6 +30,8 @@ export async function startTestApp(
     redisUrl?: string;
     logLevel?: string;
     loginThrottleWindowMs?: number;
+    /** SESSION_SECRET's list (the first seals and signs); testSecret alone by default. */
+    secrets?: string[];
   } = {},
 ): Promise<TestApp> {
   const dataDir = overrides.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'api-access-test-'));
@@ -59,7 +61,7 @@ export async function startTestApp(
     ledgerStore: opened.ledger,
     sharedState: opened.sharedState,
     isStoreReachable: opened.isReachable,
-    secrets: [testSecret],
+    secrets: overrides.secrets ?? [testSecret],
     logger,
     ...(overrides.now ? { now: overrides.now } : {}),
     ...(overrides.loginThrottleWindowMs ? { loginThrottleWindowMs: overrides.loginThrottleWindowMs } : {}),
@@ -88,6 +90,7 @@ export function testAppConfig(dataDir: string, overrides: Partial<AppConfig> = {
     redisUrl: _redisUrl,
     logLevel: _logLevel,
     loginThrottleWindowMs: _loginThrottleWindowMs,
+    secrets: _secrets,
     ...appOverrides
   } = overrides as Partial<AppConfig> & {
     dataDir?: string;
@@ -95,6 +98,7 @@ export function testAppConfig(dataDir: string, overrides: Partial<AppConfig> = {
     redisUrl?: string;
     logLevel?: string;
     loginThrottleWindowMs?: number;
+    secrets?: string[];
   };
   return {
     sessionIdleTimeoutMs: 3_600_000,
