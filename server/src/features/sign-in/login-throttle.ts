@@ -49,7 +49,7 @@ interface LoginTarget {
  * successful sign-ins are bounded by the token budget alone, so neither a script naming a user
  * without a password nor a user opening several tabs can lock that user out (issue 13 item 1).
  * The windows are fixed minutes, in Redis beside a Redis store so replicas share them
- * (docs/decisions/0011-login-throttle-and-csrf-libraries.md).
+ * (docs/decisions/0011-login-throttle-csrf-and-headers-from-libraries.md).
  */
 export function createLoginThrottle(options: LoginThrottleOptions): LoginThrottle {
   const windowMs = options.windowMs ?? 60_000;
