@@ -54,10 +54,6 @@ export default defineConfig({
       DATA_DIR: 'reports/e2e-data',
       DEMO_CLOUD: 'off',
       LOG_LEVEL: 'warn',
-      // The stories sign in as the lab's one demo user about a dozen times in a run, which on a fast
-      // machine fits in one minute: over the default of 10 a minute per username. The throttle has
-      // its own BFF tests; here it must not decide which story fails.
-      LOGIN_ATTEMPTS_PER_MINUTE_PER_USERNAME: '100',
     },
   },
 });

@@ -5,8 +5,21 @@
 export class ApiSession {
   constructor(baseUrl) {
     this.baseUrl = baseUrl;
-    this.cookie = null;
+    /** Cookie name → value, as a browser's jar keeps them (the session and the CSRF cookie). */
+    this.cookies = new Map();
     this.csrfToken = null;
+  }
+
+  /** The session cookie alone (`name=value`), or null when there is no session. */
+  get cookie() {
+    for (const [name, value] of this.cookies)
+      if (name === 'api-access.sid' || name === '__Host-api-access') return `${name}=${value}`;
+    return null;
+  }
+
+  get cookieHeader() {
+    if (this.cookies.size === 0) return null;
+    return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
   }
 
   async refreshCsrfToken() {
@@ -25,14 +38,19 @@ export class ApiSession {
       method,
       headers: {
         ...(json === undefined ? {} : { 'Content-Type': 'application/json' }),
-        ...(this.cookie ? { Cookie: this.cookie } : {}),
+        ...(this.cookieHeader ? { Cookie: this.cookieHeader } : {}),
         ...(withCsrf && this.csrfToken ? { 'X-CSRF-Token': this.csrfToken } : {}),
       },
       body: json === undefined ? undefined : JSON.stringify(json),
     });
     for (const line of response.headers.getSetCookie()) {
       const pair = line.split(';')[0];
-      this.cookie = /=$/.test(pair) || /Expires=Thu, 01 Jan 1970/i.test(line) ? null : pair;
+      const at = pair.indexOf('=');
+      const name = pair.slice(0, at);
+      if (/=$/.test(pair) || /Expires=Thu, 01 Jan 1970/i.test(line)) this.cookies.delete(name);
+      else this.cookies.set(name, pair.slice(at + 1));
+      // A new CSRF cookie (sign-in: a new session id) makes the token held so far worthless.
+      if (/\.csrf$/.test(name)) this.csrfToken = null;
     }
     const text = await response.text();
     let body = text;

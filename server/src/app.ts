@@ -22,12 +22,12 @@ import { createSignInRouter } from './features/sign-in/sign-in-router.js';
 import { SignInService } from './features/sign-in/sign-in-service.js';
 import { createTokensRouter } from './features/tokens/tokens-router.js';
 import { TokensService } from './features/tokens/tokens-service.js';
-import { createCsrfRouter, requireCsrf } from './http/csrf.js';
+import { createCsrf } from './http/csrf.js';
 import { apiNotFound, createErrorHandler } from './http/error-handler.js';
 import { requestLog } from './http/request-log.js';
 import { requireJsonBody } from './http/require-json.js';
 import { securityHeaders } from './http/security-headers.js';
-import { createSessionMiddleware } from './http/session-middleware.js';
+import { createSessionMiddleware, endUnreadableSession } from './http/session-middleware.js';
 import type { Logger } from './platform/logger.js';
 import { createMemorySharedState, type SharedState } from './platform/shared-state/shared-state.js';
 
@@ -58,6 +58,8 @@ export interface AppDeps {
   secrets: string[];
   logger: Logger;
   now?: () => number;
+  /** The login throttle's window; a minute unless a test needs it short. */
+  loginThrottleWindowMs?: number;
 }
 
 /** The Express app without listen(), so tests run it in-process on port 0. */
@@ -97,26 +99,28 @@ export function createApp(deps: AppDeps): Express {
       absoluteTimeoutMs: config.sessionAbsoluteTimeoutMs,
     }),
   );
-  api.use(createCsrfRouter());
-  api.use(requireCsrf);
+  const csrf = createCsrf({ secrets: deps.secrets, secureCookies: config.secureCookies });
+  api.use(csrf.protect);
+  api.use(csrf.router);
   api.use(createCloudsRouter(deps.clouds));
   // Passcode guesses count like password guesses (and a receipt allows only a few, see second-factor-service).
-  api.post(
-    ['/session', '/session/mfa'],
-    createLoginThrottle({
-      clouds: deps.clouds,
-      window: sharedState.window,
-      perAddressPerMinute: config.loginAttemptsPerMinutePerAddress,
-      perUsernamePerMinute: config.loginAttemptsPerMinutePerUsername,
-      ...(deps.now ? { now: deps.now } : {}),
-    }),
-  );
+  const loginThrottle = createLoginThrottle({
+    clouds: deps.clouds,
+    createStore: (name) => sharedState.createRateLimitStore(name),
+    perAddressPerMinute: config.loginAttemptsPerMinutePerAddress,
+    perUsernamePerMinute: config.loginAttemptsPerMinutePerUsername,
+    logger,
+    ...(deps.loginThrottleWindowMs ? { windowMs: deps.loginThrottleWindowMs } : {}),
+  });
+  api.post(['/session', '/session/mfa'], loginThrottle.limit);
   api.use(createSignInRouter(new SignInService(auth), config.secureCookies));
   api.use(createSecondFactorRouter(new SecondFactorService(auth)));
   api.use(createTokensRouter(new TokensService(auth)));
   api.use(createProjectsRouter(new ProjectsService(auth)));
   api.use(createCatalogRouter(new CatalogService(auth)));
   api.use(createNetworksRouter(new NetworksService(auth, config.upstreamTimeoutMs)));
+  api.use(loginThrottle.recordFailure);
+  api.use(endUnreadableSession(config.secureCookies));
   api.use(apiNotFound);
   app.use('/api', api);
 

@@ -72,8 +72,8 @@ declare module 'express-session' {
   interface SessionData {
     auth: AuthState;
     pendingMfa: PendingMfa;
+    /** Set with every new id (sign-in, the second factor): only a stored session has it. */
     createdAt: number;
-    csrfToken: string;
   }
 }
 

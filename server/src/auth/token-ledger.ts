@@ -96,8 +96,10 @@ export class TokenLedger {
       (entry) => !entry.isRevoked && entry.expiresAtMs > now,
     );
     if (!identity || live.length === 0) return { revoked: 0, notRevoked: live.length };
+    // One entry that no key opens any more (a secret removed) is one token not revoked, not a
+    // sign-out that fails: async, so open() throwing rejects only that entry's promise.
     const outcomes = await Promise.allSettled(
-      live.map((entry) => identity.revokeToken(this.secretBox.open(entry.sealedToken, sessionId))),
+      live.map(async (entry) => identity.revokeToken(this.secretBox.open(entry.sealedToken, sessionId))),
     );
     const revoked = outcomes.filter((outcome) => outcome.status === 'fulfilled' && outcome.value).length;
     if (revoked < live.length)

@@ -90,3 +90,50 @@ describe('session middleware when the store fails a read', () => {
     expect(await whoAmI(cookie)).toEqual({ signedIn: true });
   });
 });
+
+describe('session middleware at the absolute timeout', () => {
+  it('destroys the session, yet leaves the request an empty session to read; nothing is written back', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'session-middleware-'));
+    const timeoutStore = new FlakyStore(path.join(dir, 'sessions.db'), { defaultTtlMs: 60_000 });
+    const app = express();
+    app.use(
+      createSessionMiddleware({
+        store: timeoutStore,
+        secrets: ['a-test-secret-that-is-long-enough-0123456789'],
+        secureCookies: false,
+        idleTimeoutMs: 60_000,
+        absoluteTimeoutMs: 200,
+      }),
+    );
+    app.post('/sign-in', (req, res) => {
+      req.session.createdAt = Date.now();
+      res.json({ ok: true });
+    });
+    // A route that touches the session, as sign-in (regenerate) and sign-out do.
+    app.get('/touch', (req, res) => {
+      res.json({ id: typeof req.session.id, signedIn: req.session.createdAt !== undefined });
+    });
+    app.use(createErrorHandler(createLogger('silent')));
+    const timeoutServer = await new Promise<ReturnType<typeof app.listen>>((resolve) => {
+      const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
+    });
+    try {
+      const base = `http://127.0.0.1:${(timeoutServer.address() as AddressInfo).port}`;
+      const signIn = await fetch(`${base}/sign-in`, { method: 'POST' });
+      const cookie = signIn.headers.getSetCookie()[0]!.split(';')[0]!;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      const answer = await fetch(`${base}/touch`, { headers: { cookie } });
+      expect(answer.status).toBe(200);
+      expect(await answer.json()).toEqual({ id: 'string', signedIn: false });
+      expect(timeoutStore.destroyed).toHaveLength(1);
+      await new Promise((resolve) => setTimeout(resolve, 50)); // the save at the end of the response
+      const length = await new Promise<number>((resolve, reject) =>
+        timeoutStore.length((error, n) => (error ? reject(error) : resolve(n ?? 0))),
+      );
+      expect(length).toBe(0);
+    } finally {
+      await new Promise((resolve) => timeoutServer.close(resolve));
+      timeoutStore.close();
+    }
+  });
+});

@@ -1,6 +1,7 @@
-import type { CookieOptions, Request, RequestHandler, Response } from 'express';
+import type { CookieOptions, ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import session from 'express-session';
-import { StoreUnavailableError } from '../platform/errors.js';
+import { NotAuthenticatedError, StoreUnavailableError } from '../platform/errors.js';
+import { SealedValueError } from '../platform/secret-box.js';
 import type { AuthState, PendingMfa, SessionHandle } from '../auth/auth-state.js';
 
 export interface SessionMiddlewareOptions {
@@ -60,10 +61,56 @@ export function createSessionMiddleware(options: SessionMiddlewareOptions): Requ
       }
       const created = req.session.createdAt;
       if (created !== undefined && Date.now() - created > options.absoluteTimeoutMs) {
-        req.session.destroy(() => next());
+        options.store.destroy(req.sessionID, (destroyError?: unknown) => {
+          if (destroyError) {
+            next(new StoreUnavailableError());
+            return;
+          }
+          // The rest of the request sees an empty session, not none (req.session.destroy would
+          // leave `req.session` undefined, and the first route to touch it a 500): signed out, a
+          // sign-in regenerates it, and the store refuses to write the destroyed id back (its
+          // tombstone, docs/decisions/0010-atomic-session-writes.md).
+          forgetSession(req);
+          next();
+        });
         return;
       }
       next();
+    });
+  };
+}
+
+function forgetSession(req: Request): void {
+  delete req.session.auth;
+  delete req.session.pendingMfa;
+  delete req.session.createdAt;
+}
+
+/**
+ * A sealed value of this session that no configured key opens (a secret removed from
+ * SESSION_SECRET, replicas with different secrets): nothing in the session can be used any more.
+ * End it, in the store and in the browser, and say "sign in again" (401) instead of a 500.
+ */
+export function endUnreadableSession(secureCookies: boolean): ErrorRequestHandler {
+  return (error: unknown, req, res, next) => {
+    if (!(error instanceof SealedValueError)) {
+      next(error);
+      return;
+    }
+    const signInAgain = new NotAuthenticatedError(
+      'This session can no longer be read (the server key changed). Sign in again.',
+    );
+    if (!req.session) {
+      next(signInAgain);
+      return;
+    }
+    req.session.destroy((destroyError?: unknown) => {
+      if (destroyError) {
+        next(new StoreUnavailableError());
+        return;
+      }
+      clearSessionCookie(res, secureCookies);
+      next(signInAgain);
     });
   };
 }
@@ -90,21 +137,20 @@ export function sessionHandle(req: Request): SessionHandle {
       if (value === undefined) delete req.session.pendingMfa;
       else req.session.pendingMfa = value;
     },
-    regenerate: () => {
-      // The CSRF token belongs to the browser tab, not to the sign-in: it survives the new id.
-      const csrfToken = req.session.csrfToken;
-      return new Promise<void>((resolve, reject) =>
+    regenerate: () =>
+      new Promise<void>((resolve, reject) =>
         req.session.regenerate((error) => {
           if (error) {
             reject(new StoreUnavailableError());
             return;
           }
           req.session.createdAt = Date.now();
-          if (csrfToken) req.session.csrfToken = csrfToken;
+          // A new id, a new CSRF token (http/csrf.ts): the token of the earlier id, or of the
+          // visitor before sign-in, is worth nothing from now on.
+          req.csrfToken?.({ overwrite: true });
           resolve();
         }),
-      );
-    },
+      ),
     destroy: () =>
       new Promise<void>((resolve, reject) =>
         req.session.destroy((error) => (error ? reject(new StoreUnavailableError()) : resolve())),

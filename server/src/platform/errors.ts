@@ -26,6 +26,12 @@ export class NotAuthenticatedError extends AppError {
   }
 }
 
+/**
+ * The last wrong passcode a pending sign-in allowed: the operator starts over (401
+ * not_authenticated), and the sign-in throttle counts it as the failed credential check it is.
+ */
+export class PasscodeAttemptsExhaustedError extends NotAuthenticatedError {}
+
 export class InvalidCredentialsError extends AppError {
   readonly code = 'invalid_credentials';
   constructor(

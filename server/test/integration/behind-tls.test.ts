@@ -85,20 +85,30 @@ describe('behind TLS (SECURE_COOKIES=true, TRUST_PROXY)', () => {
 
   it('signs out with a Set-Cookie that clears __Host-api-access: the attributes it was set with (Secure, Path=/), expired', async () => {
     const app = await appBehindTls();
+    // Before sign-in only the CSRF cookie exists (no session is stored for a visitor).
     const csrfAnswer = await viaProxy(app, 'GET', '/api/csrf');
     const { csrfToken } = (await csrfAnswer.json()) as { csrfToken: string };
-    let cookie = sessionCookieLine(csrfAnswer).split(';')[0]!;
+    const csrfCookie = (answer: Response) =>
+      answer.headers
+        .getSetCookie()
+        .find((line) => line.startsWith('__Host-api-access.csrf='))!
+        .split(';')[0]!;
+    const anonymousCookie = csrfCookie(csrfAnswer);
 
     const signIn = await viaProxy(app, 'POST', '/api/session', {
-      cookie,
+      cookie: anonymousCookie,
       csrfToken,
       json: { cloud: 'demo', password: demo.credentials.password },
     });
     expect(signIn.status).toBe(201);
     const setLine = sessionCookieLine(signIn);
-    cookie = setLine.split(';')[0]!;
+    // The CSRF token rotated with the new session id: fetch the new one, as the SPA does.
+    let cookie = `${setLine.split(';')[0]!}; ${csrfCookie(signIn)}`;
+    const rotated = await viaProxy(app, 'GET', '/api/csrf', { cookie });
+    const newToken = ((await rotated.json()) as { csrfToken: string }).csrfToken;
+    cookie = `${setLine.split(';')[0]!}; ${csrfCookie(rotated)}`;
 
-    const signOut = await viaProxy(app, 'DELETE', '/api/session', { cookie, csrfToken });
+    const signOut = await viaProxy(app, 'DELETE', '/api/session', { cookie, csrfToken: newToken });
     expect(signOut.status).toBe(200);
     const clearLine = sessionCookieLine(signOut);
     expect(clearLine).toMatch(/^__Host-api-access=;/);

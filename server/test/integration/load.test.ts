@@ -40,7 +40,15 @@ function request(
       let text = '';
       res.on('data', (chunk: Buffer) => (text += chunk.toString()));
       res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, text, cookie: res.headers['set-cookie']?.[0]?.split(';')[0] }),
+        resolve({
+          status: res.statusCode ?? 0,
+          text,
+          // The session cookie when the answer sets one, else the first (GET /api/csrf: the CSRF cookie).
+          cookie: (
+            res.headers['set-cookie']?.find((line) => line.startsWith('api-access.sid=')) ??
+            res.headers['set-cookie']?.[0]
+          )?.split(';')[0],
+        }),
       );
       res.on('error', reject);
     });

@@ -76,7 +76,8 @@ describe('logs', () => {
       if (secret.status === 200) secrets.add(secret.body.token as string);
       const csrf = await api.get('/api/csrf');
       if (csrf.status === 200 && typeof csrf.body.csrfToken === 'string') secrets.add(csrf.body.csrfToken);
-      if (api.cookieHeader) cookies.add(api.cookieHeader);
+      // Each cookie on its own (the session and the CSRF cookie), as `name=value`.
+      for (const pair of api.cookieHeader?.split('; ') ?? []) cookies.add(pair);
     };
     const passcodeNow = () => {
       const passcode = demo.currentPasscode()!;
@@ -268,12 +269,14 @@ describe('logs', () => {
     await remember(api);
 
     for (const session of [api, mfaApi, mfaOneStep, appApi, unscoped, vkApi]) {
-      const cookie = session.cookieHeader;
+      const cookie = session.sessionCookie;
       expect((await session.delete('/api/session')).status).toBe(200);
       if (cookie) cookies.add(cookie);
     }
     // A stale cookie after logout.
-    await new ApiSession(app.url).request('GET', '/api/token', undefined, { Cookie: [...cookies][0]! });
+    await new ApiSession(app.url).request('GET', '/api/token', undefined, {
+      Cookie: [...cookies].find((pair) => pair.startsWith('api-access.sid='))!,
+    });
 
     const receipts = demo.issuedReceipts();
     expect(receipts.length).toBeGreaterThanOrEqual(2);

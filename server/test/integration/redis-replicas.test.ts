@@ -88,8 +88,13 @@ interface Answer<T = any> {
 
 /** One browser whose requests a load balancer spreads over the replicas: one cookie, one CSRF token. */
 class Browser {
-  cookie: string | null = null;
+  /** Cookie name → value: the session and the CSRF cookie. */
+  readonly cookies = new Map<string, string>();
   csrfToken: string | null = null;
+
+  get cookie(): string | null {
+    return this.cookies.size === 0 ? null : [...this.cookies].map(([n, v]) => `${n}=${v}`).join('; ');
+  }
 
   async call<T = any>(replica: Replica, method: string, path: string, json?: unknown): Promise<Answer<T>> {
     if (method !== 'GET' && this.csrfToken === null) {
@@ -108,7 +113,13 @@ class Browser {
       body: json === undefined ? undefined : JSON.stringify(json),
       signal: AbortSignal.timeout(15_000),
     });
-    for (const line of response.headers.getSetCookie()) this.cookie = line.split(';')[0]!;
+    for (const line of response.headers.getSetCookie()) {
+      const pair = line.split(';')[0]!;
+      const at = pair.indexOf('=');
+      this.cookies.set(pair.slice(0, at), pair.slice(at + 1));
+      // A new CSRF cookie (a new session id at sign-in) makes the token held so far worthless.
+      if (pair.slice(0, at).endsWith('.csrf')) this.csrfToken = null;
+    }
     const text = await response.text();
     return {
       status: response.status,
@@ -123,6 +134,10 @@ async function signIn(replica: Replica, body: Record<string, unknown>): Promise<
   const browser = new Browser();
   const answer = await browser.call(replica, 'POST', '/api/session', body);
   expect(answer.status, JSON.stringify(answer.body)).toBe(201);
+  // The sign-in rotated the CSRF token with the session id: the new one, as the SPA fetches it.
+  const csrf = await browser.call<{ csrfToken: string }>(replica, 'GET', '/api/csrf');
+  expect(csrf.status).toBe(200);
+  browser.csrfToken = csrf.body.csrfToken;
   return browser;
 }
 
@@ -194,14 +209,14 @@ describe('two replicas on one Redis', () => {
       expect(text.includes(Buffer.from(secret).toString('base64'))).toBe(false);
     }
 
-    const cookie = browser.cookie;
+    const cookies = new Map(browser.cookies);
     const logout = await browser.call(a, 'DELETE', '/api/session');
     expect(logout.status).toBe(200);
     expect(logout.body).toEqual({ revoked: 2, notRevoked: 0 });
     // The cookie the browser held before logout, replayed on B and on A: the session is gone.
     for (const replica of [b, a]) {
       const replay = new Browser();
-      replay.cookie = cookie;
+      for (const [name, value] of cookies) replay.cookies.set(name, value);
       const answer = await replay.call(replica, 'GET', '/api/token');
       expect(answer.status).toBe(401);
       expect(answer.body.error.code).toBe('not_authenticated');
@@ -262,11 +277,14 @@ describe('limits shared by the replicas', () => {
     ).toBe(429);
   });
 
-  it('keeps the login throttle across replicas', async () => {
+  it('keeps the login throttle across replicas: failures on A and B add up, successes do not count', async () => {
     const clouds = [demoCloudConfig(demo, 'throttle')];
     const limits = { loginAttemptsPerMinutePerUsername: 3 };
     const a = await startReplica(clouds, limits);
     const b = await startReplica(clouds, limits);
+    // Successful sign-ins, on either replica, are taken back from the shared count.
+    for (const replica of [a, b, a, b, a])
+      await signIn(replica, { cloud: 'throttle', password: demo.credentials.password });
     const body = { cloud: 'throttle', password: 'wrong' };
     expect((await new Browser().call(a, 'POST', '/api/session', body)).status).toBe(401);
     expect((await new Browser().call(b, 'POST', '/api/session', body)).status).toBe(401);
@@ -294,7 +312,6 @@ describe('Redis going away and coming back', () => {
         const checks = [
           await browser.call(replica, 'GET', '/api/token'),
           await browser.call(replica, 'POST', '/api/token/reissue', {}),
-          await new Browser().call(replica, 'GET', '/api/csrf'),
           await browser.call(replica, 'POST', '/api/session', {
             cloud: 'outage',
             password: demo.credentials.password,
@@ -306,6 +323,8 @@ describe('Redis going away and coming back', () => {
           expect(answer.body.error.code).toBe('store_unavailable');
           expect(answer.ms).toBeLessThan(3000);
         }
+        // A visitor's CSRF token needs no store (issue 13 item 2): the login page still loads.
+        expect((await new Browser().call(replica, 'GET', '/api/csrf')).status).toBe(200);
         // The process itself is alive: orchestrators restart on health, route on ready.
         expect((await browser.call(replica, 'GET', '/api/health')).status).toBe(200);
       }

@@ -63,7 +63,7 @@ function rawSessions(): string[] {
 }
 
 function sessionIdOf(api: ApiSession): string {
-  const value = decodeURIComponent(api.cookieHeader!.split('=')[1]!);
+  const value = decodeURIComponent(api.sessionCookie!.split('=')[1]!);
   return value.slice(2, value.lastIndexOf('.')); // "s:<id>.<signature>"
 }
 

@@ -36,7 +36,7 @@ async function secretOf(api: ApiSession): Promise<string> {
 describe('signing in to the real Keystone', () => {
   it('exchanges the password for a project token kept server-side and describes it', async () => {
     const api = await signIn();
-    expect(api.cookieHeader).toMatch(/^api-access\.sid=/);
+    expect(api.sessionCookie).toMatch(/^api-access\.sid=/);
 
     const info = (await api.get<TokenInfo>('/api/token')).body;
     expect(info.project).toEqual({

@@ -9,15 +9,32 @@ export interface ApiAnswer<T = unknown> {
 }
 
 export class ApiSession {
-  private cookie: string | null = null;
+  /** Cookie name → value, as a browser's jar keeps them for this site (session and CSRF cookies). */
+  private readonly cookies = new Map<string, string>();
 
   constructor(readonly baseUrl: string) {}
 
+  /** Every cookie, as the Cookie header a browser would send; null with none. */
   get cookieHeader(): string | null {
-    return this.cookie;
+    if (this.cookies.size === 0) return null;
+    return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+  }
+
+  /** The session cookie alone (`name=value`), or null before sign-in and after sign-out. */
+  get sessionCookie(): string | null {
+    for (const [name, value] of this.cookies)
+      if (name === 'api-access.sid' || name === '__Host-api-access') return `${name}=${value}`;
+    return null;
   }
 
   private csrfToken: string | null = null;
+
+  /** The same browser talking to another BFF (a replica, a restart): its cookies, no CSRF token yet. */
+  at(baseUrl: string): ApiSession {
+    const moved = new ApiSession(baseUrl);
+    for (const [name, value] of this.cookies) moved.cookies.set(name, value);
+    return moved;
+  }
 
   /** Like the SPA: mutations carry X-CSRF-Token from GET /api/csrf; a csrf_failed answer is retried once with a fresh one. */
   async request<T = any>(
@@ -53,16 +70,20 @@ export class ApiSession {
       method,
       headers: {
         ...(json === undefined ? {} : { 'Content-Type': 'application/json' }),
-        ...(this.cookie ? { Cookie: this.cookie } : {}),
+        ...(this.cookieHeader ? { Cookie: this.cookieHeader } : {}),
         ...(withCsrf && this.csrfToken ? { 'X-CSRF-Token': this.csrfToken } : {}),
         ...headers,
       },
       body: json === undefined ? undefined : JSON.stringify(json),
     });
-    const setCookie = response.headers.getSetCookie();
-    for (const line of setCookie) {
+    for (const line of response.headers.getSetCookie()) {
       const pair = line.split(';')[0]!;
-      this.cookie = /=$/.test(pair) || /Expires=Thu, 01 Jan 1970/i.test(line) ? null : pair;
+      const at = pair.indexOf('=');
+      const name = pair.slice(0, at);
+      if (/=$/.test(pair) || /Expires=Thu, 01 Jan 1970/i.test(line)) this.cookies.delete(name);
+      else this.cookies.set(name, pair.slice(at + 1));
+      // Like the SPA after a sign-in: a new CSRF cookie means the token it had is worthless.
+      if (/\.csrf$/.test(name)) this.csrfToken = null;
     }
     const text = await response.text();
     let body: unknown = text;

@@ -68,9 +68,15 @@ export async function openRawClient(
   signIn: { cloud: string; password: string } | null,
 ): Promise<RawClient> {
   const client: RawClient = { cookie: null, csrfToken: null };
+  // The session and the CSRF cookie, as one Cookie header (a later one of a name replaces it).
+  const jar = new Map<string, string>();
   const keepCookie = (answer: RawAnswer) => {
-    const line = answer.headers['set-cookie']?.[0];
-    if (line) client.cookie = line.split(';')[0]!;
+    for (const line of answer.headers['set-cookie'] ?? []) {
+      const pair = line.split(';')[0]!;
+      const at = pair.indexOf('=');
+      jar.set(pair.slice(0, at), pair.slice(at + 1));
+    }
+    client.cookie = jar.size > 0 ? [...jar].map(([name, value]) => `${name}=${value}`).join('; ') : null;
   };
   const csrf = await sendRaw(baseUrl, agent, { label: 'csrf', method: 'GET', path: '/api/csrf' });
   if (csrf.status === 200) {
@@ -91,6 +97,16 @@ export async function openRawClient(
     });
     expect(login.status, login.text).toBe(201);
     keepCookie(login);
+    // The sign-in rotated the CSRF token with the session id: fetch the new one, like the SPA.
+    const rotated = await sendRaw(baseUrl, agent, {
+      label: 'csrf',
+      method: 'GET',
+      path: '/api/csrf',
+      headers: client.cookie ? { Cookie: client.cookie } : {},
+    });
+    expect(rotated.status, rotated.text).toBe(200);
+    keepCookie(rotated);
+    client.csrfToken = (JSON.parse(rotated.text) as { csrfToken: string }).csrfToken;
   }
   return client;
 }

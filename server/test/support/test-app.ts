@@ -29,6 +29,9 @@ export async function startTestApp(
     now?: () => number;
     redisUrl?: string;
     logLevel?: string;
+    loginThrottleWindowMs?: number;
+    /** SESSION_SECRET's list (the first seals and signs); testSecret alone by default. */
+    secrets?: string[];
   } = {},
 ): Promise<TestApp> {
   const dataDir = overrides.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'api-access-test-'));
@@ -58,9 +61,10 @@ export async function startTestApp(
     ledgerStore: opened.ledger,
     sharedState: opened.sharedState,
     isStoreReachable: opened.isReachable,
-    secrets: [testSecret],
+    secrets: overrides.secrets ?? [testSecret],
     logger,
     ...(overrides.now ? { now: overrides.now } : {}),
+    ...(overrides.loginThrottleWindowMs ? { loginThrottleWindowMs: overrides.loginThrottleWindowMs } : {}),
   });
   const server = app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
@@ -85,12 +89,16 @@ export function testAppConfig(dataDir: string, overrides: Partial<AppConfig> = {
     now: _now,
     redisUrl: _redisUrl,
     logLevel: _logLevel,
+    loginThrottleWindowMs: _loginThrottleWindowMs,
+    secrets: _secrets,
     ...appOverrides
   } = overrides as Partial<AppConfig> & {
     dataDir?: string;
     now?: () => number;
     redisUrl?: string;
     logLevel?: string;
+    loginThrottleWindowMs?: number;
+    secrets?: string[];
   };
   return {
     sessionIdleTimeoutMs: 3_600_000,

@@ -90,6 +90,22 @@ describe('apiClient CSRF', () => {
     expect(calls.find((c) => c.path === '/api/b')?.headers['x-csrf-token']).toBeUndefined();
   });
 
+  it('fetches a fresh token after a sign-in answer, the second-factor hold included (a new session id)', async () => {
+    let issued = 0;
+    const { calls } = mockFetch({
+      'GET /api/csrf': () => jsonResponse({ csrfToken: `c${++issued}` }),
+      'POST /api/session': () => errorResponse(401, 'mfa_required'),
+      'POST /api/session/mfa': { ok: true },
+      'POST /api/a': { ok: true },
+    });
+    await rejectionOf(apiClient.post('/api/session', {}, okSchema));
+    await apiClient.post('/api/session/mfa', {}, okSchema);
+    await apiClient.post('/api/a', {}, okSchema);
+    expect(
+      calls.filter((c) => c.path !== '/api/csrf').map((c) => `${c.path} ${c.headers['x-csrf-token']}`),
+    ).toEqual(['/api/session c1', '/api/session/mfa c2', '/api/a c3']);
+  });
+
   it('retries once with a fresh token after csrf_failed', async () => {
     let issued = 0;
     let posts = 0;

@@ -157,12 +157,17 @@ async function send(
   }
 }
 
+const SESSION_STARTING_PATHS = new Set(['/api/session', '/api/session/mfa']);
+
 export async function request<S extends Schema | undefined>(
   method: Method,
   path: string,
   options: RequestOptions<S>,
 ): Promise<Result<S>> {
   let response = await send(method, path, options.body, options.signal);
+  // The BFF rotates the CSRF token with every new session id, and a sign-in answers with a new id
+  // whether it completed (201) or holds the second factor (401 mfa_required): fetch a fresh one.
+  if (method === 'POST' && SESSION_STARTING_PATHS.has(path)) resetCsrfToken();
   if (!response.ok) {
     let error = await toApiError(response);
     if (error.code === 'csrf_failed') {

@@ -4,7 +4,11 @@ import type { ObtainedToken } from '../../auth/token-issuer.js';
 import { budgetKeyOfUser } from '../../auth/token-issuer.js';
 import type { SessionInfo } from '../../contract/session.js';
 import { AuthReceiptRejectedError } from '../../openstack/keystone/identity-client.js';
-import { InvalidCredentialsError, NotAuthenticatedError } from '../../platform/errors.js';
+import {
+  InvalidCredentialsError,
+  NotAuthenticatedError,
+  PasscodeAttemptsExhaustedError,
+} from '../../platform/errors.js';
 
 /** Wrong passcodes allowed for one auth receipt before the sign-in must start over (against guessing). */
 export const MAX_PASSCODE_ATTEMPTS = 5;
@@ -24,13 +28,15 @@ export class SecondFactorService {
     const pending = session.pendingMfa;
     if (!pending)
       throw new NotAuthenticatedError('No sign-in is waiting for a passcode. Start over with your password.');
-    const startOver = (message: string) => {
+    // The pending sign-in is over: its session holds nothing else, so it leaves the store.
+    const startOver = async (message: string, ErrorType = NotAuthenticatedError) => {
       session.pendingMfa = undefined;
-      return new NotAuthenticatedError(message);
+      await session.destroy();
+      return new ErrorType(message);
     };
     const cloud = this.auth.clouds.find(pending.cloud);
-    if (!cloud) throw startOver('This cloud is no longer configured. Sign in again.');
-    if (pending.expiresAtMs <= this.auth.now()) throw startOver(RECEIPT_EXPIRED_MESSAGE);
+    if (!cloud) throw await startOver('This cloud is no longer configured. Sign in again.');
+    if (pending.expiresAtMs <= this.auth.now()) throw await startOver(RECEIPT_EXPIRED_MESSAGE);
 
     const { secretBox } = this.auth;
     let obtained: ObtainedToken;
@@ -49,12 +55,15 @@ export class SecondFactorService {
         budgetKeyOfUser(cloud.config.name, { name: pending.username ?? undefined, id: pending.userId }),
       );
     } catch (error) {
-      if (error instanceof AuthReceiptRejectedError) throw startOver(RECEIPT_EXPIRED_MESSAGE);
+      if (error instanceof AuthReceiptRejectedError) throw await startOver(RECEIPT_EXPIRED_MESSAGE);
       if (error instanceof InvalidCredentialsError) {
         pending.failedAttempts += 1;
         session.pendingMfa = pending;
         if (pending.failedAttempts >= MAX_PASSCODE_ATTEMPTS)
-          throw startOver('Too many wrong passcodes. Start over with your password.');
+          throw await startOver(
+            'Too many wrong passcodes. Start over with your password.',
+            PasscodeAttemptsExhaustedError,
+          );
       }
       throw error;
     }

@@ -91,6 +91,9 @@ export class SignInService {
   /** Revokes every live token in the session's ledger (unscoped included), then ends the session. */
   async signOut(session: SessionHandle): Promise<LogoutResult> {
     const auth = session.auth;
+    // A visitor with no stored session has nothing to end: closing it would store a tombstone
+    // for every anonymous DELETE (issue 13 item 2).
+    if (!auth && !session.pendingMfa) return { revoked: 0, notRevoked: 0 };
     const identity = auth ? (this.auth.clouds.find(auth.cloud)?.identity ?? null) : null;
     const result = await this.auth.ledger.closeAndRevoke(session.id, identity);
     await session.destroy();

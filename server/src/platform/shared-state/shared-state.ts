@@ -1,5 +1,7 @@
+import type { Store } from 'express-rate-limit';
 import { SingleFlight, type Flight } from './single-flight.js';
 import type { GuardedRedis } from './guarded-redis.js';
+import { createRedisRateLimitStore } from './redis-rate-limit-store.js';
 import { RedisSingleFlight } from './redis-single-flight.js';
 import { RedisSlidingWindow } from './redis-sliding-window.js';
 import { MemorySlidingWindow, type SlidingWindow } from './sliding-window.js';
@@ -17,6 +19,11 @@ export interface SharedState {
    * `settledTtlMs`: how long a successful result still answers late callers with the same key.
    */
   createFlight<T>(name: string, lockTtlMs: number, settledTtlMs?: number): Flight<T>;
+  /**
+   * A store for one express-rate-limit limiter (each needs its own): undefined in memory, where
+   * the limiter's own MemoryStore serves; rate-limit-redis beside a Redis store.
+   */
+  createRateLimitStore(name: string): Store | undefined;
 }
 
 export function createMemorySharedState(): SharedState {
@@ -25,6 +32,7 @@ export function createMemorySharedState(): SharedState {
     window: new MemorySlidingWindow(),
     createFlight: <T>(_name: string, _lockTtlMs: number, settledTtlMs = 0) =>
       new SingleFlight<T>(settledTtlMs),
+    createRateLimitStore: () => undefined,
   };
 }
 
@@ -34,5 +42,6 @@ export function createRedisSharedState(redis: GuardedRedis, prefix = 'api-access
     window: new RedisSlidingWindow(redis, `${prefix}rate:`),
     createFlight: <T>(name: string, lockTtlMs: number, settledTtlMs = 0) =>
       new RedisSingleFlight<T>(redis, { prefix: `${prefix}flight:${name}:`, lockTtlMs, settledTtlMs }),
+    createRateLimitStore: (name: string) => createRedisRateLimitStore(redis, `${prefix}limit:${name}:`),
   };
 }
