@@ -47,6 +47,9 @@ export interface CallContext {
 
 const seg = encodeURIComponent;
 
+/** A cloud that does not offer a credentials API may say so with 501 (credential-errors.ts). */
+const NOT_IMPLEMENTED = [501] as const;
+
 function toApplicationCredential(body: z.infer<typeof applicationCredentialBody>): ApplicationCredential {
   return {
     id: body.id,
@@ -73,7 +76,12 @@ export function toKeystoneUtc(instant: Date): string {
 export async function listApplicationCredentialsV3(call: CallContext): Promise<ApplicationCredential[]> {
   const response = await openstackFetch(
     `${call.rootUrl}/v3/users/${seg(call.userId)}/application_credentials`,
-    { service: 'Keystone', headers: { 'X-Auth-Token': call.token }, timeoutMs: call.timeoutMs },
+    {
+      service: 'Keystone',
+      passStatuses: NOT_IMPLEMENTED,
+      headers: { 'X-Auth-Token': call.token },
+      timeoutMs: call.timeoutMs,
+    },
   );
   if (response.status !== 200) failCredentialsCall(response, 'the application credential list');
   const body = parseUpstream(
@@ -104,6 +112,7 @@ export async function createApplicationCredentialV3(
     `${call.rootUrl}/v3/users/${seg(call.userId)}/application_credentials`,
     {
       service: 'Keystone',
+      passStatuses: NOT_IMPLEMENTED,
       method: 'POST',
       headers: { 'X-Auth-Token': call.token },
       timeoutMs: call.timeoutMs,
@@ -126,6 +135,7 @@ export async function deleteApplicationCredentialV3(call: CallContext, id: strin
     `${call.rootUrl}/v3/users/${seg(call.userId)}/application_credentials/${seg(id)}`,
     {
       service: 'Keystone',
+      passStatuses: NOT_IMPLEMENTED,
       method: 'DELETE',
       headers: { 'X-Auth-Token': call.token },
       timeoutMs: call.timeoutMs,
@@ -139,7 +149,12 @@ export async function deleteApplicationCredentialV3(call: CallContext, id: strin
 export async function listEc2Credentials(call: CallContext, prefix: string): Promise<Ec2CredentialBody[]> {
   const response = await openstackFetch(
     `${call.rootUrl}${prefix}/users/${seg(call.userId)}/credentials/OS-EC2`,
-    { service: 'Keystone', headers: { 'X-Auth-Token': call.token }, timeoutMs: call.timeoutMs },
+    {
+      service: 'Keystone',
+      passStatuses: NOT_IMPLEMENTED,
+      headers: { 'X-Auth-Token': call.token },
+      timeoutMs: call.timeoutMs,
+    },
   );
   if (response.status !== 200) failCredentialsCall(response, 'the EC2 credential list');
   return parseUpstream(ec2ListSchema, response.body, 'Keystone', 'the EC2 credential list').credentials;
@@ -164,6 +179,7 @@ export async function createEc2Credential(
     `${call.rootUrl}${prefix}/users/${seg(call.userId)}/credentials/OS-EC2`,
     {
       service: 'Keystone',
+      passStatuses: NOT_IMPLEMENTED,
       method: 'POST',
       headers: { 'X-Auth-Token': call.token },
       timeoutMs: call.timeoutMs,
@@ -190,6 +206,7 @@ export async function deleteEc2Credential(call: CallContext, prefix: string, acc
     `${call.rootUrl}${prefix}/users/${seg(call.userId)}/credentials/OS-EC2/${seg(access)}`,
     {
       service: 'Keystone',
+      passStatuses: NOT_IMPLEMENTED,
       method: 'DELETE',
       headers: { 'X-Auth-Token': call.token },
       timeoutMs: call.timeoutMs,
