@@ -37,7 +37,7 @@ beforeAll(async () => {
       demoCloudConfig(vk, 'vk'),
       demoCloudConfig(nhn, 'nhn'),
     ],
-    { tokenCreationsPerMinute: 1000 },
+    { tokenCreationsPerMinute: 1000, logLevel: 'trace' },
   );
 });
 afterAll(async () => {

@@ -27,7 +27,7 @@ const secrets: string[] = [];
 const laterAnswers: string[] = [];
 
 beforeAll(async () => {
-  app = await startTestApp(labClouds());
+  app = await startTestApp(labClouds(), { logLevel: 'trace' });
 });
 afterAll(async () => app.close());
 
