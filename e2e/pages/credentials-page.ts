@@ -106,5 +106,7 @@ export class CredentialsPage {
     await expect(this.ec2Section.getByRole('button', { name: 'Delete', exact: true })).toBeFocused();
     await this.page.keyboard.press('Enter');
     await expect(this.ec2Section.getByText(access)).toHaveCount(0);
+    // The row went with its buttons: the focus is on the section, not lost to the page.
+    await expect(this.ec2Section.getByRole('heading', { name: 'EC2 credentials (S3 keys)' })).toBeFocused();
   }
 }

@@ -45,6 +45,10 @@ export const accessRuleSchema = z.strictObject({
 });
 export type AccessRule = z.infer<typeof accessRuleSchema>;
 
+/** An access rule as Keystone stores it: read leniently, so one odd rule never hides the whole list. */
+export const storedAccessRuleSchema = z.object({ service: z.string(), method: z.string(), path: z.string() });
+export type StoredAccessRule = z.infer<typeof storedAccessRuleSchema>;
+
 /** GET /api/application-credentials: one item. Times are ISO-8601 UTC; null expiry = never. */
 export const applicationCredentialSchema = z.object({
   id: z.string(),
@@ -54,7 +58,7 @@ export const applicationCredentialSchema = z.object({
   roles: z.array(roleRefSchema),
   expiresAt: z.nullable(z.string()),
   unrestricted: z.boolean(),
-  accessRules: z.array(accessRuleSchema),
+  accessRules: z.array(storedAccessRuleSchema),
 });
 export type ApplicationCredential = z.infer<typeof applicationCredentialSchema>;
 

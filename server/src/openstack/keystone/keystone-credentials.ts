@@ -62,7 +62,7 @@ function toApplicationCredential(body: z.infer<typeof applicationCredentialBody>
     unrestricted: body.unrestricted ?? false,
     accessRules: (body.access_rules ?? []).map((rule) => ({
       service: rule.service,
-      method: rule.method.toUpperCase() as ApplicationCredential['accessRules'][number]['method'],
+      method: rule.method.toUpperCase(),
       path: rule.path,
     })),
   };

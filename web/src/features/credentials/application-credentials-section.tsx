@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import type { CloudSummary } from '@contract/clouds';
 import type { CreatedApplicationCredential } from '@contract/credentials';
 import type { SessionInfo } from '@contract/session';
@@ -33,12 +33,13 @@ export function ApplicationCredentialsSection({
   const list = useQuery(applicationCredentialsQueryOptions());
   const remove = useDeleteApplicationCredential();
   const [isCreating, setCreating] = useState(false);
+  const headingRef = useRef<HTMLHeadingElement>(null);
   const [created, setCreated] = useState<CreatedApplicationCredential | null>(null);
   const data = list.data;
 
   return (
     <section aria-labelledby="app-credentials-heading" className="space-y-3">
-      <h2 id="app-credentials-heading" className="text-lg font-semibold">
+      <h2 id="app-credentials-heading" ref={headingRef} tabIndex={-1} className="text-lg font-semibold">
         {t('credentials.app.title')}
       </h2>
       <p className="text-sm text-slate-600 dark:text-slate-400">{t('credentials.app.intro')}</p>
@@ -126,7 +127,12 @@ export function ApplicationCredentialsSection({
                           label={t('credentials.app.deleteLabel', { name: credential.name })}
                           question={t('credentials.app.deleteQuestion', { name: credential.name })}
                           isPending={remove.isPending}
-                          onConfirm={() => remove.mutate(credential.id)}
+                          onConfirm={() =>
+                            remove.mutate(credential.id, {
+                              // The row and its buttons go: the keyboard focus lands on the section.
+                              onSuccess: () => headingRef.current?.focus(),
+                            })
+                          }
                         />
                       </td>
                     </tr>
@@ -137,7 +143,7 @@ export function ApplicationCredentialsSection({
           )}
           {remove.isError && <Notice tone="error">{describeError(remove.error, t)}</Notice>}
           {remove.isSuccess && <Notice tone="success">{t('credentials.deleted')}</Notice>}
-          {created && cloud && (
+          {created && (
             <CreatedApplicationCredentialPanel
               created={created}
               cloud={cloud}
@@ -176,11 +182,24 @@ function CreatedApplicationCredentialPanel({
   onDone,
 }: {
   created: CreatedApplicationCredential;
-  cloud: CloudSummary;
+  /** Unknown when the cloud list failed: the secret is still shown, the files need the auth URL. */
+  cloud: CloudSummary | undefined;
   regionName: string | null;
   onDone: () => void;
 }) {
   const { t } = useI18n();
+  if (!cloud) {
+    return (
+      <SecretOnce
+        title={t('credentials.app.created', { name: created.name })}
+        secretLabel={t('credentials.app.secret')}
+        secret={created.secret}
+        details={<CreatedId id={created.id} />}
+        files={[]}
+        onDone={onDone}
+      />
+    );
+  }
   const input = { cloud, regionName, id: created.id, secret: created.secret };
   const safeName = cloud.name.replace(/[^A-Za-z0-9_.-]+/g, '-');
   return (
@@ -188,11 +207,7 @@ function CreatedApplicationCredentialPanel({
       title={t('credentials.app.created', { name: created.name })}
       secretLabel={t('credentials.app.secret')}
       secret={created.secret}
-      details={
-        <p className="text-sm">
-          {t('credentials.app.id')}: <code data-testid="created-id">{created.id}</code>
-        </p>
-      }
+      details={<CreatedId id={created.id} />}
       files={[
         {
           key: 'clouds',
@@ -225,5 +240,14 @@ function CreatedApplicationCredentialPanel({
       ]}
       onDone={onDone}
     />
+  );
+}
+
+function CreatedId({ id }: { id: string }) {
+  const { t } = useI18n();
+  return (
+    <p className="text-sm">
+      {t('credentials.app.id')}: <code data-testid="created-id">{id}</code>
+    </p>
   );
 }

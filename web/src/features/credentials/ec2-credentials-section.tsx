@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import type { CloudSummary } from '@contract/clouds';
 import type { CreatedEc2Credential } from '@contract/credentials';
 import type { SessionInfo } from '@contract/session';
@@ -32,6 +32,7 @@ export function Ec2CredentialsSection({
   const create = useCreateEc2Credential();
   const remove = useDeleteEc2Credential();
   const [created, setCreated] = useState<CreatedEc2Credential | null>(null);
+  const headingRef = useRef<HTMLHeadingElement>(null);
   const data = list.data;
   const s3Endpoint = catalog.data
     ? findS3Endpoint(catalog.data, session.regionName, cloud?.interface ?? 'public')
@@ -39,7 +40,7 @@ export function Ec2CredentialsSection({
 
   return (
     <section aria-labelledby="ec2-credentials-heading" className="space-y-3">
-      <h2 id="ec2-credentials-heading" className="text-lg font-semibold">
+      <h2 id="ec2-credentials-heading" ref={headingRef} tabIndex={-1} className="text-lg font-semibold">
         {t('credentials.ec2.title')}
       </h2>
       <p className="text-sm text-slate-600 dark:text-slate-400">{t('credentials.ec2.intro')}</p>
@@ -63,7 +64,9 @@ export function Ec2CredentialsSection({
                     label={t('credentials.ec2.deleteLabel', { access: credential.access })}
                     question={t('credentials.ec2.deleteQuestion', { access: credential.access })}
                     isPending={remove.isPending}
-                    onConfirm={() => remove.mutate(credential.access)}
+                    onConfirm={() =>
+                      remove.mutate(credential.access, { onSuccess: () => headingRef.current?.focus() })
+                    }
                   />
                 </li>
               ))}
