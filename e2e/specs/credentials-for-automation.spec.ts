@@ -72,6 +72,17 @@ test('an application credential made in the dashboard works with the openstack C
   const name = unique('e2e-cli');
   let created = { id: '', secret: '' };
   let cloudsYaml = '';
+  // Every answer of the BFF after the creation's: none may carry the secret.
+  const laterAnswers: Promise<string>[] = [];
+  let isCreated = false;
+  page.on('response', (response) => {
+    const url = new URL(response.url());
+    if (response.request().method() === 'POST' && url.pathname === '/api/application-credentials') {
+      isCreated = true;
+      return;
+    }
+    if (isCreated && url.pathname.startsWith('/api/')) laterAnswers.push(response.text().catch(() => ''));
+  });
 
   await test.step('create it with an expiry and the reader role only; the secret shows once', async () => {
     await credentials.open();
@@ -137,6 +148,12 @@ test('an application credential made in the dashboard works with the openstack C
     await tokenPage.expectOpen();
     await expect(page.getByText(name).first()).toBeVisible();
     await appHeader.signOut();
+  });
+
+  await test.step('no answer of the BFF after the creation carries the secret', async () => {
+    const texts = await Promise.all(laterAnswers);
+    expect(texts.length).toBeGreaterThan(3);
+    for (const text of texts) expect(text).not.toContain(created.secret);
   });
 
   await test.step('deleted in the dashboard, Keystone refuses it', async () => {

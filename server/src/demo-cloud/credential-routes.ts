@@ -88,7 +88,8 @@ interface AppCredentialDetails {
   description: string | null;
   expiresAt: string | null;
   roles: { id: string; name: string }[];
-  unrestricted: boolean;
+  /** null when the creation did not say (Keystone 22 answers null then). */
+  unrestricted: boolean | null;
   accessRules: { id: string; service: string; method: string; path: string }[];
 }
 
@@ -144,6 +145,8 @@ function appCredentialBody(
   credential: DemoAppCredential,
   details: AppCredentialDetails,
 ): unknown {
+  // Keystone 22: `unrestricted` null unless it was given, `access_rules` only when there are some,
+  // and each role as the role API shows it.
   return {
     id: credential.id,
     name: credential.name,
@@ -153,8 +156,13 @@ function appCredentialBody(
     system: null,
     expires_at: details.expiresAt,
     unrestricted: details.unrestricted,
-    roles: details.roles.map((role) => ({ ...role, domain_id: null })),
-    access_rules: details.accessRules,
+    roles: details.roles.map((role) => ({
+      ...role,
+      domain_id: null,
+      description: null,
+      options: { immutable: true },
+    })),
+    ...(details.accessRules.length > 0 ? { access_rules: details.accessRules } : {}),
     links: { self: `${world.url}/v3/application_credentials/${credential.id}` },
   };
 }
@@ -169,7 +177,7 @@ function detailsOf(
       description: null,
       expiresAt: null,
       roles: world.roles,
-      unrestricted: !credential.restricted,
+      unrestricted: credential.restricted ? null : true,
       accessRules: [],
     }
   );
@@ -262,7 +270,7 @@ async function routeApplicationCredentials(
               '',
             ),
       roles,
-      unrestricted: asked.unrestricted === true,
+      unrestricted: typeof asked.unrestricted === 'boolean' ? asked.unrestricted : null,
       accessRules,
     };
     world.applicationCredentials.push(credential);

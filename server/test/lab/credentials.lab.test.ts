@@ -7,6 +7,7 @@ import type {
   CreatedEc2Credential,
   Ec2CredentialList,
 } from '../../src/contract/credentials.js';
+import { startDemoCloud } from '../../src/demo-cloud/demo-cloud.js';
 import { ApiSession } from '../support/api-session.js';
 import { askEc2Tokens, signEc2RequestV2 } from '../support/ec2-signature.js';
 import { readLabFacts } from '../support/lab-facts.js';
@@ -254,6 +255,84 @@ describe('the secrets', () => {
       expect(logs).not.toContain(secret);
       expect(records).not.toContain(secret);
       for (const answer of laterAnswers) expect(answer).not.toContain(secret);
+    }
+  });
+});
+
+describe('the demo cloud answers these APIs like Keystone 22', () => {
+  it('has the same fields in the application credential and EC2 credential bodies, listed and created', async () => {
+    const demoCloud = await startDemoCloud({ profile: 'default' });
+    try {
+      const targets = [
+        { url: `${keystone}/v3`, userId: demo.id, password: demo.password, project: 'demo' },
+        {
+          url: `${demoCloud.url}/v3`,
+          userId: demoCloud.credentials.userId,
+          password: demoCloud.credentials.password,
+          project: demoCloud.credentials.projectName,
+        },
+      ];
+      const shapes = [];
+      for (const target of targets) {
+        const tokenAnswer = await fetch(`${target.url}/auth/tokens`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({
+            auth: {
+              identity: {
+                methods: ['password'],
+                password: { user: { id: target.userId, password: target.password } },
+              },
+              scope: { project: { name: target.project, domain: { id: 'default' } } },
+            },
+          }),
+        });
+        expect(tokenAnswer.status).toBe(201);
+        const headers = {
+          'X-Auth-Token': tokenAnswer.headers.get('x-subject-token')!,
+          'Content-Type': 'application/json',
+        };
+        const base = `${target.url}/users/${target.userId}`;
+        const created = await fetch(`${base}/application_credentials`, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify({
+            application_credential: {
+              name: unique(),
+              expires_at: '2031-01-01T00:00:00',
+              roles: [{ name: 'reader' }],
+            },
+          }),
+        });
+        const app = ((await created.json()) as any).application_credential;
+        const listed = (await (await fetch(`${base}/application_credentials`, { headers })).json()) as any;
+        const projectId = target.url.startsWith(keystone)
+          ? lab.projects.demo!.id
+          : demoCloud.credentials.projectId;
+        const ec2 = await fetch(`${base}/credentials/OS-EC2`, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify({ tenant_id: projectId }),
+        });
+        const ec2Body = ((await ec2.json()) as any).credential;
+        const ec2List = (await (await fetch(`${base}/credentials/OS-EC2`, { headers })).json()) as any;
+        shapes.push({
+          status: [created.status, ec2.status],
+          created: Object.keys(app).sort(),
+          expiresAt: app.expires_at,
+          role: Object.keys(app.roles[0]).sort(),
+          list: Object.keys(listed).sort(),
+          listed: Object.keys(listed.application_credentials[0]).sort(),
+          ec2: Object.keys(ec2Body).sort(),
+          ec2List: Object.keys(ec2List).sort(),
+          ec2Listed: Object.keys(ec2List.credentials[0]).sort(),
+        });
+        await fetch(`${base}/application_credentials/${app.id}`, { method: 'DELETE', headers });
+        await fetch(`${base}/credentials/OS-EC2/${ec2Body.access}`, { method: 'DELETE', headers });
+      }
+      expect(shapes[1]).toEqual(shapes[0]);
+    } finally {
+      await demoCloud.close();
     }
   });
 });
