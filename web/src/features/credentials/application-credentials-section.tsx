@@ -54,7 +54,7 @@ export function ApplicationCredentialsSection({
             <p className="text-sm">{t('credentials.app.empty')}</p>
           ) : (
             <div>
-              <table className="w-full text-left text-sm break-words">
+              <table className="w-full text-left text-sm wrap-anywhere">
                 <thead>
                   <tr>
                     <th scope="col" className={cellClass}>
