@@ -9,6 +9,8 @@ import type { TokenLedgerStore } from './auth/token-ledger.js';
 import { createAuthServices } from './auth/create-auth-services.js';
 import { createCatalogRouter } from './features/catalog/catalog-router.js';
 import { CatalogService } from './features/catalog/catalog-service.js';
+import { createCredentialsRouter } from './features/credentials/credentials-router.js';
+import { CredentialsService } from './features/credentials/credentials-service.js';
 import { createCloudsRouter } from './features/clouds/clouds-router.js';
 import { createHealthRouter } from './features/health/health-router.js';
 import { createNetworksRouter } from './features/networks/networks-router.js';
@@ -119,6 +121,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(createProjectsRouter(new ProjectsService(auth)));
   api.use(createCatalogRouter(new CatalogService(auth)));
   api.use(createNetworksRouter(new NetworksService(auth, config.upstreamTimeoutMs)));
+  api.use(createCredentialsRouter(new CredentialsService(auth)));
   api.use(loginThrottle.recordFailure);
   api.use(endUnreadableSession(config.secureCookies));
   api.use(apiNotFound);

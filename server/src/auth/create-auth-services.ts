@@ -21,6 +21,8 @@ export interface AuthServices {
   access: TokenAccess;
   opener: SessionOpener;
   catalog: SessionCatalog;
+  /** Token creations per user per minute: credentials for automation count against it too. */
+  budget: TokenBudget;
   secretBox: SecretBox;
   now: () => number;
 }
@@ -52,5 +54,5 @@ export function createAuthServices(options: AuthOptions): AuthServices {
   const access = new TokenAccess(clouds, issuer, ledger, secretBox, renewals, now);
   const opener = new SessionOpener(clouds, ledger, secretBox, logger, options.keepPasswordForReissue, now);
   const catalog = new SessionCatalog(clouds, access);
-  return { clouds, ledger, issuer, access, opener, catalog, secretBox, now };
+  return { clouds, ledger, issuer, access, opener, catalog, budget, secretBox, now };
 }

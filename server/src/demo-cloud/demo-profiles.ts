@@ -58,6 +58,9 @@ export interface DemoApplicationCredential {
   secret: string;
 }
 
+/** How a profile answers a credentials API: as Keystone 22 does, or with one refusal. */
+export type CredentialApiAnswer = 'served' | 403 | 404 | 501;
+
 export interface ProfileSpec {
   profile: DemoProfile;
   regions: string[];
@@ -99,6 +102,12 @@ export interface ProfileSpec {
   mfaUser: DemoMfaUser | null;
   /** null: the cloud documents no application credentials. */
   applicationCredential: DemoApplicationCredential | null;
+  /**
+   * The credentials for automation (issue 14): application credentials (v3) and EC2 credentials
+   * (v3, and v2.0 where v2.0 is served). None of the seeds documents either API: what each
+   * profile answers, and why, is in docs/compatibility.md.
+   */
+  credentialApis: { applicationCredentials: CredentialApiAnswer; ec2: CredentialApiAnswer };
 }
 
 /** The public demo password. It is printed and shown on the login page: it protects nothing. */
@@ -138,6 +147,7 @@ export function describeProfile(profile: DemoProfile): ProfileSpec {
         ],
         // As in the lab: user mfa / mfa-pass with a second factor, and demo's application credential.
         mfaUser: { username: 'mfa', password: 'mfa-pass', totpSecret: demoTotpSecret },
+        credentialApis: { applicationCredentials: 'served', ec2: 'served' },
         applicationCredential: { name: 'api-access-demo', secret: 'demo-app-cred-secret' },
       };
     case 'vk':
@@ -174,6 +184,7 @@ export function describeProfile(profile: DemoProfile): ProfileSpec {
           },
         ],
         mfaUser: null,
+        credentialApis: { applicationCredentials: 403, ec2: 404 },
         applicationCredential: null,
       };
     case 'ovh':
@@ -213,6 +224,7 @@ export function describeProfile(profile: DemoProfile): ProfileSpec {
           },
         ],
         mfaUser: null,
+        credentialApis: { applicationCredentials: 'served', ec2: 'served' },
         applicationCredential: null,
       };
     case 'nhn':
@@ -245,6 +257,7 @@ export function describeProfile(profile: DemoProfile): ProfileSpec {
           { id: projectIdFor(profile, 'c_DemoProj2'), name: 'c_DemoProj2', description: '' },
         ],
         mfaUser: null,
+        credentialApis: { applicationCredentials: 404, ec2: 'served' },
         applicationCredential: null,
       };
   }

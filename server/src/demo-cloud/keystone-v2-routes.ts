@@ -11,6 +11,7 @@ import {
   sendNeutronJson,
   sendText,
 } from './demo-http.js';
+import { handleCredentialRoutes } from './credential-routes.js';
 import type { DemoProject } from './demo-profiles.js';
 import { buildV2Catalog, findProject, type DemoWorld } from './demo-world.js';
 import type { DemoToken } from './token-registry.js';
@@ -49,6 +50,7 @@ export async function handleKeystoneV2(
     if (method !== 'DELETE') return sendMethodNotAllowed(res);
     return revokeToken(world, req, res, decodeURIComponent(revokeMatch[1] ?? ''));
   }
+  if (await handleCredentialRoutes(world, req, res, path)) return;
   return sendFlaskNotFound(res);
 }
 

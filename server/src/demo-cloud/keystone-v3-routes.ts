@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { flaskMethodNotAllowedHtml, sendFlaskNotFound, sendKeystoneJson, sendText } from './demo-http.js';
+import { handleCredentialRoutes } from './credential-routes.js';
 import { type DemoWorld } from './demo-world.js';
 import { issueToken } from './keystone-v3-auth.js';
 import { listCatalog, listProjects, revokeToken, validateToken } from './keystone-v3-token-routes.js';
@@ -34,6 +35,7 @@ export async function handleKeystoneV3(
       if (method !== 'GET' && method !== 'HEAD') return sendMethodNotAllowed(res);
       return listProjects(world, req, res);
     default:
+      if (await handleCredentialRoutes(world, req, res, path)) return;
       return sendFlaskNotFound(res);
   }
 }

@@ -25,6 +25,8 @@ export interface UpstreamRequest {
   headers?: Record<string, string>;
   json?: unknown;
   timeoutMs: number;
+  /** 5xx statuses the caller maps itself (501 Not Implemented: the cloud does not offer that API). */
+  passStatuses?: readonly number[];
 }
 
 export interface UpstreamResponse {
@@ -80,7 +82,7 @@ export async function openstackFetch(url: string, request: UpstreamRequest): Pro
       `${service} answered with a redirect (${response.status}), which is not followed.`,
     );
   }
-  if (response.status >= 500) {
+  if (response.status >= 500 && !request.passStatuses?.includes(response.status)) {
     throw new UpstreamError(`${service} failed with HTTP ${response.status}.`);
   }
   const body = parseJsonBody(text, response.headers.get('content-type'));

@@ -102,6 +102,12 @@ const endpoints: [string, string][] = [
   ['DELETE', '/api/tokens/0123456789abcdef'],
   ['GET', '/api/catalog'],
   ['GET', '/api/networks'],
+  ['GET', '/api/application-credentials'],
+  ['POST', '/api/application-credentials'],
+  ['DELETE', '/api/application-credentials/0123456789abcdef'],
+  ['GET', '/api/ec2-credentials'],
+  ['POST', '/api/ec2-credentials'],
+  ['DELETE', '/api/ec2-credentials/0123456789abcdef'],
 ];
 
 const fieldNames = [
@@ -127,6 +133,12 @@ const fieldNames = [
   'auth_url',
   'url',
   'endpoint',
+  'name',
+  'secret',
+  'expiresAt',
+  'roles',
+  'unrestricted',
+  'accessRules',
 ];
 
 function randomValue(depth: number): unknown {

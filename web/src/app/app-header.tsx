@@ -110,6 +110,11 @@ export function AppHeader({ showNav = true }: { showNav?: boolean }) {
                   {t('nav.networks')}
                 </NavLink>
               </li>
+              <li>
+                <NavLink to="/credentials" className={navLinkClass}>
+                  {t('nav.credentials')}
+                </NavLink>
+              </li>
             </ul>
           </nav>
         )}

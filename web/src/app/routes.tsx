@@ -25,6 +25,9 @@ const ProjectPickerPage = lazy(() =>
 const CatalogPage = lazy(() =>
   import('../features/catalog/catalog-page').then((module) => ({ default: module.CatalogPage })),
 );
+const CredentialsPage = lazy(() =>
+  import('../features/credentials/credentials-page').then((module) => ({ default: module.CredentialsPage })),
+);
 const NetworksPage = lazy(() =>
   import('../features/networks/networks-page').then((module) => ({ default: module.NetworksPage })),
 );
@@ -79,6 +82,7 @@ export const appRoutes: RouteObject[] = [
       { index: true, element: <TokenPage /> },
       { path: 'catalog', element: <CatalogPage /> },
       { path: 'networks', element: <NetworksPage /> },
+      { path: 'credentials', element: <CredentialsPage /> },
     ],
   },
   { path: '*', element: <NotFound /> },

@@ -1,4 +1,11 @@
 import type { Catalog } from '../../contract/catalog.js';
+import type {
+  AccessRule,
+  ApplicationCredential,
+  CreatedApplicationCredential,
+  CreatedEc2Credential,
+  Ec2Credential,
+} from '../../contract/credentials.js';
 import type { IdentityApiVersion } from '../../contract/common.js';
 import type { ProjectRef, RoleRef, UserRef } from '../../contract/session.js';
 import { InvalidCredentialsError, MfaRequiredError } from '../../platform/errors.js';
@@ -27,6 +34,39 @@ export interface IdentityClient {
   fetchCatalog(token: string): Promise<Catalog>;
   /** True when Keystone confirmed it, or the token was already revoked or expired. */
   revokeToken(token: string): Promise<boolean>;
+  /**
+   * The user's application credentials (v3; v2.0 throws CredentialsNotInVersionError). Refusals
+   * by the cloud (403, 404, 501) are CredentialsApiRefusedError (credential-errors.ts).
+   */
+  listApplicationCredentials(token: string, userId: string): Promise<ApplicationCredential[]>;
+  /** The answer carries the secret, once. `beforeSend` runs once the request is valid (the budget). */
+  createApplicationCredential(
+    token: string,
+    userId: string,
+    request: NewApplicationCredential,
+    beforeSend?: () => Promise<void>,
+  ): Promise<CreatedApplicationCredential>;
+  deleteApplicationCredential(token: string, userId: string, id: string): Promise<void>;
+  /** The user's EC2 credentials for one project (null: every project), without their secrets. */
+  listEc2Credentials(token: string, userId: string, projectId: string | null): Promise<Ec2Credential[]>;
+  createEc2Credential(
+    token: string,
+    userId: string,
+    projectId: string,
+    beforeSend?: () => Promise<void>,
+  ): Promise<CreatedEc2Credential>;
+  deleteEc2Credential(token: string, userId: string, access: string): Promise<void>;
+}
+
+/** What the operator asked for; `expiresAt` already an instant, `roles` by name. */
+export interface NewApplicationCredential {
+  name: string;
+  description?: string | undefined;
+  secret?: string | undefined;
+  expiresAt?: Date | undefined;
+  roles?: string[] | undefined;
+  unrestricted?: boolean | undefined;
+  accessRules?: AccessRule[] | undefined;
 }
 
 export interface TokenRequest {

@@ -4,6 +4,13 @@ import { InvalidInputError } from '../../platform/errors.js';
 import { normalizeV2Catalog, v2CatalogSchema } from '../catalog.js';
 import { openstackFetch, parseUpstream } from '../openstack-fetch.js';
 import type { IdentityClient, IssuedToken, TokenRequest } from './identity-client.js';
+import { CredentialsNotInVersionError } from './credential-errors.js';
+import {
+  createEc2Credential,
+  deleteEc2Credential,
+  listEc2Credentials,
+  toEc2Credentials,
+} from './keystone-credentials.js';
 import { parseKeystoneTime } from './keystone-time.js';
 import { failTokenRequest } from './token-request-errors.js';
 
@@ -121,4 +128,46 @@ export class KeystoneV2 implements IdentityClient {
     });
     return response.status === 204 || response.status === 200;
   }
+
+  /** Application credentials came with v3 (Queens): v2.0 has none. */
+  listApplicationCredentials(): Promise<never> {
+    return Promise.reject(noApplicationCredentials());
+  }
+
+  createApplicationCredential(): Promise<never> {
+    return Promise.reject(noApplicationCredentials());
+  }
+
+  deleteApplicationCredential(): Promise<never> {
+    return Promise.reject(noApplicationCredentials());
+  }
+
+  /**
+   * EC2 credentials under /v2.0/users/{user_id}/credentials/OS-EC2 (Keystone's OS-EC2 extension):
+   * how NHN Cloud hands out S3 keys. Same bodies as v3's.
+   */
+  async listEc2Credentials(token: string, userId: string, projectId: string | null) {
+    return toEc2Credentials(await listEc2Credentials(this.call(token, userId), '/v2.0'), projectId);
+  }
+
+  createEc2Credential(token: string, userId: string, projectId: string, beforeSend?: () => Promise<void>) {
+    return createEc2Credential(this.call(token, userId), '/v2.0', projectId, beforeSend);
+  }
+
+  deleteEc2Credential(token: string, userId: string, access: string) {
+    return deleteEc2Credential(this.call(token, userId), '/v2.0', access);
+  }
+
+  private call(token: string, userId: string) {
+    return { rootUrl: this.rootUrl, timeoutMs: this.timeoutMs, token, userId };
+  }
+}
+
+function noApplicationCredentials(): CredentialsNotInVersionError {
+  return new CredentialsNotInVersionError(
+    'Application credentials need Keystone v3: this cloud speaks v2.0.',
+    {
+      identityApiVersion: 'is 2.0, application credentials need 3',
+    },
+  );
 }

@@ -7,9 +7,19 @@ import type {
   AuthProject,
   IdentityClient,
   IssuedToken,
+  NewApplicationCredential,
   ProjectScope,
   TokenRequest,
 } from './identity-client.js';
+import {
+  createApplicationCredentialV3,
+  createEc2Credential,
+  deleteApplicationCredentialV3,
+  deleteEc2Credential,
+  listApplicationCredentialsV3,
+  listEc2Credentials,
+  toEc2Credentials,
+} from './keystone-credentials.js';
 import {
   failMissingEntity,
   failUnauthorizedTokenRequest,
@@ -144,6 +154,39 @@ export class KeystoneV3 implements IdentityClient {
     });
     // 404 "Failed to validate token" / 401: already revoked or expired, which is what we wanted.
     return response.status === 204 || response.status === 404 || response.status === 401;
+  }
+
+  listApplicationCredentials(token: string, userId: string) {
+    return listApplicationCredentialsV3(this.call(token, userId));
+  }
+
+  createApplicationCredential(
+    token: string,
+    userId: string,
+    request: NewApplicationCredential,
+    beforeSend?: () => Promise<void>,
+  ) {
+    return createApplicationCredentialV3(this.call(token, userId), request, beforeSend);
+  }
+
+  deleteApplicationCredential(token: string, userId: string, id: string) {
+    return deleteApplicationCredentialV3(this.call(token, userId), id);
+  }
+
+  async listEc2Credentials(token: string, userId: string, projectId: string | null) {
+    return toEc2Credentials(await listEc2Credentials(this.call(token, userId), '/v3'), projectId);
+  }
+
+  createEc2Credential(token: string, userId: string, projectId: string, beforeSend?: () => Promise<void>) {
+    return createEc2Credential(this.call(token, userId), '/v3', projectId, beforeSend);
+  }
+
+  deleteEc2Credential(token: string, userId: string, access: string) {
+    return deleteEc2Credential(this.call(token, userId), '/v3', access);
+  }
+
+  private call(token: string, userId: string) {
+    return { rootUrl: this.rootUrl, timeoutMs: this.timeoutMs, token, userId };
   }
 
   /**

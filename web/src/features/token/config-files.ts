@@ -6,7 +6,7 @@ import {
   quoteForYaml,
   requireHttpUrl,
   showControlCharacters,
-} from './generated-text';
+} from '../../lib/generated-text';
 
 /**
  * openrc and clouds.yaml for the signed-in cloud, generated in the browser. They carry neither
@@ -87,17 +87,4 @@ export function buildCloudsYaml({ cloud, token }: ConfigFileInput): string {
   lines.push(`    interface: ${quoteForYaml(cloud.interface)}`);
   lines.push(`    identity_api_version: ${quoteForYaml(token.identityApiVersion)}`);
   return `${lines.join('\n')}\n`;
-}
-
-/** Save text as a file without a server round trip. */
-export function downloadText(filename: string, text: string, type = 'text/plain'): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = filename;
-  link.rel = 'noopener';
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 0);
 }

@@ -8,8 +8,9 @@ import { CopyButton } from '../../components/ui/copy-button';
 import { Notice } from '../../components/ui/notice';
 import { RegionPicker } from '../../components/ui/region-picker';
 import { useI18n } from '../../lib/i18n/i18n-context';
-import { buildCloudsYaml, buildOpenrc, downloadText } from './config-files';
-import { tryGenerate, type UnsafeTextReason } from './generated-text';
+import { downloadText } from '../../lib/download-text';
+import { buildCloudsYaml, buildOpenrc } from './config-files';
+import { tryGenerate, type UnsafeTextReason } from '../../lib/generated-text';
 import { fetchTokenSecret, type AnchoredTokenInfo } from './queries';
 import { buildCurlSnippet, buildExportSnippet, buildOpenstackSnippet } from './snippets';
 

@@ -1,7 +1,7 @@
 /// <reference types="node" />
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { quoteForShell } from './generated-text';
+import { quoteForShell } from '../../lib/generated-text';
 import { buildCurlSnippet, buildExportSnippet, buildNetworksUrl, buildOpenstackSnippet } from './snippets';
 
 /** Let a real POSIX shell split the words, so quoting is proven, not just pattern-matched. */

@@ -1,4 +1,4 @@
-import { quoteForShell, requireHttpUrl } from './generated-text';
+import { quoteForShell, requireHttpUrl } from '../../lib/generated-text';
 
 // "Copy as" snippets for bash. Every value goes through quoteForShell (generated-text.ts); URLs
 // must be http(s), or the snippet is not built.
