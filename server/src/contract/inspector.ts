@@ -3,14 +3,14 @@ import { roleRefSchema, tokenScopeSchema, userRefSchema } from './session.js';
 
 /**
  * A token as pasted: visible ASCII only (Fernet, UUID and JWS tokens all are), no spaces inside.
- * Bounded: the longest real tokens (PKI, long gone) were a few KiB.
+ * Bounded like every secret the API takes: Fernet tokens are under 300 characters, JWS ones ~800.
  */
 const pastedTokenSchema = z
   .string()
   .check(
     z.trim(),
     z.minLength(1, 'is required'),
-    z.maxLength(8192, 'is longer than any Keystone token (8192 characters at most)'),
+    z.maxLength(4096, 'is longer than any Keystone token (4096 characters at most)'),
     z.regex(/^[\x21-\x7e]+$/, 'may only hold printable characters without spaces'),
   );
 

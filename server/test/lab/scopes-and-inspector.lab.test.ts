@@ -272,7 +272,7 @@ describe('the token inspector', () => {
       {},
       { token: '' },
       { token: 'has a space' },
-      { token: 'x'.repeat(9000) },
+      { token: 'x'.repeat(4097) },
       { tokenId: 'NOT-AN-ID' },
       { token, tokenId: 'abcdef0123456789' },
       { token, allowExpired: 'yes' },

@@ -127,6 +127,8 @@ export class KeystoneV3 implements IdentityClient {
       headers: { 'X-Auth-Token': token },
       timeoutMs: this.timeoutMs,
     });
+    // A Keystone (or a cloud's gateway) without the list offers no domain scope; 401 is the token's.
+    if (response.status === 404 || response.status === 403) return [];
     if (response.status !== 200) failTokenAuthenticatedCall(response, 'the domain list request');
     const body = parseUpstream(domainListSchema, response.body, 'Keystone', 'the domain list');
     return body.domains
@@ -141,6 +143,8 @@ export class KeystoneV3 implements IdentityClient {
       headers: { 'X-Auth-Token': token },
       timeoutMs: this.timeoutMs,
     });
+    // Keystone before Queens has no /v3/auth/system: no system scope there.
+    if (response.status === 404 || response.status === 403) return false;
     if (response.status !== 200) failTokenAuthenticatedCall(response, 'the system scope request');
     const body = parseUpstream(systemListSchema, response.body, 'Keystone', 'the system scope list');
     return body.system.some((entry) => entry.all === true);
