@@ -28,6 +28,9 @@ const CatalogPage = lazy(() =>
 const NetworksPage = lazy(() =>
   import('../features/networks/networks-page').then((module) => ({ default: module.NetworksPage })),
 );
+const InspectorPage = lazy(() =>
+  import('../features/inspector/inspector-page').then((module) => ({ default: module.InspectorPage })),
+);
 
 function PageLoading() {
   const { t } = useI18n();
@@ -79,6 +82,7 @@ export const appRoutes: RouteObject[] = [
       { index: true, element: <TokenPage /> },
       { path: 'catalog', element: <CatalogPage /> },
       { path: 'networks', element: <NetworksPage /> },
+      { path: 'inspector', element: <InspectorPage /> },
     ],
   },
   { path: '*', element: <NotFound /> },

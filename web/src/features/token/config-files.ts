@@ -17,7 +17,8 @@ import {
 export interface ConfigFileInput {
   cloud: CloudSummary;
   /** `scope` (a domain, the system) comes from GET /api/token; without it the project decides. */
-  token: Pick<TokenInfo, 'user' | 'project' | 'regionName' | 'identityApiVersion'> & Partial<Pick<TokenInfo, 'scope'>>;
+  token: Pick<TokenInfo, 'user' | 'project' | 'regionName' | 'identityApiVersion'> &
+    Partial<Pick<TokenInfo, 'scope'>>;
 }
 
 export function buildOpenrc({ cloud, token }: ConfigFileInput): string {
