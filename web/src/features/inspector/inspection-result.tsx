@@ -46,9 +46,7 @@ export function InspectionResult({
   const none = t('token.none');
   const localLabel = (time: string) => t('token.localTime', { time });
   const utcLabel = (time: string) => t('token.utcTime', { time });
-  const rows: [string, ReactNode][] = [
-    [t('inspector.token'), <code key="p">{result.tokenPreview}</code>],
-  ];
+  const rows: [string, ReactNode][] = [[t('inspector.token'), <code key="p">{result.tokenPreview}</code>]];
   if (details) {
     const credential = details.applicationCredential;
     rows.push(
