@@ -30,13 +30,28 @@ export async function inspectV3Token(
       headers: { 'X-Auth-Token': authToken, 'X-Subject-Token': subjectToken },
       timeoutMs,
     });
+  const tokens = [subjectToken, authToken];
   const now = await validate(false);
   if (now.status === 200) return readInspection(now);
   const notValidated = now.status === 404 && isFailedValidation(now);
-  if (!notValidated || !allowExpired) return classifyRefusal(now, false);
+  if (!notValidated || !allowExpired) return redactTokens(classifyRefusal(now, false), tokens);
   const withExpired = await validate(true);
   if (withExpired.status === 200) return readInspection(withExpired);
-  return classifyRefusal(withExpired, true);
+  return redactTokens(classifyRefusal(withExpired, true), tokens);
+}
+
+/**
+ * Keystone's "Could not find token: <id>" names the token it was given: the answer must not carry
+ * it (nor the session's own) back to the browser, so each is cut to its first characters.
+ */
+export function redactTokens(inspection: TokenInspection, tokens: string[]): TokenInspection {
+  if (!('message' in inspection) || inspection.message === null) return inspection;
+  let message = inspection.message;
+  for (const token of tokens) {
+    if (token.length > 0)
+      message = message.replaceAll(token, `${token.slice(0, Math.min(16, token.length >> 1))}…`);
+  }
+  return { ...inspection, message };
 }
 
 /** Keystone's message for a token it decrypted but does not accept (expired or revoked). */
