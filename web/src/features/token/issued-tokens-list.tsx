@@ -1,4 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
+import { describeScope } from '../../api/token-scope';
 import { Badge } from '../../components/ui/badge';
 import { Button } from '../../components/ui/button';
 import { DateTime } from '../../components/ui/date-time';
@@ -40,6 +41,9 @@ export function IssuedTokensList({ secondsLeftOfCurrent }: { secondsLeftOfCurren
                   {t('token.issuedList.token')}
                 </th>
                 <th scope="col" className="py-1 pr-3">
+                  {t('scope.detail')}
+                </th>
+                <th scope="col" className="py-1 pr-3">
                   {t('token.issuedList.issued')}
                 </th>
                 <th scope="col" className="py-1 pr-3">
@@ -59,6 +63,8 @@ export function IssuedTokensList({ secondsLeftOfCurrent }: { secondsLeftOfCurren
                 return (
                   <tr key={token.id} className="border-b border-slate-100 dark:border-slate-800">
                     <td className="py-1 pr-3 font-mono">{token.tokenPreview}</td>
+                    {/* Every switch is a token of its own: the list shows which scope each has. */}
+                    <td className="py-1 pr-3">{token.scope ? describeScope(token.scope, t) : '—'}</td>
                     <td className="py-1 pr-3">
                       <DateTime
                         iso={token.issuedAt}
