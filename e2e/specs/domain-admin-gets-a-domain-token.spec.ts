@@ -60,4 +60,9 @@ test('the domain admin signs in, is offered exactly domain Default, gets a domai
   await test.step('the Terraform block scopes to the domain', async () => {
     await expect(page.getByText('domain_id     = "default"')).toBeVisible();
   });
+
+  await test.step('the catalog page works for the domain scope', async () => {
+    await appHeader.catalogLink.click();
+    await expect(page.getByRole('table', { name: 'Service catalog' })).toContainText('identity');
+  });
 });

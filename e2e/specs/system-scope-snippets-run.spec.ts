@@ -63,8 +63,12 @@ test('the admin switches to system scope in the header, and the copied openstack
     for (const region of lab.regions) expect(run.stdout).toContain(region);
   });
 
-  await test.step('the Terraform block scopes to the system', async () => {
+  await test.step('the Terraform block scopes to the system; the page is axe-clean light and dark', async () => {
     await expect(page.getByText('system_scope  = true')).toBeVisible();
+    for (const theme of ['Light', 'Dark'] as const) {
+      await appHeader.chooseTheme(theme);
+      await expectNoSeriousA11yViolations(page, `API access, system scope (${theme})`);
+    }
   });
 
   await test.step('the catalog and networks pages work for the system scope', async () => {
@@ -79,5 +83,14 @@ test('the admin switches to system scope in the header, and the copied openstack
       await appHeader.chooseTheme(theme);
       await expectNoSeriousA11yViolations(page, `networks, system scope (${theme})`);
     }
+  });
+
+  await test.step('back to project admin: the openstacksdk script lists the networks', async () => {
+    await appHeader.switchScope('admin');
+    await appHeader.apiAccessLink.click();
+    await expect(tokenPage.detail('Scope')).toHaveText('Project admin');
+    const run = runPython(await copy('Python: openstacksdk'));
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout.split('\n')).toEqual(expect.arrayContaining(['public', 'demo-net-1']));
   });
 });

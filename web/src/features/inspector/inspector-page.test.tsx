@@ -104,6 +104,16 @@ describe('InspectorPage', () => {
     });
   });
 
+  it('speaks Russian', async () => {
+    const user = userEvent.setup();
+    mockFetch(routes(() => jsonResponse(valid)));
+    renderApp('/inspector');
+    await user.selectOptions(await screen.findByRole('combobox', { name: 'Language' }), 'ru');
+    expect(await screen.findByRole('heading', { name: 'Проверка токена', level: 1 })).toBeTruthy();
+    expect(screen.getByLabelText('Токен для проверки')).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Проверить' })).toBeTruthy();
+  });
+
   it('asks for a token before sending anything, and shows the rate limit plainly', async () => {
     const user = userEvent.setup();
     const { calls } = mockFetch(routes(() => errorResponse(429, 'rate_limited', { retryAfter: 12 })));
