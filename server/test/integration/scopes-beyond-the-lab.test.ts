@@ -66,6 +66,26 @@ describe('a v3 Keystone without the domain and system lists', () => {
     expect((await api.get('/api/token')).status).toBe(200);
   });
 
+  it("counts every switch in the user's token budget and records it in the session's ledger", async () => {
+    const budgeted = await startTestApp([demoCloudConfig(classic, 'demo')], { tokenCreationsPerMinute: 3 });
+    try {
+      const api = new ApiSession(budgeted.url);
+      expect(
+        (await api.post('/api/session', { cloud: 'demo', password: classic.credentials.password })).status,
+      ).toBe(201);
+      const projectId = (await api.get<ScopeList>('/api/scopes')).body.projects[0]!.id;
+      const switches: number[] = [];
+      for (let i = 0; i < 3; i += 1)
+        switches.push((await api.post('/api/session/scope', { kind: 'project', projectId })).status);
+      // Sign-in + two switches fill a budget of three; the third switch is refused before Keystone.
+      expect(switches).toEqual([200, 200, 429]);
+      const tokens = (await api.get<{ tokens: unknown[] }>('/api/tokens')).body.tokens;
+      expect(tokens).toHaveLength(3);
+    } finally {
+      await budgeted.close();
+    }
+  });
+
   it('limits the inspector to 20 look-ups a minute per session, with Retry-After', async () => {
     const api = await signIn({ cloud: 'demo', password: classic.credentials.password });
     const token = (await api.get<{ token: string }>('/api/token/secret')).body.token;
