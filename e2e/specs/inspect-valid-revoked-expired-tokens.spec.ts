@@ -62,12 +62,13 @@ test('the inspector says valid for the current token, revoked for one revoked on
     }
   });
 
-  await test.step('reissue, revoke the first token on the API access page, then pick it in the inspector: revoked', async () => {
+  await test.step('reissue, revoke the first token on the API access page, and follow its Inspect link: revoked', async () => {
     await appHeader.apiAccessLink.click();
     await tokenPage.reissue();
     await tokenPage.revoke(first);
-    await appHeader.inspectorLink.click();
-    await inspectorPage.inspectSessionToken(previewOf(first));
+    await tokenPage.issuedTokens.getByRole('link', { name: `Inspect token ${previewOf(first)}` }).click();
+    await expect(inspectorPage.sessionTokens.locator('option:checked')).toContainText(previewOf(first));
+    await inspectorPage.inspectButton.click();
     await expect(inspectorPage.verdict).toContainText(
       'Revoked: Keystone refuses it even as an expired token',
     );

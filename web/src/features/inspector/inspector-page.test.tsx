@@ -104,6 +104,22 @@ describe('InspectorPage', () => {
     });
   });
 
+  it('comes preselected from the token page’s link, which carries the ledger id only', async () => {
+    const user = userEvent.setup();
+    const { calls } = mockFetch(routes(() => jsonResponse({ ...valid, tokenId: 'abcdef0123456789' })));
+    renderApp('/');
+    await user.click(await screen.findByRole('link', { name: 'Inspect token gAAAAABsession-t…' }));
+    const pick = (await screen.findByLabelText('Or one of this session’s tokens')) as HTMLSelectElement;
+    await within(pick).findByText(/gAAAAABsession-t…/);
+    expect(pick.value).toBe('abcdef0123456789');
+    await user.click(screen.getByRole('button', { name: 'Inspect' }));
+    await screen.findByRole('region', { name: /Keystone’s answer/ });
+    expect(calls.find((call) => call.path === '/api/inspector')?.body).toEqual({
+      tokenId: 'abcdef0123456789',
+      allowExpired: true,
+    });
+  });
+
   it('speaks Russian', async () => {
     const user = userEvent.setup();
     mockFetch(routes(() => jsonResponse(valid)));

@@ -1,5 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
+import { useSearchParams } from 'react-router';
 import { describeScope } from '../../api/token-scope';
 import { Button } from '../../components/ui/button';
 import { controlClass } from '../../components/ui/field';
@@ -19,7 +20,12 @@ export function InspectorPage() {
   const tokens = useQuery(sessionTokensQueryOptions());
   const inspect = useInspectTokenMutation();
   const [pasted, setPasted] = useState('');
-  const [pickedId, setPickedId] = useState('');
+  // The token page links here with a token's ledger id (never the token) to preselect it.
+  const [searchParams] = useSearchParams();
+  const [pickedId, setPickedId] = useState(() => {
+    const linked = searchParams.get('tokenId') ?? '';
+    return /^[a-z0-9]{8,64}$/.test(linked) ? linked : '';
+  });
   const [allowExpired, setAllowExpired] = useState(true);
   const [missing, setMissing] = useState(false);
   const [receivedAt, setReceivedAt] = useState(0);

@@ -1,5 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
+import { Link } from 'react-router';
 import { describeScope } from '../../api/token-scope';
+import { focusRing } from '../../components/ui/button';
 import { Badge } from '../../components/ui/badge';
 import { Button } from '../../components/ui/button';
 import { DateTime } from '../../components/ui/date-time';
@@ -91,7 +93,15 @@ export function IssuedTokensList({ secondsLeftOfCurrent }: { secondsLeftOfCurren
                         <Badge tone="green">{t('token.issuedList.valid')}</Badge>
                       )}
                     </td>
-                    <td className="py-1">
+                    <td className="space-x-2 py-1 whitespace-nowrap">
+                      {/* The token's ledger id in the URL, never the token itself. */}
+                      <Link
+                        to={`/inspector?tokenId=${encodeURIComponent(token.id)}`}
+                        aria-label={t('inspector.inspectLabel', { preview: token.tokenPreview })}
+                        className={`rounded text-sm text-blue-700 underline dark:text-blue-300 ${focusRing}`}
+                      >
+                        {t('inspector.inspect')}
+                      </Link>
                       {!token.isRevoked && (
                         <Button
                           variant="danger"

@@ -263,6 +263,7 @@ export const russianMessages: Messages = {
   'inspector.pickNone': 'Нет: проверить вставленный токен',
   'inspector.allowExpired': 'С истёкшими (отличить истёкший токен от отозванного)',
   'inspector.inspect': 'Проверить',
+  'inspector.inspectLabel': 'Проверить токен {preview}',
   'inspector.inspecting': 'Запрос к Keystone…',
   'inspector.result': 'Ответ Keystone',
   'inspector.needToken': 'Вставьте токен или выберите токен этой сессии.',

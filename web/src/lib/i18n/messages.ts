@@ -267,6 +267,7 @@ const en = {
   'inspector.pickNone': 'None: inspect the pasted token',
   'inspector.allowExpired': 'Allow expired (tells an expired token from a revoked one)',
   'inspector.inspect': 'Inspect',
+  'inspector.inspectLabel': 'Inspect token {preview}',
   'inspector.inspecting': 'Asking Keystone…',
   'inspector.result': 'Keystone’s answer',
   'inspector.needToken': 'Paste a token or pick one of this session’s.',
