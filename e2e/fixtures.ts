@@ -1,6 +1,7 @@
 import { test as base, expect } from '@playwright/test';
 import { AppHeader } from './pages/app-header.js';
 import { CatalogPage } from './pages/catalog-page.js';
+import { InspectorPage } from './pages/inspector-page.js';
 import { LoginPage } from './pages/login-page.js';
 import { NetworksPage } from './pages/networks-page.js';
 import { ProjectPickerPage } from './pages/project-picker-page.js';
@@ -16,6 +17,7 @@ interface Fixtures {
   catalogPage: CatalogPage;
   networksPage: NetworksPage;
   projectPickerPage: ProjectPickerPage;
+  inspectorPage: InspectorPage;
   /** A page already signed in to the lab cloud as the demo user, on the API access page. */
   signedIn: TokenPage;
 }
@@ -59,6 +61,9 @@ export const test = base.extend<Fixtures>({
   },
   projectPickerPage: async ({ page }, use) => {
     await use(new ProjectPickerPage(page));
+  },
+  inspectorPage: async ({ page }, use) => {
+    await use(new InspectorPage(page));
   },
   signedIn: async ({ lab, loginPage, tokenPage }, use) => {
     const demo = lab.users.demo!;

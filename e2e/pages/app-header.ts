@@ -2,12 +2,14 @@ import { expect, type Locator, type Page } from '@playwright/test';
 
 export type ThemeName = 'System' | 'Light' | 'Dark';
 
-/** The header of the signed-in pages: navigation, project switch, language, theme, sign out. */
+/** The header of the signed-in pages: navigation, scope switch, language, theme, sign out. */
 export class AppHeader {
   readonly navigation: Locator;
   readonly apiAccessLink: Locator;
   readonly catalogLink: Locator;
   readonly networksLink: Locator;
+  readonly inspectorLink: Locator;
+  /** The scope switch: projects by name, "Domain: <name>", "System (all)". */
   readonly projectSwitch: Locator;
   readonly language: Locator;
   readonly theme: Locator;
@@ -18,7 +20,8 @@ export class AppHeader {
     this.apiAccessLink = this.navigation.getByRole('link', { name: 'API access' });
     this.catalogLink = this.navigation.getByRole('link', { name: 'Catalog' });
     this.networksLink = this.navigation.getByRole('link', { name: 'Networks' });
-    this.projectSwitch = page.getByRole('banner').getByLabel('Project', { exact: true });
+    this.inspectorLink = this.navigation.getByRole('link', { name: 'Token inspector' });
+    this.projectSwitch = page.getByRole('banner').getByLabel('Scope', { exact: true });
     this.language = page.getByLabel('Language', { exact: true });
     this.theme = page.getByLabel('Theme', { exact: true });
     this.signOutButton = page.getByRole('button', { name: 'Sign out' });
@@ -28,6 +31,13 @@ export class AppHeader {
   async switchProject(projectName: string): Promise<void> {
     await this.projectSwitch.selectOption({ label: projectName });
     await expect(this.projectSwitch.locator('option:checked')).toHaveText(projectName);
+    await expect(this.projectSwitch).toBeEnabled();
+  }
+
+  /** Picks any scope by its label ("System (all)", "Domain: Default", a project name). */
+  async switchScope(label: string): Promise<void> {
+    await this.projectSwitch.selectOption({ label });
+    await expect(this.projectSwitch.locator('option:checked')).toHaveText(label);
     await expect(this.projectSwitch).toBeEnabled();
   }
 

@@ -1,11 +1,11 @@
 import { expect, type Locator, type Page } from '@playwright/test';
 
-/** After an unscoped sign-in: the projects the user may scope the token to. */
+/** After an unscoped sign-in: the projects, domains and system the user may scope the token to. */
 export class ProjectPickerPage {
   readonly heading: Locator;
 
   constructor(readonly page: Page) {
-    this.heading = page.getByRole('heading', { name: 'Choose a project', level: 1 });
+    this.heading = page.getByRole('heading', { name: 'Choose a scope', level: 1 });
   }
 
   async expectOpen(): Promise<void> {
@@ -19,5 +19,13 @@ export class ProjectPickerPage {
 
   async choose(projectName: string): Promise<void> {
     await this.chooseButton(projectName).click();
+  }
+
+  chooseDomainButton(domainName: string): Locator {
+    return this.page.getByRole('button', { name: `Use this domain: ${domainName}`, exact: true });
+  }
+
+  get chooseSystemButton(): Locator {
+    return this.page.getByRole('button', { name: 'Use the system scope', exact: true });
   }
 }

@@ -9,14 +9,17 @@ import { callOpenStack, runInLanes } from './call-openstack.js';
 
 export const labRegions = ['RegionOne', 'RegionTwo'] as const;
 export const labProjects = ['admin', 'service', 'demo', 'other'] as const;
-export const labUsers = ['admin', 'demo', 'neutron', 'mfa'] as const;
+export const labUsers = ['admin', 'demo', 'neutron', 'mfa', 'domain-admin'] as const;
 const labRoles = ['admin', 'member', 'reader'] as const;
 
 export type LabProject = (typeof labProjects)[number];
 export type LabUser = (typeof labUsers)[number];
 type LabRole = (typeof labRoles)[number];
 
-/** user on project with role. admin's system-scope role comes from `keystone-manage bootstrap`. */
+/**
+ * user on project with role. admin's system-scope role comes from `keystone-manage bootstrap`;
+ * domain-admin has no project at all, only admin on domain Default (domainGrants).
+ */
 const grants: readonly [LabUser, LabProject, LabRole][] = [
   ['admin', 'admin', 'admin'],
   ['demo', 'demo', 'member'],
@@ -24,6 +27,9 @@ const grants: readonly [LabUser, LabProject, LabRole][] = [
   ['neutron', 'service', 'admin'],
   ['mfa', 'demo', 'member'],
 ];
+
+/** user on domain with role: a domain admin, whose only scope is the domain. */
+const domainGrants: readonly [LabUser, 'default', LabRole][] = [['domain-admin', 'default', 'admin']];
 
 export interface IdentityIds {
   projects: Record<LabProject, string>;
@@ -128,6 +134,13 @@ export async function seedIdentity(
       `${v3}/projects/${ids.projects[project]}/users/${ids.users[user]}/roles/${roleIds[role]}`,
       { ...keystone, expect: [204] },
     );
+  });
+  // https://docs.openstack.org/api-ref/identity/v3/#assign-role-to-user-on-domain
+  await runInLanes(domainGrants, 2, async ([user, domain, role]) => {
+    await callOpenStack('PUT', `${v3}/domains/${domain}/users/${ids.users[user]}/roles/${roleIds[role]}`, {
+      ...keystone,
+      expect: [204],
+    });
   });
   return ids;
 }

@@ -41,6 +41,8 @@ const environmentSchema = z.object({
   LAB_DEMO_PASSWORD: z.string().min(1),
   LAB_NEUTRON_PASSWORD: z.string().min(1),
   LAB_MFA_PASSWORD: z.string().min(1),
+  // Defaulted: a lab script from before the domain admin does not hand it over.
+  LAB_DOMAIN_ADMIN_PASSWORD: z.string().min(1).default('domain-admin-pass'),
 });
 type SeedEnvironment = z.infer<typeof environmentSchema>;
 
@@ -108,6 +110,7 @@ async function seedEverything(env: SeedEnvironment, dir: string): Promise<LabFac
     demo: env.LAB_DEMO_PASSWORD,
     neutron: env.LAB_NEUTRON_PASSWORD,
     mfa: env.LAB_MFA_PASSWORD,
+    'domain-admin': env.LAB_DOMAIN_ADMIN_PASSWORD,
   };
   const start = performance.now();
   const adminToken = await issueToken(keystoneUrl, {
@@ -156,7 +159,7 @@ async function seedEverything(env: SeedEnvironment, dir: string): Promise<LabFac
   ]);
   log(`seeded in ${secondsSince(start)}`);
 
-  const user = (name: 'demo' | 'admin' | 'mfa') => ({
+  const user = (name: 'demo' | 'admin' | 'mfa' | 'domain-admin') => ({
     id: ids.users[name],
     name,
     password: passwords[name],
@@ -166,7 +169,12 @@ async function seedEverything(env: SeedEnvironment, dir: string): Promise<LabFac
     keystoneUrl,
     neutronUrl,
     cloudsYaml: path.join(dir, 'clouds.yaml'),
-    users: { demo: user('demo'), admin: user('admin'), mfa: { ...user('mfa'), totpSecret } },
+    users: {
+      demo: user('demo'),
+      admin: user('admin'),
+      mfa: { ...user('mfa'), totpSecret },
+      domainAdmin: user('domain-admin'),
+    },
     applicationCredentials: {
       demo: { ...applicationCredential, name: labApplicationCredentialName, projectId: ids.projects.demo },
     },

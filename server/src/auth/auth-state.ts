@@ -1,7 +1,7 @@
 import type { Catalog } from '../contract/catalog.js';
 import type { IdentityApiVersion } from '../contract/common.js';
-import type { ProjectRef, RoleRef, UserRef } from '../contract/session.js';
-import type { ProjectScope, TokenApplicationCredential } from '../openstack/keystone/identity-client.js';
+import type { DomainRef, ProjectRef, RoleRef, UserRef } from '../contract/session.js';
+import type { TokenApplicationCredential, TokenScope } from '../openstack/keystone/identity-client.js';
 import { NotAuthenticatedError } from '../platform/errors.js';
 
 /**
@@ -18,6 +18,10 @@ export interface LedgerEntry {
   isRevoked: boolean;
   user: UserRef;
   project: ProjectRef | null;
+  /** A domain-scoped token's domain (optional: absent from entries recorded before scopes). */
+  domain?: DomainRef | null;
+  /** A system-scoped token (optional: absent from entries recorded before scopes). */
+  system?: boolean;
   roles: RoleRef[];
   methods: string[];
   auditIds: string[];
@@ -59,7 +63,7 @@ export interface PendingMfa {
   regionName: string | null;
   username: string | null;
   userId: string;
-  scope: ProjectScope | null;
+  scope: TokenScope | null;
   sealedReceipt: string;
   /** The receipt's own lifetime (Keystone's issued_at -> expires_at), anchored to the BFF's clock. */
   expiresAtMs: number;

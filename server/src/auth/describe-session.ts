@@ -1,5 +1,6 @@
 import type { SessionInfo } from '../contract/session.js';
 import type { AuthState } from './auth-state.js';
+import { describeScope } from './token-scope.js';
 
 /** What the SPA is told about a signed-in session (GET /api/session and every sign-in step). */
 export function describeSession(auth: AuthState): SessionInfo {
@@ -10,6 +11,7 @@ export function describeSession(auth: AuthState): SessionInfo {
     identityApiVersion: auth.identityApiVersion,
     user: current.user,
     project: current.project,
+    scope: describeScope(current),
     roles: current.roles,
     issuedAt: new Date(current.issuedAtMs).toISOString(),
     expiresAt: new Date(current.expiresAtMs).toISOString(),

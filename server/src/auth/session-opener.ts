@@ -1,5 +1,5 @@
 import type { SessionInfo } from '../contract/session.js';
-import type { AuthReceiptRequiredError, ProjectScope } from '../openstack/keystone/identity-client.js';
+import type { AuthReceiptRequiredError, TokenScope } from '../openstack/keystone/identity-client.js';
 import { InvalidCredentialsError, MfaRequiredError } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
 import type { SecretBox } from '../platform/secret-box.js';
@@ -68,7 +68,7 @@ export class SessionOpener {
     session: SessionHandle,
     error: AuthReceiptRequiredError,
     context: Pick<PendingMfa, 'cloud' | 'regionName' | 'username'> & {
-      scope: ProjectScope | null;
+      scope: TokenScope | null;
       password: string;
     },
   ): Promise<never> {

@@ -11,6 +11,7 @@ import {
 } from './auth-state.js';
 import type { CloudDirectory } from './cloud-directory.js';
 import type { GivenCredentials, TokenIssuer } from './token-issuer.js';
+import { scopeOf } from './token-scope.js';
 import type { TokenLedger } from './token-ledger.js';
 
 /** Below this many seconds left, a token is renewed before it is used for an upstream call. */
@@ -58,14 +59,8 @@ export class TokenAccess {
       async () => {
         const auth = requireAuth(session);
         const cloud = this.clouds.of(auth);
-        const project = auth.current.project;
-        const obtained = await this.issuer.obtainFresh(
-          session.id,
-          auth,
-          cloud,
-          project ? { id: project.id } : null,
-          given,
-        );
+        // The same scope as the current token: project, domain or system.
+        const obtained = await this.issuer.obtainFresh(session.id, auth, cloud, scopeOf(auth.current), given);
         const entry = await this.ledger.record(
           session.id,
           obtained.issued,

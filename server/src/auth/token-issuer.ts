@@ -2,7 +2,7 @@ import type { Catalog } from '../contract/catalog.js';
 import type {
   Credentials,
   IssuedToken,
-  ProjectScope,
+  TokenScope,
   UserIdentity,
 } from '../openstack/keystone/identity-client.js';
 import { AuthReceiptRequiredError } from '../openstack/keystone/identity-client.js';
@@ -41,7 +41,7 @@ export class TokenIssuer {
 
   async obtain(
     cloud: Cloud,
-    request: { credentials: Credentials; scope: ProjectScope | null },
+    request: { credentials: Credentials; scope: TokenScope | null },
     budgetKey: string,
   ): Promise<ObtainedToken> {
     const issued = await cloud.identity.issueToken({
@@ -52,8 +52,8 @@ export class TokenIssuer {
     return { issued, receivedAtMs, catalog: await cloud.identity.completeCatalog(issued) };
   }
 
-  /** The token method into another project: Keystone keeps the expiry (no second factor needed). */
-  async rescope(cloud: Cloud, token: string, scope: ProjectScope, budgetKey: string): Promise<ObtainedToken> {
+  /** The token method into another scope: Keystone keeps the expiry (no second factor needed). */
+  async rescope(cloud: Cloud, token: string, scope: TokenScope, budgetKey: string): Promise<ObtainedToken> {
     const issued = await cloud.identity.rescopeToken(token, scope, () => this.budget.spend(budgetKey));
     const receivedAtMs = this.now();
     return { issued, receivedAtMs, catalog: await cloud.identity.completeCatalog(issued) };
@@ -67,7 +67,7 @@ export class TokenIssuer {
     sessionId: string,
     auth: AuthState,
     cloud: Cloud,
-    scope: ProjectScope | null,
+    scope: TokenScope | null,
     given: GivenCredentials = {},
   ): Promise<ObtainedToken> {
     const isAppCredential = Boolean(auth.applicationCredentialId);

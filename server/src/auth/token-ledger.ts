@@ -62,6 +62,8 @@ export class TokenLedger {
       isRevoked: false,
       user: issued.user,
       project: issued.project,
+      domain: issued.domain ?? null,
+      system: issued.system === true,
       roles: issued.roles,
       methods: issued.methods,
       auditIds: issued.auditIds,

@@ -84,6 +84,21 @@ export type ProjectRef = z.infer<typeof projectRefSchema>;
 export const roleRefSchema = z.object({ id: z.nullable(z.string()), name: z.string() });
 export type RoleRef = z.infer<typeof roleRefSchema>;
 
+/**
+ * What a token is scoped to: a project, a domain, the whole system (`"system": {"all": true}`),
+ * or nothing yet. https://docs.openstack.org/api-ref/identity/v3/#authentication-and-token-management
+ */
+export const tokenScopeSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('project'), project: projectRefSchema }),
+  z.object({
+    kind: z.literal('domain'),
+    domain: z.object({ id: z.string(), name: z.nullable(z.string()) }),
+  }),
+  z.object({ kind: z.literal('system') }),
+  z.object({ kind: z.literal('unscoped') }),
+]);
+export type TokenScopeInfo = z.infer<typeof tokenScopeSchema>;
+
 /** GET /api/session: what the browser may know about the signed-in operator. */
 export const sessionInfoSchema = z.object({
   cloud: z.string(),
@@ -91,6 +106,8 @@ export const sessionInfoSchema = z.object({
   identityApiVersion: identityApiVersionSchema,
   user: userRefSchema,
   project: z.nullable(projectRefSchema),
+  /** Project, domain, system or none (optional: absent from older servers; read `project` then). */
+  scope: z.optional(tokenScopeSchema),
   roles: z.array(roleRefSchema),
   issuedAt: z.string(),
   expiresAt: z.string(),

@@ -1,6 +1,12 @@
 import * as z from 'zod/mini';
 import { identityApiVersionSchema } from './common.js';
-import { passcodeSchema, projectRefSchema, roleRefSchema, userRefSchema } from './session.js';
+import {
+  passcodeSchema,
+  projectRefSchema,
+  roleRefSchema,
+  tokenScopeSchema,
+  userRefSchema,
+} from './session.js';
 
 const secondsSchema = z.int().check(z.nonnegative());
 
@@ -18,6 +24,8 @@ export const tokenInfoSchema = z.object({
   lifetimeSeconds: secondsSchema,
   user: userRefSchema,
   project: z.nullable(projectRefSchema),
+  /** Project, domain, system or none (optional: absent from older servers; read `project` then). */
+  scope: z.optional(tokenScopeSchema),
   roles: z.array(roleRefSchema),
   methods: z.array(z.string()),
   auditIds: z.array(z.string()),
@@ -64,6 +72,8 @@ export const issuedTokenSchema = z.object({
   issuedAt: z.string(),
   expiresAt: z.string(),
   projectId: z.nullable(z.string()),
+  /** Project, domain, system or none (optional: absent from older servers). */
+  scope: z.optional(tokenScopeSchema),
   isCurrent: z.boolean(),
   isRevoked: z.boolean(),
 });

@@ -73,6 +73,8 @@ const bodyEndpoints = [
     isSignedIn: false,
   },
   { path: '/api/session/project', base: { projectId: 'no-such-project' }, isSignedIn: true },
+  { path: '/api/session/scope', base: { kind: 'project', projectId: 'no-such-project' }, isSignedIn: true },
+  { path: '/api/inspector', base: { tokenId: 'abcdef0123456789', allowExpired: true }, isSignedIn: true },
   {
     path: '/api/token/reissue',
     base: { password: 'not-the-password', revokePrevious: false },
@@ -197,11 +199,15 @@ function bodyProbes(): Probe[] {
     }
     for (let i = 0; i < 6; i += 1) {
       const depth = between(50, 3000);
+      const body = `{${JSON.stringify(pick(fields))}:${nested(depth, 'x')}}`;
+      // Deep `{"a":` nesting passes the 16 KiB body limit: then the size is what is refused.
+      const isOversize = Buffer.byteLength(body) > 16_384;
       probes.push(
-        post(`nesting ${depth}`, `{${JSON.stringify(pick(fields))}:${nested(depth, 'x')}}`, {
-          status: 400,
-          code: 'invalid_input',
-        }),
+        post(
+          `nesting ${depth}`,
+          body,
+          isOversize ? { status: 413, code: 'payload_too_large' } : { status: 400, code: 'invalid_input' },
+        ),
       );
     }
     for (const size of [16_385, 20_000, 100_000]) {

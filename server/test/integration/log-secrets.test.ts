@@ -97,6 +97,7 @@ describe('logs', () => {
       '/api/token/secret',
       '/api/tokens',
       '/api/projects',
+      '/api/scopes',
       '/api/catalog',
       '/api/networks',
     ])
@@ -104,6 +105,8 @@ describe('logs', () => {
     await anonymous.post('/api/session/mfa', { passcode: '918273' });
     await anonymous.post('/api/token/reissue', { password, passcode: '918273' });
     await anonymous.post('/api/session/project', { projectId: 'abc' });
+    await anonymous.post('/api/session/scope', { kind: 'system' });
+    await anonymous.post('/api/inspector', { token: password });
     await anonymous.delete('/api/tokens/0123456789abcdef');
     await anonymous.delete('/api/session');
     await anonymous.post('/api/session', { cloud: 'demo', password: wrongPassword });
@@ -163,6 +166,15 @@ describe('logs', () => {
       204,
     );
     await api.delete('/api/tokens/ffffffffffffffff');
+    // The inspector: pasted tokens (this session's own, the previous one, and a made-up one).
+    await api.get('/api/scopes');
+    await api.post('/api/session/scope', { kind: 'system' });
+    for (const secret of [...secrets]) {
+      await api.post('/api/inspector', { token: secret });
+      await api.post('/api/inspector', { token: secret, allowExpired: false });
+    }
+    await api.post('/api/inspector', { token: `${password}-pasted` });
+    await api.post('/api/inspector', { tokenId: tokens[0]!.id });
     await api.request('GET', '/api/token', undefined, {
       'X-Auth-Token': [...secrets].at(-1)!,
       Authorization: `Bearer ${password}`,

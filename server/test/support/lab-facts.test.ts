@@ -15,6 +15,7 @@ function someLabFacts(dir: string): LabFacts {
       demo: user('demo'),
       admin: user('admin'),
       mfa: { ...user('mfa'), totpSecret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP' },
+      domainAdmin: user('domain-admin'),
     },
     applicationCredentials: {
       demo: { id: 'appcred-id', name: 'api-access-lab', secret: 'appcred-secret', projectId: 'demo-project' },

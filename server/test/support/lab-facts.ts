@@ -55,6 +55,8 @@ export const labFactsSchema = z.object({
       admin: labUserSchema,
       /** Has a second factor: password AND a TOTP passcode (RFC 6238, SHA-1, 6 digits, 30 s). */
       mfa: labUserSchema.extend({ totpSecret: totpSecretSchema }),
+      /** `domain-admin`: admin on domain Default and nothing else (its only scope is the domain). */
+      domainAdmin: labUserSchema,
     })
     .catchall(labUserSchema),
   applicationCredentials: z

@@ -16,16 +16,18 @@ function routes() {
   return {
     'GET /api/session': () => jsonResponse({ ...sessionInfo, project }),
     'GET /api/clouds': { clouds: [demoCloud] },
-    'GET /api/projects': {
+    'GET /api/scopes': {
       projects: [
         { id: 'p1', name: 'demo', domainId: 'default', enabled: true },
         { id: 'p2', name: 'other', domainId: 'default', enabled: true },
       ],
+      domains: [{ id: 'default', name: 'Default', enabled: true }],
+      system: true,
     },
     'GET /api/token': () => jsonResponse(makeTokenInfo({ project })),
     'GET /api/catalog': catalog,
     'GET /api/tokens': { tokens: [] },
-    'POST /api/session/project': () => {
+    'POST /api/session/scope': () => {
       project = { id: 'p2', name: 'other', domain: { id: 'default', name: 'Default' } };
       return jsonResponse({ ...sessionInfo, project });
     },
@@ -33,24 +35,33 @@ function routes() {
 }
 
 describe('AppHeader', () => {
-  it('switches the project and refreshes the page data', async () => {
+  it('offers exactly the scopes Keystone lists, switches the project and refreshes the page data', async () => {
     const user = userEvent.setup();
     const { calls } = mockFetch(routes());
     renderApp('/');
     await screen.findByText('demo (p1)');
-    const select = (await screen.findByRole('combobox', { name: 'Project' })) as HTMLSelectElement;
-    await waitFor(() => expect(select.options).toHaveLength(2));
-    await user.selectOptions(select, 'p2');
+    const select = (await screen.findByRole('combobox', { name: 'Scope' })) as HTMLSelectElement;
+    await waitFor(() => expect(select.options).toHaveLength(4));
+    expect([...select.options].map((option) => option.text)).toEqual([
+      'demo',
+      'other',
+      'Domain: Default',
+      'System (all)',
+    ]);
+    await user.selectOptions(select, 'other');
     await screen.findByText('other (p2)');
-    expect(calls.find((c) => c.path === '/api/session/project')?.body).toEqual({ projectId: 'p2' });
-    expect(select.value).toBe('p2');
+    expect(calls.find((c) => c.path === '/api/session/scope')?.body).toEqual({
+      kind: 'project',
+      projectId: 'p2',
+    });
+    expect(select.value).toBe('project:p2');
   });
 
   it('offers the three pages as links, switches language and remembers it', async () => {
     const user = userEvent.setup();
     mockFetch(routes());
     renderApp('/');
-    for (const name of ['API access', 'Catalog', 'Networks'])
+    for (const name of ['API access', 'Catalog', 'Networks', 'Token inspector'])
       expect(await screen.findByRole('link', { name })).toBeTruthy();
     await user.selectOptions(screen.getByRole('combobox', { name: 'Language' }), 'ru');
     expect(await screen.findByRole('heading', { name: 'Доступ по API' })).toBeTruthy();

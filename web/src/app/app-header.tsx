@@ -4,7 +4,8 @@ import { NavLink } from 'react-router';
 import { sessionQueryOptions } from '../api/session-queries';
 import { Button, focusRing } from '../components/ui/button';
 import { controlClass } from '../components/ui/field';
-import { ProjectSwitcher } from '../features/session/project-switcher';
+import { scopeOf } from '../api/token-scope';
+import { ScopeSwitcher } from '../features/session/scope-switcher';
 import { useSignOutMutation } from '../features/session/queries';
 import { useI18n } from '../lib/i18n/i18n-context';
 import type { Language } from '../lib/i18n/messages';
@@ -115,11 +116,16 @@ export function AppHeader({ showNav = true }: { showNav?: boolean }) {
                   {t('nav.credentials')}
                 </NavLink>
               </li>
+              <li>
+                <NavLink to="/inspector" className={navLinkClass}>
+                  {t('nav.inspector')}
+                </NavLink>
+              </li>
             </ul>
           </nav>
         )}
         <div className="ml-auto flex flex-wrap items-center gap-2">
-          {showNav && session.data?.project && <ProjectSwitcher />}
+          {showNav && session.data && scopeOf(session.data).kind !== 'unscoped' && <ScopeSwitcher />}
           <Preferences />
           {session.data && (
             <span className="hidden text-xs text-slate-600 md:inline dark:text-slate-400">

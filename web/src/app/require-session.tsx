@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { Navigate, useLocation } from 'react-router';
 import { sessionQueryOptions } from '../api/session-queries';
+import { scopeOf } from '../api/token-scope';
 import { Notice } from '../components/ui/notice';
 import { isAuthLostError } from '../lib/api-client';
 import { describeError } from '../lib/error-message';
@@ -9,7 +10,7 @@ import { useI18n } from '../lib/i18n/i18n-context';
 
 /**
  * Gate for signed-in pages. A 401 is not handled here: lib/query-client.ts sends the operator to
- * /login. An unscoped token leads to the project picker first.
+ * /login. An unscoped token leads to the scope picker first (a domain or the system is a scope).
  */
 export function RequireSession({
   children,
@@ -30,7 +31,7 @@ export function RequireSession({
       </div>
     );
   }
-  if (!session.data.project && !allowUnscoped && location.pathname !== '/projects') {
+  if (scopeOf(session.data).kind === 'unscoped' && !allowUnscoped && location.pathname !== '/projects') {
     return <Navigate to="/projects" replace />;
   }
   return <>{children}</>;

@@ -31,6 +31,9 @@ const CredentialsPage = lazy(() =>
 const NetworksPage = lazy(() =>
   import('../features/networks/networks-page').then((module) => ({ default: module.NetworksPage })),
 );
+const InspectorPage = lazy(() =>
+  import('../features/inspector/inspector-page').then((module) => ({ default: module.InspectorPage })),
+);
 
 function PageLoading() {
   const { t } = useI18n();
@@ -83,6 +86,7 @@ export const appRoutes: RouteObject[] = [
       { path: 'catalog', element: <CatalogPage /> },
       { path: 'networks', element: <NetworksPage /> },
       { path: 'credentials', element: <CredentialsPage /> },
+      { path: 'inspector', element: <InspectorPage /> },
     ],
   },
   { path: '*', element: <NotFound /> },

@@ -33,7 +33,11 @@ function signedInRoutes() {
   return {
     'GET /api/session': sessionInfo,
     'GET /api/clouds': { clouds: [demoCloud] },
-    'GET /api/projects': { projects: [{ id: 'p1', name: 'demo', domainId: 'default', enabled: true }] },
+    'GET /api/scopes': {
+      projects: [{ id: 'p1', name: 'demo', domainId: 'default', enabled: true }],
+      domains: [],
+      system: false,
+    },
     'GET /api/token': makeTokenInfo(),
     'GET /api/tokens': { tokens: [] },
     'GET /api/catalog': catalog,
@@ -61,7 +65,7 @@ async function fillTheCache(user: ReturnType<typeof userEvent.setup>, queryClien
   expect(new Set(sessionKinds)).toEqual(
     new Set([
       'session/info',
-      'session/projects',
+      'session/scopes',
       'session/token/info',
       'session/token/issued',
       'session/catalog',

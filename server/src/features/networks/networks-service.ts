@@ -1,5 +1,6 @@
 import { requireAuth, type SessionHandle } from '../../auth/auth-state.js';
 import type { AuthServices } from '../../auth/create-auth-services.js';
+import { describeScope } from '../../auth/token-scope.js';
 import { allowedInterfacesOf, type CloudConfig } from '../../config/clouds-config.js';
 import type { EndpointInterface } from '../../contract/common.js';
 import type { NetworkPage, NetworksQuery } from '../../contract/networks.js';
@@ -21,7 +22,17 @@ export class NetworksService {
    */
   async listNetworks(session: SessionHandle, query: NetworksQuery): Promise<NetworkPage> {
     // Checked before anything reaches Keystone or Neutron.
+    const { current } = requireAuth(session);
     const iface = allowedInterface(this.auth.clouds.of(requireAuth(session)).config, query.interface);
+    // Neutron answers an unscoped token with the shared networks alone, which would read as "your
+    // networks": say what is needed instead. A domain or system token goes on to Neutron, whose
+    // policy decides (an admin role lists every project's networks; otherwise 403, said plainly).
+    if (describeScope(current).kind === 'unscoped') {
+      throw new InvalidInputError(
+        'Networks belong to projects: this token is unscoped. Switch to a project (or to the system with an admin role) to list them.',
+        { scope: 'is unscoped: choose a project, a domain or the system first' },
+      );
+    }
     const catalog = await this.auth.catalog.read(session);
     return this.auth.access.withToken(
       session,

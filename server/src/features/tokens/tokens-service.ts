@@ -1,5 +1,6 @@
 import { requireAuth, type SessionHandle } from '../../auth/auth-state.js';
 import type { AuthServices } from '../../auth/create-auth-services.js';
+import { describeScope } from '../../auth/token-scope.js';
 import type { IssuedTokenList, ReissueRequest, TokenInfo, TokenSecret } from '../../contract/token.js';
 import { NotFoundError, TokenExpiredError } from '../../platform/errors.js';
 
@@ -25,6 +26,7 @@ export class TokensService {
       lifetimeSeconds: Math.max(0, Math.ceil((current.expiresAtMs - current.issuedAtMs) / 1000)),
       user: current.user,
       project: current.project,
+      scope: describeScope(current),
       roles: current.roles,
       methods: current.methods,
       auditIds: current.auditIds,
@@ -55,6 +57,7 @@ export class TokensService {
         issuedAt: new Date(entry.issuedAtMs).toISOString(),
         expiresAt: new Date(entry.expiresAtMs).toISOString(),
         projectId: entry.project?.id ?? null,
+        scope: describeScope(entry),
         isCurrent: entry.id === auth.current.id,
         isRevoked: entry.isRevoked,
       })),

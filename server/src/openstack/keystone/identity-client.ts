@@ -7,7 +7,7 @@ import type {
   Ec2Credential,
 } from '../../contract/credentials.js';
 import type { IdentityApiVersion } from '../../contract/common.js';
-import type { ProjectRef, RoleRef, UserRef } from '../../contract/session.js';
+import type { DomainRef, ProjectRef, RoleRef, UserRef } from '../../contract/session.js';
 import { InvalidCredentialsError, MfaRequiredError } from '../../platform/errors.js';
 
 /**
@@ -24,10 +24,19 @@ export interface IdentityClient {
   readonly listsProjects: boolean;
   /** A token with a fresh lifetime. `beforeSend` runs once the request is valid (the token budget). */
   issueToken(request: TokenRequest): Promise<IssuedToken>;
-  /** The same user in another project with the token method: Keystone keeps the parent's expiry. */
-  rescopeToken(token: string, scope: ProjectScope, beforeSend?: () => Promise<void>): Promise<IssuedToken>;
+  /** The same user in another scope with the token method: Keystone keeps the parent's expiry. */
+  rescopeToken(token: string, scope: TokenScope, beforeSend?: () => Promise<void>): Promise<IssuedToken>;
   /** The projects the token's user may scope to, or null where the API has no such list (v2.0). */
   listProjects(token: string): Promise<AuthProject[] | null>;
+  /** The domains the token's user may scope to (GET /v3/auth/domains); [] where there are none (v2.0). */
+  listDomains(token: string): Promise<AuthDomain[]>;
+  /** Whether the token's user may scope to the whole system (GET /v3/auth/system); false on v2.0. */
+  canScopeToSystem(token: string): Promise<boolean>;
+  /**
+   * Keystone's word on any token (GET /v3/auth/tokens with X-Subject-Token), asked with the
+   * session's own token; `allowExpired` adds allow_expired=1. v2.0 has no such call for users.
+   */
+  inspectToken(authToken: string, subjectToken: string, allowExpired: boolean): Promise<TokenInspection>;
   /** The catalog for a token: the one its body carried, else asked of Keystone (VK Cloud). */
   completeCatalog(issued: IssuedToken): Promise<Catalog | null>;
   /** The catalog of a token whose body had none. */
@@ -71,7 +80,7 @@ export interface NewApplicationCredential {
 
 export interface TokenRequest {
   credentials: Credentials;
-  scope: ProjectScope | null;
+  scope: TokenScope | null;
   beforeSend?: () => Promise<void>;
 }
 
@@ -86,6 +95,32 @@ export interface UserIdentity {
 
 /** By id, or by name within a domain (v3 falls back to the user's domain; v2.0 has none). */
 export type ProjectScope = { id: string } | { name: string; domain?: DomainSelector | null | undefined };
+
+/** A domain as a scope (https://docs.openstack.org/api-ref/identity/v3/#domain-scoped-example). */
+export interface DomainScope {
+  kind: 'domain';
+  domain: DomainSelector;
+}
+
+/** The whole deployment (`"system": {"all": true}`), for system-wide administration. */
+export interface SystemScope {
+  kind: 'system';
+}
+
+/** What a token can be scoped to: a project (the plain ProjectScope), a domain or the system. */
+export type TokenScope = ProjectScope | DomainScope | SystemScope;
+
+export function isDomainScope(scope: TokenScope): scope is DomainScope {
+  return 'kind' in scope && scope.kind === 'domain';
+}
+
+export function isSystemScope(scope: TokenScope): scope is SystemScope {
+  return 'kind' in scope && scope.kind === 'system';
+}
+
+export function isProjectScope(scope: TokenScope): scope is ProjectScope {
+  return !('kind' in scope);
+}
 
 /**
  * What proves the user: a password (with a passcode for a second factor, in one request), an
@@ -118,6 +153,10 @@ export interface IssuedToken {
   expiresAt: Date;
   user: UserRef;
   project: ProjectRef | null;
+  /** Set for a domain-scoped token. */
+  domain?: DomainRef | null;
+  /** True for a system-scoped token (`"system": {"all": true}`). */
+  system?: boolean;
   roles: RoleRef[];
   methods: string[];
   auditIds: string[];
@@ -125,6 +164,32 @@ export interface IssuedToken {
   catalog: Catalog | null;
   /** Set when the token was issued for an application credential. */
   applicationCredential: TokenApplicationCredential | null;
+}
+
+export interface AuthDomain {
+  id: string;
+  name: string;
+  enabled: boolean;
+}
+
+/** Keystone's answer about a token: what it knows of it, or why it does not accept it. */
+export type TokenInspection =
+  | {
+      verdict: 'valid' | 'expired';
+      /** What Keystone says of it: never the token itself, nor its catalog (only its size). */
+      token: Omit<IssuedToken, 'token' | 'catalog'>;
+      /** Keystone's clock (its Date header), to count the time left in Keystone's own time. */
+      keystoneTime: Date | null;
+      catalogSize: CatalogSize;
+    }
+  /** Refused without allow_expired: expired or revoked, Keystone does not say which. */
+  | { verdict: 'not_accepted' | 'revoked' | 'unknown'; message: string | null }
+  /** Keystone's policy forbids the caller this look-up (403): its own words. */
+  | { verdict: 'refused'; message: string | null };
+
+export interface CatalogSize {
+  services: number;
+  endpoints: number;
 }
 
 export interface AuthProject {

@@ -3,7 +3,6 @@ import type { Catalog } from '../../contract/catalog.js';
 import { InvalidInputError } from '../../platform/errors.js';
 import { normalizeV2Catalog, v2CatalogSchema } from '../catalog.js';
 import { openstackFetch, parseUpstream } from '../openstack-fetch.js';
-import type { IdentityClient, IssuedToken, TokenRequest } from './identity-client.js';
 import { CredentialsNotInVersionError } from './credential-errors.js';
 import {
   createEc2Credential,
@@ -11,6 +10,14 @@ import {
   listEc2Credentials,
   toEc2Credentials,
 } from './keystone-credentials.js';
+import {
+  isProjectScope,
+  type AuthDomain,
+  type IdentityClient,
+  type IssuedToken,
+  type TokenInspection,
+  type TokenRequest,
+} from './identity-client.js';
 import { parseKeystoneTime } from './keystone-time.js';
 import { failTokenRequest } from './token-request-errors.js';
 
@@ -63,6 +70,11 @@ export class KeystoneV2 implements IdentityClient {
         passcode: 'is not supported by Keystone v2.0',
       });
     }
+    if (scope && !isProjectScope(scope)) {
+      throw new InvalidInputError('Keystone v2.0 scopes tokens to projects only.', {
+        scope: 'must be a project on Keystone v2.0',
+      });
+    }
     const tenant = scope ? ('id' in scope ? { tenantId: scope.id } : { tenantName: scope.name }) : {};
     await beforeSend?.();
     const receivedAt = new Date(this.now());
@@ -104,6 +116,25 @@ export class KeystoneV2 implements IdentityClient {
   /** v2.0 has no list of the projects a user may scope to that every cloud offers a user. */
   async listProjects(): Promise<null> {
     return null;
+  }
+
+  /** v2.0 knows no domain scope. */
+  async listDomains(): Promise<AuthDomain[]> {
+    return [];
+  }
+
+  /** v2.0 knows no system scope. */
+  async canScopeToSystem(): Promise<boolean> {
+    return false;
+  }
+
+  /** GET /v2.0/tokens/{id} is an admin API that few clouds open to users: not offered. */
+  inspectToken(): Promise<TokenInspection> {
+    return Promise.reject(
+      new InvalidInputError('The token inspector needs Keystone v3 (GET /v3/auth/tokens).', {
+        token: 'cannot be inspected on a Keystone v2.0 cloud',
+      }),
+    );
   }
 
   async completeCatalog(issued: IssuedToken): Promise<Catalog | null> {

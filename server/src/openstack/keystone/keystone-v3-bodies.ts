@@ -8,8 +8,10 @@ import {
   type Credentials,
   type DomainSelector,
   type IssuedToken,
-  type ProjectScope,
+  type TokenScope,
   type UserIdentity,
+  isDomainScope,
+  isSystemScope,
 } from './identity-client.js';
 import { parseKeystoneTime } from './keystone-time.js';
 
@@ -28,6 +30,8 @@ export const v3TokenBodySchema = z.object({
     expires_at: z.string(),
     issued_at: z.string(),
     project: z.object({ id: z.string(), name: z.string(), domain: domainSchema }).nullish(),
+    domain: z.object({ id: z.string(), name: z.string().nullish() }).nullish(),
+    system: z.object({ all: z.boolean().nullish() }).nullish(),
     roles: z.array(z.object({ id: z.string().nullish(), name: z.string() })).nullish(),
     catalog: v3CatalogSchema.nullish(),
     application_credential: z
@@ -64,13 +68,19 @@ export function readV3Token(response: UpstreamResponse): IssuedToken {
   const token = response.headers.get('x-subject-token');
   if (!token) throw new UpstreamError('Keystone issued a token without the X-Subject-Token header.');
   const body = parseUpstream(v3TokenBodySchema, response.body, 'Keystone', 'the token').token;
+  return { token, ...toIssuedToken(body) };
+}
+
+/** A token body as our type (a validation answers the same body as an issue). */
+export function toIssuedToken(body: V3TokenBody): Omit<IssuedToken, 'token'> {
   const appCredential = body.application_credential;
   return {
-    token,
     issuedAt: parseKeystoneTime(body.issued_at),
     expiresAt: parseKeystoneTime(body.expires_at),
     user: { id: body.user.id, name: body.user.name, domain: toDomainRef(body.user.domain) },
     project: toProjectRef(body.project),
+    domain: body.domain ? { id: body.domain.id, name: body.domain.name ?? null } : null,
+    system: body.system?.all === true,
     roles: toRoleRefs(body.roles),
     methods: body.methods,
     auditIds: body.audit_ids,
@@ -98,9 +108,14 @@ function toUserSelector(user: UserIdentity): { id: string } | { name: string; do
   return { name: user.name, domain: user.domain };
 }
 
-/** A project by name needs its domain: the one given, else the user's (as keystoneauth does). */
-export function toScopeBody(scope: ProjectScope | null, user?: UserIdentity) {
+/**
+ * A project by name needs its domain: the one given, else the user's (as keystoneauth does). A
+ * domain or the system: https://docs.openstack.org/api-ref/identity/v3/#password-authentication-with-scoped-authorization
+ */
+export function toScopeBody(scope: TokenScope | null, user?: UserIdentity) {
   if (!scope) return undefined;
+  if (isSystemScope(scope)) return { system: { all: true } };
+  if (isDomainScope(scope)) return { domain: scope.domain };
   if ('id' in scope) return { project: { id: scope.id } };
   const domain = scope.domain ?? user?.domain;
   if (!domain) {

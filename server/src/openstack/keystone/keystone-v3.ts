@@ -4,13 +4,16 @@ import { TokenExpiredError } from '../../platform/errors.js';
 import { normalizeV3Catalog, v3CatalogSchema } from '../catalog.js';
 import { openstackFetch, parseUpstream } from '../openstack-fetch.js';
 import type {
+  AuthDomain,
   AuthProject,
   IdentityClient,
   IssuedToken,
   NewApplicationCredential,
-  ProjectScope,
+  TokenInspection,
   TokenRequest,
+  TokenScope,
 } from './identity-client.js';
+import { inspectV3Token } from './keystone-v3-inspection.js';
 import {
   createApplicationCredentialV3,
   createEc2Credential,
@@ -31,6 +34,12 @@ import {
   v3TokenBodySchema,
 } from './keystone-v3-bodies.js';
 import { failTokenAuthenticatedCall, failTokenRequest } from './token-request-errors.js';
+
+const domainListSchema = z.object({
+  domains: z.array(z.object({ id: z.string(), name: z.string(), enabled: z.boolean().nullish() })),
+});
+
+const systemListSchema = z.object({ system: z.array(z.object({ all: z.boolean().nullish() })).default([]) });
 
 const projectListSchema = z.object({
   projects: z.array(
@@ -85,7 +94,7 @@ export class KeystoneV3 implements IdentityClient {
   /** Re-scope with the token method: Keystone keeps the parent's expires_at (no extension). */
   async rescopeToken(
     token: string,
-    scope: ProjectScope,
+    scope: TokenScope,
     beforeSend?: () => Promise<void>,
   ): Promise<IssuedToken> {
     const scopeBody = toScopeBody(scope);
@@ -121,9 +130,43 @@ export class KeystoneV3 implements IdentityClient {
       .sort((a, b) => a.name.localeCompare(b.name));
   }
 
+  /** GET /v3/auth/domains: the domains the token's user may scope to. */
+  async listDomains(token: string): Promise<AuthDomain[]> {
+    const response = await openstackFetch(`${this.rootUrl}/v3/auth/domains`, {
+      service: 'Keystone',
+      headers: { 'X-Auth-Token': token },
+      timeoutMs: this.timeoutMs,
+    });
+    // A Keystone (or a cloud's gateway) without the list offers no domain scope; 401 is the token's.
+    if (response.status === 404 || response.status === 403) return [];
+    if (response.status !== 200) failTokenAuthenticatedCall(response, 'the domain list request');
+    const body = parseUpstream(domainListSchema, response.body, 'Keystone', 'the domain list');
+    return body.domains
+      .map((domain) => ({ id: domain.id, name: domain.name, enabled: domain.enabled ?? true }))
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** GET /v3/auth/system: `[{"all": true}]` when the user has a role on the system, else `[]`. */
+  async canScopeToSystem(token: string): Promise<boolean> {
+    const response = await openstackFetch(`${this.rootUrl}/v3/auth/system`, {
+      service: 'Keystone',
+      headers: { 'X-Auth-Token': token },
+      timeoutMs: this.timeoutMs,
+    });
+    // Keystone before Queens has no /v3/auth/system: no system scope there.
+    if (response.status === 404 || response.status === 403) return false;
+    if (response.status !== 200) failTokenAuthenticatedCall(response, 'the system scope request');
+    const body = parseUpstream(systemListSchema, response.body, 'Keystone', 'the system scope list');
+    return body.system.some((entry) => entry.all === true);
+  }
+
+  inspectToken(authToken: string, subjectToken: string, allowExpired: boolean): Promise<TokenInspection> {
+    return inspectV3Token(this.rootUrl, this.timeoutMs, authToken, subjectToken, allowExpired);
+  }
+
   /** VK Cloud's token body has no catalog: then ask Keystone for it once, with the new token. */
   async completeCatalog(issued: IssuedToken): Promise<Catalog | null> {
-    if (issued.catalog || !issued.project) return issued.catalog;
+    if (issued.catalog || !isScoped(issued)) return issued.catalog;
     return this.fetchCatalog(issued.token);
   }
 
@@ -196,8 +239,8 @@ export class KeystoneV3 implements IdentityClient {
    * project scope. https://docs.openstack.org/api-ref/identity/v3/#validate-and-show-information-for-token
    * Best effort: a cloud that refuses the validation keeps the token as issued.
    */
-  private async completeMinimalToken(issued: IssuedToken, isScoped: boolean): Promise<IssuedToken> {
-    if (!isScoped || issued.project) return issued;
+  private async completeMinimalToken(issued: IssuedToken, wasScoped: boolean): Promise<IssuedToken> {
+    if (!wasScoped || isScoped(issued)) return issued;
     const response = await openstackFetch(`${this.rootUrl}/v3/auth/tokens?nocatalog`, {
       service: 'Keystone',
       headers: { 'X-Auth-Token': issued.token, 'X-Subject-Token': issued.token },
@@ -205,7 +248,17 @@ export class KeystoneV3 implements IdentityClient {
     });
     if (response.status !== 200) return issued;
     const body = parseUpstream(v3TokenBodySchema, response.body, 'Keystone', 'the token validation').token;
-    if (!body.project) return issued;
-    return { ...issued, project: toProjectRef(body.project), roles: toRoleRefs(body.roles) };
+    if (!body.project && !body.domain && !body.system?.all) return issued;
+    return {
+      ...issued,
+      project: toProjectRef(body.project),
+      domain: body.domain ? { id: body.domain.id, name: body.domain.name ?? null } : null,
+      system: body.system?.all === true,
+      roles: toRoleRefs(body.roles),
+    };
   }
+}
+
+function isScoped(issued: IssuedToken): boolean {
+  return Boolean(issued.project || issued.domain || issued.system);
 }

@@ -282,18 +282,22 @@ describe('LoginPage', () => {
     expect(router.state.location.pathname).toBe('/login');
   });
 
-  it('sends an unscoped login to the project picker', async () => {
+  it('sends an unscoped login to the scope picker', async () => {
     const user = userEvent.setup();
     mockFetch({
       'GET /api/clouds': { clouds: [{ ...demoCloud, defaults: {} }] },
       'POST /api/session': () => jsonResponse({ ...sessionInfo, project: null }, 201),
-      'GET /api/projects': { projects: [{ id: 'p1', name: 'demo', domainId: 'default', enabled: true }] },
+      'GET /api/scopes': {
+        projects: [{ id: 'p1', name: 'demo', domainId: 'default', enabled: true }],
+        domains: [],
+        system: false,
+      },
     });
     const { router } = renderApp('/login');
     await user.type(await screen.findByLabelText('Username'), 'demo');
     await user.type(screen.getByLabelText('Password'), 'x');
     await user.click(screen.getByRole('button', { name: 'Sign in' }));
-    await screen.findByRole('heading', { name: 'Choose a project' });
+    await screen.findByRole('heading', { name: 'Choose a scope' });
     expect(router.state.location.pathname).toBe('/projects');
   });
 });

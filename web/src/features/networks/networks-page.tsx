@@ -6,6 +6,7 @@ import { selectEndpoint } from '@contract/endpoint-selection';
 import { catalogQueryOptions, listRegionsWithService } from '../../api/catalog-queries';
 import { cloudsQueryOptions } from '../../api/clouds-queries';
 import { sessionQueryOptions } from '../../api/session-queries';
+import { describeScope, scopeOf } from '../../api/token-scope';
 import { useRegionChoice } from '../../api/use-region-choice';
 import { Badge } from '../../components/ui/badge';
 import { Button } from '../../components/ui/button';
@@ -13,6 +14,7 @@ import { CopyButton } from '../../components/ui/copy-button';
 import { SelectField, TextField } from '../../components/ui/field';
 import { Notice } from '../../components/ui/notice';
 import { RegionPicker } from '../../components/ui/region-picker';
+import { isApiError } from '../../lib/api-client';
 import { describeError } from '../../lib/error-message';
 import { useI18n } from '../../lib/i18n/i18n-context';
 import { useDebouncedValue } from '../../lib/use-debounced-value';
@@ -61,9 +63,14 @@ export function NetworksPage() {
   const [sortDir, setSortDir] = useState<SortDir>('asc');
   const filters = useMemo(() => ({ name, sortKey, sortDir }), [name, sortKey, sortDir]);
 
+  // Networks belong to projects: an unscoped token is not sent to Neutron at all (the BFF refuses
+  // it too); a domain or system token is, and Neutron's policy decides what it lists.
+  const scope = session.data ? scopeOf(session.data) : null;
+  const isUnscoped = scope?.kind === 'unscoped';
+  const isWideScope = scope?.kind === 'domain' || scope?.kind === 'system';
   const networksQuery = useInfiniteQuery({
     ...networksInfiniteQueryOptions(region ?? '', iface, filters),
-    enabled: region !== null && hasEndpoint,
+    enabled: region !== null && hasEndpoint && !isUnscoped,
   });
   const networks = useMemo(
     () => networksQuery.data?.pages.flatMap((page) => page.networks) ?? [],
@@ -150,7 +157,17 @@ export function NetworksPage() {
       </div>
 
       {catalogQuery.isSuccess && !hasEndpoint && <Notice tone="warning">{t('networks.noEndpoint')}</Notice>}
-      {networksQuery.isError && <Notice tone="error">{describeError(networksQuery.error, t)}</Notice>}
+      {isUnscoped && <Notice tone="warning">{t('scope.networks.unscoped')}</Notice>}
+      {isWideScope && scope && !networksQuery.isError && (
+        <Notice tone="info">{t('scope.networks.wide', { scope: describeScope(scope, t) })}</Notice>
+      )}
+      {networksQuery.isError && (
+        <Notice tone="error">
+          {isWideScope && scope && isApiError(networksQuery.error) && networksQuery.error.code === 'forbidden'
+            ? t('scope.networks.forbidden', { scope: describeScope(scope, t) })
+            : describeError(networksQuery.error, t)}
+        </Notice>
+      )}
 
       <div className="flex flex-col gap-4 lg:flex-row">
         <div className="min-w-0 flex-1 overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-700">

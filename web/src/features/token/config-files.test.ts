@@ -186,3 +186,41 @@ describe('control characters in the generated files', () => {
     },
   );
 });
+
+describe('openrc and clouds.yaml for a domain or the system', () => {
+  const unscopedToken = { ...token, project: null };
+
+  it('sets OS_DOMAIN_ID / OS_DOMAIN_NAME and clears a project left in the shell', () => {
+    const scope = { kind: 'domain' as const, domain: { id: 'default', name: 'Default' } };
+    const openrc = buildOpenrc({ cloud, token: { ...unscopedToken, scope } });
+    const env = execFileSync(
+      '/bin/bash',
+      [
+        '-c',
+        `source /dev/stdin <<< "$SCRIPT" >/dev/null; env | grep -E '^OS_(DOMAIN|PROJECT|SYSTEM)' | sort`,
+      ],
+      {
+        encoding: 'utf8',
+        input: '',
+        env: { PATH: '/usr/bin:/bin', SCRIPT: openrc, OS_PROJECT_NAME: 'left-over', OS_SYSTEM_SCOPE: 'all' },
+      },
+    );
+    expect(env.trim().split('\n')).toEqual(['OS_DOMAIN_ID=default', 'OS_DOMAIN_NAME=Default']);
+    const yaml = parse(buildCloudsYaml({ cloud, token: { ...unscopedToken, scope } })) as {
+      clouds: Record<string, { auth: Record<string, string> }>;
+    };
+    expect(yaml.clouds[cloud.name]!.auth).toMatchObject({ domain_id: 'default', domain_name: 'Default' });
+    expect(yaml.clouds[cloud.name]!.auth.project_id).toBeUndefined();
+  });
+
+  it('sets OS_SYSTEM_SCOPE=all, and system_scope: all in clouds.yaml', () => {
+    const scope = { kind: 'system' as const };
+    const openrc = buildOpenrc({ cloud, token: { ...unscopedToken, scope } });
+    expect(openrc).toContain('export OS_SYSTEM_SCOPE=all');
+    expect(openrc).not.toContain('OS_PROJECT_ID=');
+    const yaml = parse(buildCloudsYaml({ cloud, token: { ...unscopedToken, scope } })) as {
+      clouds: Record<string, { auth: Record<string, string> }>;
+    };
+    expect(yaml.clouds[cloud.name]!.auth.system_scope).toBe('all');
+  });
+});

@@ -11,6 +11,8 @@ import { useI18n } from '../../lib/i18n/i18n-context';
 import { downloadText } from '../../lib/download-text';
 import { buildCloudsYaml, buildOpenrc } from './config-files';
 import { tryGenerate, type UnsafeTextReason } from '../../lib/generated-text';
+import { scopeOf } from '../../api/token-scope';
+import { buildOpenstacksdkSnippet, buildOsCloudUsage, buildTerraformProvider } from './more-snippets';
 import { fetchTokenSecret, type AnchoredTokenInfo } from './queries';
 import { buildCurlSnippet, buildExportSnippet, buildOpenstackSnippet } from './snippets';
 
@@ -27,7 +29,10 @@ export function CopyAsPanel({ token, cloud }: { token: AnchoredTokenInfo; cloud:
     ? selectEndpoint(catalogQuery.data, 'network', region, iface)?.url
     : undefined;
 
-  const snippets: { key: string; label: string; build: (secret: string) => string }[] = [
+  const scope = scopeOf(token);
+  const isV3 = token.identityApiVersion === '3';
+  // needsToken false: the text holds no token, so copying it fetches none.
+  const snippets: { key: string; label: string; build: (secret: string) => string; needsToken?: false }[] = [
     { key: 'export', label: t('token.copyAs.export'), build: buildExportSnippet },
   ];
   if (networkUrl) {
@@ -40,16 +45,43 @@ export function CopyAsPanel({ token, cloud }: { token: AnchoredTokenInfo; cloud:
   if (cloud) {
     snippets.push({
       key: 'openstack',
-      label: t('token.copyAs.openstack'),
+      label:
+        scope.kind === 'system'
+          ? t('scope.copyAs.openstackSystem')
+          : scope.kind === 'domain'
+            ? t('scope.copyAs.openstackDomain')
+            : t('token.copyAs.openstack'),
       build: (secret) =>
         buildOpenstackSnippet({
           token: secret,
           authUrl: cloud.authUrl,
           projectId: token.project?.id ?? null,
+          domainId: scope.kind === 'domain' ? scope.domain.id : null,
+          isSystemScope: scope.kind === 'system',
           regionName: region,
           interface: iface,
           identityApiVersion: token.identityApiVersion,
         }),
+    });
+    const scoped = { authUrl: cloud.authUrl, scope, regionName: region, interface: iface };
+    snippets.push({
+      key: 'terraform',
+      label: t('scope.copyAs.terraform'),
+      build: (secret) => buildTerraformProvider({ ...scoped, token: secret }),
+    });
+    // openstacksdk's token plugin is Keystone v3's (keystoneauth's v2 token plugin is another).
+    if (isV3) {
+      snippets.push({
+        key: 'openstacksdk',
+        label: t('scope.copyAs.openstacksdk'),
+        build: (secret) => buildOpenstacksdkSnippet({ ...scoped, token: secret }),
+      });
+    }
+    snippets.push({
+      key: 'os-cloud',
+      label: t('scope.copyAs.osCloud'),
+      build: () => buildOsCloudUsage(cloud.name, scope),
+      needsToken: false,
     });
   }
 
@@ -101,7 +133,9 @@ export function CopyAsPanel({ token, cloud }: { token: AnchoredTokenInfo; cloud:
                   <span className="text-sm font-medium">{snippet.label}</span>
                   <CopyButton
                     label={`${t('token.copyAs')} ${snippet.label}`}
-                    getText={async () => snippet.build(await fetchTokenSecret())}
+                    getText={async () =>
+                      snippet.build(snippet.needsToken === false ? '' : await fetchTokenSecret())
+                    }
                   />
                 </div>
                 {/* Wrapped, not scrolled: a scrollable <pre> would need to be focusable (axe). */}

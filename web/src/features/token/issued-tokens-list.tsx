@@ -1,4 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
+import { Link } from 'react-router';
+import { describeScope } from '../../api/token-scope';
+import { focusRing } from '../../components/ui/button';
 import { Badge } from '../../components/ui/badge';
 import { Button } from '../../components/ui/button';
 import { DateTime } from '../../components/ui/date-time';
@@ -40,6 +43,9 @@ export function IssuedTokensList({ secondsLeftOfCurrent }: { secondsLeftOfCurren
                   {t('token.issuedList.token')}
                 </th>
                 <th scope="col" className="py-1 pr-3">
+                  {t('scope.detail')}
+                </th>
+                <th scope="col" className="py-1 pr-3">
                   {t('token.issuedList.issued')}
                 </th>
                 <th scope="col" className="py-1 pr-3">
@@ -59,6 +65,8 @@ export function IssuedTokensList({ secondsLeftOfCurrent }: { secondsLeftOfCurren
                 return (
                   <tr key={token.id} className="border-b border-slate-100 dark:border-slate-800">
                     <td className="py-1 pr-3 font-mono">{token.tokenPreview}</td>
+                    {/* Every switch is a token of its own: the list shows which scope each has. */}
+                    <td className="py-1 pr-3">{token.scope ? describeScope(token.scope, t) : '—'}</td>
                     <td className="py-1 pr-3">
                       <DateTime
                         iso={token.issuedAt}
@@ -85,7 +93,15 @@ export function IssuedTokensList({ secondsLeftOfCurrent }: { secondsLeftOfCurren
                         <Badge tone="green">{t('token.issuedList.valid')}</Badge>
                       )}
                     </td>
-                    <td className="py-1">
+                    <td className="space-x-2 py-1 whitespace-nowrap">
+                      {/* The token's ledger id in the URL, never the token itself. */}
+                      <Link
+                        to={`/inspector?tokenId=${encodeURIComponent(token.id)}`}
+                        aria-label={t('inspector.inspectLabel', { preview: token.tokenPreview })}
+                        className={`rounded text-sm text-blue-700 underline dark:text-blue-300 ${focusRing}`}
+                      >
+                        {t('inspector.inspect')}
+                      </Link>
                       {!token.isRevoked && (
                         <Button
                           variant="danger"

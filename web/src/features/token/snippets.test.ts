@@ -214,3 +214,27 @@ function splitWithBash(command: string): string[] {
   );
   return out.split('\0').slice(0, -1);
 }
+
+describe('openstack CLI snippet per scope', () => {
+  const input = {
+    token: 'tok',
+    authUrl: 'http://127.0.0.1:5000/v3',
+    projectId: null,
+    regionName: 'RegionOne',
+    interface: 'public',
+    identityApiVersion: '3',
+  };
+
+  it('uses --os-system-scope all and lists regions for a system token', () => {
+    const words = splitWithShell(buildOpenstackSnippet({ ...input, isSystemScope: true }));
+    expect(words).toContain('--os-system-scope');
+    expect(words.slice(-2)).toEqual(['region', 'list']);
+    expect(words).not.toContain('--os-project-id');
+  });
+
+  it('uses --os-domain-id and lists projects for a domain token', () => {
+    const words = splitWithShell(buildOpenstackSnippet({ ...input, domainId: `d'1` }));
+    expect(words[words.indexOf('--os-domain-id') + 1]).toBe(`d'1`);
+    expect(words.slice(-2)).toEqual(['project', 'list']);
+  });
+});

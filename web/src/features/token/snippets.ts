@@ -32,14 +32,20 @@ export interface OpenstackSnippetInput {
   token: string;
   authUrl: string;
   projectId: string | null;
+  /** A domain-scoped token: `--os-domain-id` (and the command lists the domain's projects). */
+  domainId?: string | null | undefined;
+  /** A system-scoped token: `--os-system-scope all` (and the command lists the regions). */
+  isSystemScope?: boolean | undefined;
   regionName: string | null;
   interface: string;
   identityApiVersion: string;
 }
 
 /**
- * The `token` auth plugin re-authenticates with the token method, so it needs the project to
- * scope to (https://docs.openstack.org/api-ref/identity/v3/#token-authentication-with-scoped-authorization).
+ * The `token` auth plugin re-authenticates with the token method, so it needs the scope: the
+ * project, the domain or the system
+ * (https://docs.openstack.org/api-ref/identity/v3/#token-authentication-with-scoped-authorization).
+ * The command fits the scope: networks live in projects, a domain holds projects, the system regions.
  */
 export function buildOpenstackSnippet(input: OpenstackSnippetInput): string {
   const parts = [
@@ -49,8 +55,17 @@ export function buildOpenstackSnippet(input: OpenstackSnippetInput): string {
     `--os-auth-url ${quoteForShell(requireHttpUrl(input.authUrl, 'The auth URL'))}`,
     `--os-identity-api-version ${quoteForShell(input.identityApiVersion)}`,
   ];
-  if (input.projectId) parts.push(`--os-project-id ${quoteForShell(input.projectId)}`);
+  let command = 'network list';
+  if (input.isSystemScope) {
+    parts.push('--os-system-scope all');
+    command = 'region list';
+  } else if (input.domainId) {
+    parts.push(`--os-domain-id ${quoteForShell(input.domainId)}`);
+    command = 'project list';
+  } else if (input.projectId) {
+    parts.push(`--os-project-id ${quoteForShell(input.projectId)}`);
+  }
   if (input.regionName) parts.push(`--os-region-name ${quoteForShell(input.regionName)}`);
-  parts.push(`--os-interface ${quoteForShell(input.interface)}`, 'network list');
+  parts.push(`--os-interface ${quoteForShell(input.interface)}`, command);
   return parts.join(' ');
 }

@@ -1,4 +1,5 @@
 import type { TokenInfo } from '@contract/token';
+import { describeScope, scopeOf } from '../../api/token-scope';
 import { useI18n } from '../../lib/i18n/i18n-context';
 
 export function TokenDetails({ token }: { token: TokenInfo }) {
@@ -7,6 +8,7 @@ export function TokenDetails({ token }: { token: TokenInfo }) {
   const rows: [string, string][] = [
     [t('token.user'), `${token.user.name} (${token.user.id})`],
     [t('token.userDomain'), token.user.domain?.name ?? token.user.domain?.id ?? none],
+    [t('scope.detail'), describeScope(scopeOf(token), t)],
     [t('token.project'), token.project ? `${token.project.name} (${token.project.id})` : none],
     [t('token.projectDomain'), token.project?.domain?.name ?? token.project?.domain?.id ?? none],
     [t('token.roles'), token.roles.map((r) => r.name).join(', ') || none],

@@ -320,6 +320,72 @@ const en = {
   'credentials.ec2.endpoint': 'S3 endpoint from the catalog: {url}',
   'credentials.ec2.noEndpoint':
     'The catalog names no S3 endpoint: the files leave it for you to fill in with your provider’s S3 URL.',
+  // Scopes and the token inspector (issue 15)
+  'nav.inspector': 'Token inspector',
+  'scope.label': 'Scope',
+  'scope.switching': 'Switching scope…',
+  'scope.projects': 'Projects',
+  'scope.domains': 'Domains',
+  'scope.system': 'System',
+  'scope.systemAll': 'System (all)',
+  'scope.domainOption': 'Domain: {name}',
+  'scope.unscoped': 'Unscoped',
+  'scope.pick.title': 'Choose a scope',
+  'scope.pick.intro':
+    'Your token is not scoped yet. Pick a project, a domain or the system: the token is re-scoped to it.',
+  'scope.pick.chooseDomain': 'Use this domain',
+  'scope.pick.chooseSystem': 'Use the system scope',
+  'scope.pick.systemHint': 'System-wide administration, as with openstack --os-system-scope all.',
+  'scope.pick.none': 'Keystone offers you no project, domain or system scope on this cloud.',
+  'scope.detail': 'Scope',
+  'scope.detail.project': 'Project {name}',
+  'scope.detail.domain': 'Domain {name} ({id})',
+  'scope.detail.system': 'System (all)',
+  'scope.detail.unscoped': 'Unscoped',
+  'scope.copyAs.openstackDomain': 'openstack CLI: project list',
+  'scope.copyAs.openstackSystem': 'openstack CLI: region list',
+  'scope.copyAs.terraform': 'Terraform: provider "openstack"',
+  'scope.copyAs.openstacksdk': 'Python: openstacksdk',
+  'scope.copyAs.osCloud': 'OS_CLOUD with the downloaded clouds.yaml',
+  'scope.networks.unscoped':
+    'Networks belong to projects, and this token is unscoped. Choose a project (or the system, with an admin role) first.',
+  'scope.networks.wide':
+    'This token is scoped to {scope}: Neutron lists what your roles there allow (an admin role lists every project’s networks).',
+  'scope.networks.forbidden':
+    'Neutron refuses to list networks with a token scoped to {scope}: switch to a project to see its networks.',
+  'inspector.title': 'Token inspector',
+  'inspector.intro':
+    'Ask Keystone about any token: paste one, or pick one of this session’s. A pasted token goes to Keystone for this look-up only: it is never stored or logged.',
+  'inspector.paste': 'Token to inspect',
+  'inspector.pasteHint': 'Paste a Keystone token (X-Auth-Token).',
+  'inspector.pick': 'Or one of this session’s tokens',
+  'inspector.pickNone': 'None: inspect the pasted token',
+  'inspector.allowExpired': 'Allow expired (tells an expired token from a revoked one)',
+  'inspector.inspect': 'Inspect',
+  'inspector.inspectLabel': 'Inspect token {preview}',
+  'inspector.inspecting': 'Asking Keystone…',
+  'inspector.result': 'Keystone’s answer',
+  'inspector.needToken': 'Paste a token or pick one of this session’s.',
+  'inspector.verdict.valid': 'Valid: Keystone accepts this token now.',
+  'inspector.verdict.expired': 'Expired: its lifetime ran out, Keystone no longer accepts it.',
+  'inspector.verdict.revoked':
+    'Revoked: Keystone refuses it even as an expired token (revoked, or expired longer ago than Keystone keeps expired tokens).',
+  'inspector.verdict.not_accepted':
+    'Not accepted: expired or revoked. Inspect it again with “Allow expired” to tell which.',
+  'inspector.verdict.unknown': 'Unknown: this is not a token of this cloud’s Keystone.',
+  'inspector.verdict.refused':
+    'Keystone refused to show you this token: its policy lets you inspect your own tokens (admins may inspect any).',
+  'inspector.badge.valid': 'valid',
+  'inspector.badge.expired': 'expired',
+  'inspector.badge.revoked': 'revoked',
+  'inspector.badge.not_accepted': 'not accepted',
+  'inspector.badge.unknown': 'unknown',
+  'inspector.badge.refused': 'refused',
+  'inspector.keystoneSaid': 'Keystone said: “{message}”',
+  'inspector.token': 'Token',
+  'inspector.timeLeft': 'Time left',
+  'inspector.catalog': 'Catalog',
+  'inspector.catalogSize': '{services} services, {endpoints} endpoints',
 } as const;
 
 export type MessageKey = keyof typeof en;
