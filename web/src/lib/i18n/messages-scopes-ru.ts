@@ -1,0 +1,70 @@
+import type { scopesEn } from './messages-scopes';
+
+/** The words of the scope switch and the token inspector, in Russian (loaded with messages-ru.ts). */
+export const scopesRu: Record<keyof typeof scopesEn, string> = {
+  'nav.inspector': 'Проверка токена',
+  'scope.label': 'Область',
+  'scope.switching': 'Смена области…',
+  'scope.projects': 'Проекты',
+  'scope.domains': 'Домены',
+  'scope.system': 'Система',
+  'scope.systemAll': 'Система (вся)',
+  'scope.domainOption': 'Домен: {name}',
+  'scope.unscoped': 'Без области',
+  'scope.pick.title': 'Выберите область',
+  'scope.pick.intro':
+    'Токен пока без области. Выберите проект, домен или систему: токен будет перевыпущен для неё.',
+  'scope.pick.chooseDomain': 'Выбрать этот домен',
+  'scope.pick.chooseSystem': 'Выбрать область системы',
+  'scope.pick.systemHint': 'Администрирование всей системы, как openstack --os-system-scope all.',
+  'scope.pick.none': 'Keystone не предлагает вам ни проекта, ни домена, ни системы в этом облаке.',
+  'scope.detail': 'Область',
+  'scope.detail.project': 'Проект {name}',
+  'scope.detail.domain': 'Домен {name} ({id})',
+  'scope.detail.system': 'Система (вся)',
+  'scope.detail.unscoped': 'Без области',
+  'scope.copyAs.openstackDomain': 'openstack CLI: project list',
+  'scope.copyAs.openstackSystem': 'openstack CLI: region list',
+  'scope.copyAs.terraform': 'Terraform: provider "openstack"',
+  'scope.copyAs.openstacksdk': 'Python: openstacksdk',
+  'scope.copyAs.osCloud': 'OS_CLOUD со скачанным clouds.yaml',
+  'scope.networks.unscoped':
+    'Сети принадлежат проектам, а этот токен без области. Сначала выберите проект (или систему, если у вас роль admin).',
+  'scope.networks.wide':
+    'Токен выпущен для области «{scope}»: Neutron покажет то, что разрешают ваши роли (роль admin видит сети всех проектов).',
+  'scope.networks.forbidden':
+    'Neutron не показывает сети для токена области «{scope}»: переключитесь на проект, чтобы увидеть его сети.',
+  'inspector.title': 'Проверка токена',
+  'inspector.intro':
+    'Спросите Keystone о любом токене: вставьте его или выберите один из токенов этой сессии. Вставленный токен уходит в Keystone только для этой проверки и нигде не хранится и не записывается в журнал.',
+  'inspector.paste': 'Токен для проверки',
+  'inspector.pasteHint': 'Вставьте токен Keystone (X-Auth-Token).',
+  'inspector.pick': 'Или один из токенов этой сессии',
+  'inspector.pickNone': 'Нет: проверить вставленный токен',
+  'inspector.allowExpired': 'С истёкшими (отличить истёкший токен от отозванного)',
+  'inspector.inspect': 'Проверить',
+  'inspector.inspectLabel': 'Проверить токен {preview}',
+  'inspector.inspecting': 'Запрос к Keystone…',
+  'inspector.result': 'Ответ Keystone',
+  'inspector.needToken': 'Вставьте токен или выберите токен этой сессии.',
+  'inspector.verdict.valid': 'Действителен: Keystone принимает этот токен.',
+  'inspector.verdict.expired': 'Истёк: срок действия закончился, Keystone его больше не принимает.',
+  'inspector.verdict.revoked':
+    'Отозван: Keystone отвергает его даже как истёкший (отозван или истёк раньше, чем Keystone хранит истёкшие токены).',
+  'inspector.verdict.not_accepted':
+    'Не принят: истёк или отозван. Проверьте ещё раз с флажком «С истёкшими», чтобы узнать, что именно.',
+  'inspector.verdict.unknown': 'Неизвестен: это не токен Keystone этого облака.',
+  'inspector.verdict.refused':
+    'Keystone отказался показать вам этот токен: его политика позволяет проверять только свои токены (администраторам — любые).',
+  'inspector.badge.valid': 'действителен',
+  'inspector.badge.expired': 'истёк',
+  'inspector.badge.revoked': 'отозван',
+  'inspector.badge.not_accepted': 'не принят',
+  'inspector.badge.unknown': 'неизвестен',
+  'inspector.badge.refused': 'отказано',
+  'inspector.keystoneSaid': 'Ответ Keystone: «{message}»',
+  'inspector.token': 'Токен',
+  'inspector.timeLeft': 'Осталось',
+  'inspector.catalog': 'Каталог',
+  'inspector.catalogSize': 'служб: {services}, точек доступа: {endpoints}',
+};
