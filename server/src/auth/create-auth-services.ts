@@ -2,6 +2,7 @@ import type { CloudRegistry } from '../config/clouds-config.js';
 import type { Logger } from '../platform/logger.js';
 import type { SecretBox } from '../platform/secret-box.js';
 import type { SharedState } from '../platform/shared-state/shared-state.js';
+import type { SlidingWindow } from '../platform/shared-state/sliding-window.js';
 import { CloudDirectory } from './cloud-directory.js';
 import { SessionCatalog } from './session-catalog.js';
 import { SessionOpener } from './session-opener.js';
@@ -24,6 +25,8 @@ export interface AuthServices {
   /** Token creations per user per minute: credentials for automation count against it too. */
   budget: TokenBudget;
   secretBox: SecretBox;
+  /** Rate windows shared by every replica (Redis) or this process: counts that must not race. */
+  windows: SlidingWindow;
   now: () => number;
 }
 
@@ -54,5 +57,16 @@ export function createAuthServices(options: AuthOptions): AuthServices {
   const access = new TokenAccess(clouds, issuer, ledger, secretBox, renewals, now);
   const opener = new SessionOpener(clouds, ledger, secretBox, logger, options.keepPasswordForReissue, now);
   const catalog = new SessionCatalog(clouds, access);
-  return { clouds, ledger, issuer, access, opener, catalog, budget, secretBox, now };
+  return {
+    clouds,
+    ledger,
+    issuer,
+    access,
+    opener,
+    catalog,
+    budget,
+    secretBox,
+    windows: sharedState.window,
+    now,
+  };
 }

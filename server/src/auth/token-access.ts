@@ -92,9 +92,14 @@ export class TokenAccess {
         await this.renew(session);
         auth = requireAuth(session);
       } catch (error) {
-        // Keystone asked for a second factor the session did not know of: go on while the token lasts.
-        if (!(error instanceof MfaRequiredError)) throw error;
-        if (secondsLeft <= 0) throw new TokenExpiredError(PASSCODE_TOKEN_EXPIRED_MESSAGE);
+        // The current token still works: a renewal refused (the budget, a second factor the session
+        // did not know of) or failed (Keystone away) must not fail this call. Once it has expired,
+        // say why.
+        if (secondsLeft <= 0) {
+          throw error instanceof MfaRequiredError
+            ? new TokenExpiredError(PASSCODE_TOKEN_EXPIRED_MESSAGE)
+            : error;
+        }
       }
     } else if (secondsLeft <= 0) {
       throw expiredError(auth);

@@ -38,6 +38,12 @@ local entries = redis.call('HGETALL', KEYS[2])
 redis.call('DEL', KEYS[2], KEYS[3])
 return entries`;
 
+// KEYS[1] closed, KEYS[2] ledger; ARGV[1] field. Only into a live ledger: a revocation racing a
+// sign-out must not recreate the deleted hash (it would have no expiry).
+const markRevokedScript = `
+if redis.call('EXISTS', KEYS[1]) == 1 or redis.call('EXISTS', KEYS[2]) == 0 then return 0 end
+return redis.call('HSET', KEYS[2], ARGV[1], '1')`;
+
 /** The token ledgers in Redis, beside the sessions, for several replicas (ADR 0006). */
 export class RedisTokenLedger implements TokenLedgerStore {
   constructor(
@@ -63,7 +69,12 @@ export class RedisTokenLedger implements TokenLedgerStore {
   }
 
   async markRevoked(sessionId: string, tokenId: string): Promise<void> {
-    await this.redis.send((client) => client.hSet(this.keys.ledger(sessionId), `${tokenId}:revoked`, '1'));
+    await this.redis.send((client) =>
+      client.eval(markRevokedScript, {
+        keys: [this.keys.closed(sessionId), this.keys.ledger(sessionId)],
+        arguments: [`${tokenId}:revoked`],
+      }),
+    );
   }
 
   async close(sessionId: string): Promise<LedgerEntry[]> {

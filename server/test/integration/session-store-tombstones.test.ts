@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type session from 'express-session';
+import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LedgerEntry } from '../../src/auth/auth-state.js';
 import { openSessionStore, type OpenedSessionStore } from '../../src/http/session-store.js';
@@ -88,5 +89,18 @@ describe.each(['sqlite', 'redis'] as const)('the %s session store', (kind) => {
     await set('s3');
     expect(await get('s3')).toBeNull();
     expect(await opened.ledger.close('s3')).toEqual([]);
+  });
+
+  it('does not bring a closed ledger back when a revocation races the sign-out', async () => {
+    await opened.ledger.append('s4', entry('a'));
+    await opened.ledger.close('s4');
+    await opened.ledger.markRevoked('s4', 'a');
+    expect(await opened.ledger.list('s4')).toEqual([]);
+    if (kind === 'redis') {
+      const client = createClient({ url: redis.url });
+      await client.connect();
+      expect(await client.exists('api-access:ledger:s4')).toBe(0);
+      await client.close();
+    }
   });
 });

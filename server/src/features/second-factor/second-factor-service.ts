@@ -1,4 +1,5 @@
-import type { SessionHandle } from '../../auth/auth-state.js';
+import { createHash } from 'node:crypto';
+import type { PendingMfa, SessionHandle } from '../../auth/auth-state.js';
 import type { AuthServices } from '../../auth/create-auth-services.js';
 import type { ObtainedToken } from '../../auth/token-issuer.js';
 import { budgetKeyOfUser } from '../../auth/token-issuer.js';
@@ -38,6 +39,14 @@ export class SecondFactorService {
     if (!cloud) throw await startOver('This cloud is no longer configured. Sign in again.');
     if (pending.expiresAtMs <= this.auth.now()) throw await startOver(RECEIPT_EXPIRED_MESSAGE);
 
+    // Counted before Keystone is asked, atomically across requests and replicas: parallel guesses
+    // each read the same failedAttempts from their copy of the session, and would all get through.
+    if (!(await this.isAttemptAllowed(pending)))
+      throw await startOver(
+        'Too many wrong passcodes. Start over with your password.',
+        PasscodeAttemptsExhaustedError,
+      );
+
     const { secretBox } = this.auth;
     let obtained: ObtainedToken;
     try {
@@ -75,5 +84,18 @@ export class SecondFactorService {
       applicationCredentialId: null,
       requiresPasscode: true,
     });
+  }
+
+  /** At most MAX_PASSCODE_ATTEMPTS tries per auth receipt, over the receipt's own lifetime. */
+  private async isAttemptAllowed(pending: PendingMfa): Promise<boolean> {
+    const now = this.auth.now();
+    const receiptId = createHash('sha256').update(pending.sealedReceipt).digest('hex').slice(0, 32);
+    const waitMs = await this.auth.windows.hit(
+      `mfa:${receiptId}`,
+      MAX_PASSCODE_ATTEMPTS,
+      Math.max(1000, pending.expiresAtMs - now),
+      now,
+    );
+    return waitMs === 0;
   }
 }

@@ -2,7 +2,7 @@ import { requireAuth, type SessionHandle } from '../../auth/auth-state.js';
 import type { AuthServices } from '../../auth/create-auth-services.js';
 import { describeScope } from '../../auth/token-scope.js';
 import type { IssuedTokenList, ReissueRequest, TokenInfo, TokenSecret } from '../../contract/token.js';
-import { NotFoundError, TokenExpiredError } from '../../platform/errors.js';
+import { NotFoundError, TokenExpiredError, UpstreamError } from '../../platform/errors.js';
 
 /** How many tokens the page lists, newest first; the ledger itself keeps every live one. */
 const LISTED_TOKENS = 20;
@@ -89,8 +89,9 @@ export class TokensService {
     if (entry.isRevoked) return;
     const { identity } = this.auth.clouds.of(auth);
     const confirmed = await this.auth.ledger.revoke(session.id, entry, identity);
+    // Keystone refused the DELETE (a policy, a gateway): the session itself is fine, so not a 401.
     if (!confirmed && identity.confirmsRevocation)
-      throw new TokenExpiredError('Keystone did not confirm the revocation.');
+      throw new UpstreamError('Keystone did not confirm the revocation: the token may still be valid.');
     if (auth.current.id === tokenId) auth.current = { ...auth.current, isRevoked: true };
   }
 }

@@ -21,4 +21,11 @@ describe('redactTokens', () => {
       message: null,
     });
   });
+
+  it('cuts a long token that the message carries only in part (Keystone messages are shortened)', () => {
+    const jws = `eyJhbGciOiJFUzI1NiJ9.${'x'.repeat(980)}`;
+    const shortened = `Could not find token: ${jws}`.slice(0, 300);
+    const redacted = redactTokens({ verdict: 'unknown', message: shortened }, [jws, 'own-token']);
+    expect(redacted).toEqual({ verdict: 'unknown', message: 'Could not find token: eyJhbGciOiJFUzI1…' });
+  });
 });

@@ -42,16 +42,30 @@ export async function inspectV3Token(
 
 /**
  * Keystone's "Could not find token: <id>" names the token it was given: the answer must not carry
- * it (nor the session's own) back to the browser, so each is cut to its first characters.
+ * it (nor the session's own) back to the browser, so each is cut to its first characters. The
+ * message reaches us already shortened (openstack-fetch keeps 300 characters), so a long token may
+ * stand there only in part: any run of more than the preview's length that begins a token is cut.
  */
 export function redactTokens(inspection: TokenInspection, tokens: string[]): TokenInspection {
   if (!('message' in inspection) || inspection.message === null) return inspection;
   let message = inspection.message;
-  for (const token of tokens) {
-    if (token.length > 0)
-      message = message.replaceAll(token, `${token.slice(0, Math.min(16, token.length >> 1))}…`);
-  }
+  for (const token of tokens) message = redactToken(message, token);
   return { ...inspection, message };
+}
+
+function redactToken(message: string, token: string): string {
+  const keep = Math.min(16, token.length >> 1);
+  if (token.length === 0) return message;
+  const start = token.slice(0, keep + 1);
+  let result = '';
+  let from = 0;
+  for (let at = message.indexOf(start); at >= 0; at = message.indexOf(start, from)) {
+    let end = at + start.length;
+    while (end < message.length && end - at < token.length && message[end] === token[end - at]) end += 1;
+    result += `${message.slice(from, at)}${token.slice(0, keep)}…`;
+    from = end;
+  }
+  return result + message.slice(from);
 }
 
 /** Keystone's message for a token it decrypted but does not accept (expired or revoked). */

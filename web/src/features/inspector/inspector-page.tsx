@@ -8,7 +8,8 @@ import { Notice } from '../../components/ui/notice';
 import { describeError } from '../../lib/error-message';
 import { useI18n } from '../../lib/i18n/i18n-context';
 import { InspectionResult } from './inspection-result';
-import { sessionTokensQueryOptions, useInspectTokenMutation } from './queries';
+import { issuedTokensQueryOptions } from '../../api/issued-tokens-queries';
+import { useInspectTokenMutation } from './queries';
 
 /**
  * The token inspector: Keystone's own word on a pasted token or one of this session's
@@ -17,7 +18,7 @@ import { sessionTokensQueryOptions, useInspectTokenMutation } from './queries';
 export function InspectorPage() {
   const { t } = useI18n();
   const ids = { paste: useId(), pick: useId(), allow: useId(), hint: useId() };
-  const tokens = useQuery(sessionTokensQueryOptions());
+  const tokens = useQuery(issuedTokensQueryOptions());
   const inspect = useInspectTokenMutation();
   const [pasted, setPasted] = useState('');
   // The token page links here with a token's ledger id (never the token) to preselect it.

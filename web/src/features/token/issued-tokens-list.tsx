@@ -8,7 +8,8 @@ import { DateTime } from '../../components/ui/date-time';
 import { Notice } from '../../components/ui/notice';
 import { describeError } from '../../lib/error-message';
 import { useI18n } from '../../lib/i18n/i18n-context';
-import { issuedTokensQueryOptions, useRevokeTokenMutation } from './queries';
+import { issuedTokensQueryOptions } from '../../api/issued-tokens-queries';
+import { useRevokeTokenMutation } from './queries';
 
 export function IssuedTokensList({ secondsLeftOfCurrent }: { secondsLeftOfCurrent: number }) {
   const { t, language } = useI18n();

@@ -1,11 +1,6 @@
 import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
-import {
-  issuedTokenListSchema,
-  tokenInfoSchema,
-  tokenSecretSchema,
-  type ReissueRequest,
-  type TokenInfo,
-} from '@contract/token';
+import { tokenInfoSchema, tokenSecretSchema, type ReissueRequest, type TokenInfo } from '@contract/token';
+import { issuedTokensKey } from '../../api/issued-tokens-queries';
 import { apiClient } from '../../lib/api-client';
 import { sessionInfoKey, sessionRootKey } from '../../lib/query-client';
 
@@ -19,7 +14,7 @@ function anchor(info: TokenInfo): AnchoredTokenInfo {
 export const tokenKeys = {
   all: [...sessionRootKey, 'token'] as const,
   info: [...sessionRootKey, 'token', 'info'] as const,
-  issued: [...sessionRootKey, 'token', 'issued'] as const,
+  issued: issuedTokensKey,
 };
 
 export const tokenInfoQueryOptions = () =>
@@ -29,12 +24,6 @@ export const tokenInfoQueryOptions = () =>
     // Re-anchor now and then (and on focus) so a suspended laptop does not show a stale countdown.
     staleTime: 60_000,
     refetchInterval: 5 * 60_000,
-  });
-
-export const issuedTokensQueryOptions = () =>
-  queryOptions({
-    queryKey: tokenKeys.issued,
-    queryFn: ({ signal }) => apiClient.get('/api/tokens', issuedTokenListSchema, signal),
   });
 
 /**
