@@ -101,6 +101,12 @@ export function createApp(deps: AppDeps): Express {
       secureCookies: config.secureCookies,
       idleTimeoutMs: config.sessionIdleTimeoutMs,
       absoluteTimeoutMs: config.sessionAbsoluteTimeoutMs,
+      onAbsoluteTimeout: (sessionId, ended) => {
+        const identity = ended ? (auth.clouds.find(ended.cloud)?.identity ?? null) : null;
+        auth.ledger.closeAndRevoke(sessionId, identity).catch((error: unknown) => {
+          logger.warn({ err: { message: (error as Error).message } }, 'revoking an expired session failed');
+        });
+      },
     }),
   );
   const csrf = createCsrf({ secrets: deps.secrets, secureCookies: config.secureCookies });

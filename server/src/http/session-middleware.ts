@@ -10,6 +10,11 @@ export interface SessionMiddlewareOptions {
   secureCookies: boolean;
   idleTimeoutMs: number;
   absoluteTimeoutMs: number;
+  /**
+   * A session ended by the absolute timeout: its tokens must die with it, as at sign-out (nobody
+   * can revoke them once the session is gone). Runs in the background; its errors are its own.
+   */
+  onAbsoluteTimeout?: (sessionId: string, auth: AuthState | undefined) => void;
 }
 
 /**
@@ -61,6 +66,7 @@ export function createSessionMiddleware(options: SessionMiddlewareOptions): Requ
       }
       const created = req.session.createdAt;
       if (created !== undefined && Date.now() - created > options.absoluteTimeoutMs) {
+        options.onAbsoluteTimeout?.(req.sessionID, req.session.auth);
         options.store.destroy(req.sessionID, (destroyError?: unknown) => {
           if (destroyError) {
             next(new StoreUnavailableError());

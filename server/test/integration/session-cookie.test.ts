@@ -172,6 +172,7 @@ describe('session cookie', () => {
     const api = new ApiSession(app.url);
     expect((await api.post('/api/session', login())).status).toBe(201);
     const cookie = api.cookieHeader!;
+    const token = (await api.get('/api/token/secret')).body.token as string;
     const started = Date.now();
     while (Date.now() - started < 1200) {
       expect((await api.get('/api/token')).status).toBe(200);
@@ -180,5 +181,7 @@ describe('session cookie', () => {
     await sleep(2700 - (Date.now() - started));
     const answer = await new ApiSession(app.url).request('GET', '/api/token', undefined, { Cookie: cookie });
     expect(answer.status).toBe(401);
+    // Its tokens are revoked as at sign-out: nobody could revoke them once the session is gone.
+    await expect.poll(() => demo.isTokenValid(token)).toBe(false);
   });
 });
