@@ -49,14 +49,14 @@ export class TokenIssuer {
       beforeSend: () => this.budget.spend(budgetKey),
     });
     const receivedAtMs = this.now();
-    return { issued, receivedAtMs, catalog: await cloud.identity.completeCatalog(issued) };
+    return { issued, receivedAtMs, catalog: await completeOrRevoke(cloud, issued) };
   }
 
   /** The token method into another scope: Keystone keeps the expiry (no second factor needed). */
   async rescope(cloud: Cloud, token: string, scope: TokenScope, budgetKey: string): Promise<ObtainedToken> {
     const issued = await cloud.identity.rescopeToken(token, scope, () => this.budget.spend(budgetKey));
     const receivedAtMs = this.now();
-    return { issued, receivedAtMs, catalog: await cloud.identity.completeCatalog(issued) };
+    return { issued, receivedAtMs, catalog: await completeOrRevoke(cloud, issued) };
   }
 
   /**
@@ -106,6 +106,19 @@ export class TokenIssuer {
       }
       throw error;
     }
+  }
+}
+
+/**
+ * The catalog of a token Keystone just issued (VK sends it in a second call). If that fails, the
+ * token is revoked before the error goes on: no session will hold it, so nobody could revoke it later.
+ */
+async function completeOrRevoke(cloud: Cloud, issued: IssuedToken): Promise<Catalog | null> {
+  try {
+    return await cloud.identity.completeCatalog(issued);
+  } catch (error) {
+    await cloud.identity.revokeToken(issued.token).catch(() => false);
+    throw error;
   }
 }
 

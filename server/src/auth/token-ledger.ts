@@ -69,7 +69,15 @@ export class TokenLedger {
       auditIds: issued.auditIds,
       applicationCredential: issued.applicationCredential,
     };
-    if (await this.store.append(sessionId, entry)) return entry;
+    let isAppended: boolean;
+    try {
+      isAppended = await this.store.append(sessionId, entry);
+    } catch (error) {
+      // The store failed (Redis away): the token would be recorded nowhere, so it must not live on.
+      await identity.revokeToken(issued.token).catch(() => false);
+      throw error;
+    }
+    if (isAppended) return entry;
     const revoked = await identity.revokeToken(issued.token).catch(() => false);
     this.logger.info({ revoked }, 'a token issued after sign-out was revoked at once');
     throw new NotAuthenticatedError('You signed out while this token was being issued; it was revoked.');

@@ -3,6 +3,8 @@ import { startDemoCloud, type DemoCloud, type DemoCloudOptions } from '../../src
 import { ApiSession } from '../support/api-session.js';
 import { demoCloudConfig } from '../support/demo-cloud-config.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
+import { startTokenRecordingProxy } from '../support/token-recording-proxy.js';
+import { resolveIdentityEndpoint } from '../../src/config/identity-endpoint.js';
 import { wrongTotp, currentTotp } from '../support/totp.js';
 
 // Defects a review of the rebuilt engine found, each proven here against the demo cloud.
@@ -77,5 +79,41 @@ describe('guessing passcodes in parallel', () => {
     const right = await api.post('/api/session/mfa', { passcode: await currentTotp(mfa.totpSecret) });
     expect(right.status).toBe(401);
     expect(right.body.error.code).toBe('not_authenticated');
+  });
+});
+
+describe('a token Keystone issued for a step that then fails', () => {
+  it('is revoked, not left valid with no session to revoke it (VK: the catalog comes in a second call)', async () => {
+    const demo = await demoCloud({ profile: 'vk' });
+    const proxy = await startTokenRecordingProxy(demo.url);
+    running.push(proxy);
+    const authUrl = `${proxy.url}/v3`;
+    const cloud = { ...demoCloudConfig(demo), authUrl, identity: resolveIdentityEndpoint(authUrl, '3') };
+    const app = await testApp([cloud]);
+    proxy.failGets(/\/v3\/auth\/catalog/);
+    const api = new ApiSession(app.url);
+    const answer = await api.post('/api/session', { cloud: 'demo', password: demo.credentials.password });
+    expect(answer.status).toBe(502);
+    expect(proxy.issuedTokens).toHaveLength(1);
+    await expect.poll(() => demo.isTokenValid(proxy.issuedTokens[0]!)).toBe(false);
+  });
+});
+
+describe('a token whose body the BFF cannot accept', () => {
+  it('is revoked at Keystone before the sign-in fails', async () => {
+    const demo = await demoCloud();
+    const proxy = await startTokenRecordingProxy(demo.url);
+    running.push(proxy);
+    const authUrl = `${proxy.url}/v3`;
+    const cloud = { ...demoCloudConfig(demo), authUrl, identity: resolveIdentityEndpoint(authUrl, '3') };
+    const app = await testApp([cloud]);
+    proxy.garbleTokenBodies(true);
+    const answer = await new ApiSession(app.url).post('/api/session', {
+      cloud: 'demo',
+      password: demo.credentials.password,
+    });
+    expect(answer.status).toBe(502);
+    expect(proxy.issuedTokens).toHaveLength(1);
+    await expect.poll(() => demo.isTokenValid(proxy.issuedTokens[0]!)).toBe(false);
   });
 });

@@ -18,6 +18,10 @@ export interface TokenRecordingProxy {
   tokenRequestHeld(): Promise<void>;
   /** Lets held token requests (and later ones) through. */
   release(): void;
+  /** From now on, GET requests whose path matches answer 503 here (a catalog that fails, say). */
+  failGets(path: RegExp | null): void;
+  /** From now on, a token Keystone issues reaches the client with a body of the wrong shape. */
+  garbleTokenBodies(isGarbled: boolean): void;
   close(): Promise<void>;
 }
 
@@ -27,9 +31,16 @@ export async function startTokenRecordingProxy(target: string): Promise<TokenRec
   let gate: { open: Promise<void>; release: () => void } | null = null;
   let onHeld: (() => void) | null = null;
   let heldCount = 0;
+  let failing: RegExp | null = null;
+  let isGarbling = false;
 
   const server = http.createServer((req, res) => {
     const isTokenRequest = req.method === 'POST' && /\/auth\/tokens\/?$/.test(req.url ?? '');
+    if (req.method === 'GET' && failing?.test(req.url ?? '')) {
+      res.writeHead(503, { 'Content-Type': 'application/json' });
+      res.end('{"error": {"code": 503, "title": "Service Unavailable", "message": "test"}}');
+      return;
+    }
     const forward = () => {
       const upstream = http.request(
         {
@@ -41,8 +52,15 @@ export async function startTokenRecordingProxy(target: string): Promise<TokenRec
         },
         (answer) => {
           const token = answer.headers['x-subject-token'];
-          if (isTokenRequest && answer.statusCode === 201 && typeof token === 'string')
+          if (isTokenRequest && answer.statusCode === 201 && typeof token === 'string') {
             issuedTokens.push(token);
+            if (isGarbling) {
+              answer.resume();
+              res.writeHead(201, { 'Content-Type': 'application/json', 'X-Subject-Token': token });
+              res.end('{"token": {"methods": "not a list"}}');
+              return;
+            }
+          }
           res.writeHead(answer.statusCode ?? 502, answer.headers);
           answer.pipe(res);
         },
@@ -86,6 +104,12 @@ export async function startTokenRecordingProxy(target: string): Promise<TokenRec
     release() {
       gate?.release();
       gate = null;
+    },
+    failGets(path) {
+      failing = path;
+    },
+    garbleTokenBodies(isGarbled) {
+      isGarbling = isGarbled;
     },
     close: async () => {
       server.closeAllConnections();

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Catalog } from '../../contract/catalog.js';
 import { TokenExpiredError } from '../../platform/errors.js';
 import { normalizeV3Catalog, v3CatalogSchema } from '../catalog.js';
-import { openstackFetch, parseUpstream } from '../openstack-fetch.js';
+import { openstackFetch, parseUpstream, type UpstreamResponse } from '../openstack-fetch.js';
 import type {
   AuthDomain,
   AuthProject,
@@ -88,7 +88,7 @@ export class KeystoneV3 implements IdentityClient {
       failMissingEntity(response, credentials);
       failTokenRequest(response, '3', this.rootUrl);
     }
-    return this.completeMinimalToken(readV3Token(response), scope !== null);
+    return this.completeMinimalToken(await this.readIssued(response), scope !== null);
   }
 
   /** Re-scope with the token method: Keystone keeps the parent's expires_at (no extension). */
@@ -108,7 +108,7 @@ export class KeystoneV3 implements IdentityClient {
     // An expired parent token gives 404 here, not 401 (observed on Keystone 22).
     if (response.status === 404) throw new TokenExpiredError();
     if (response.status !== 201 && response.status !== 200) failTokenRequest(response, '3', this.rootUrl);
-    return this.completeMinimalToken(readV3Token(response), true);
+    return this.completeMinimalToken(await this.readIssued(response), true);
   }
 
   /** GET /v3/auth/projects: the projects the token's user may scope to. */
@@ -239,6 +239,20 @@ export class KeystoneV3 implements IdentityClient {
    * project scope. https://docs.openstack.org/api-ref/identity/v3/#validate-and-show-information-for-token
    * Best effort: a cloud that refuses the validation keeps the token as issued.
    */
+  /**
+   * The token of a 201, read from its body. A body we cannot accept (odd shape, a catalog over our
+   * bounds) after Keystone issued the token: revoke it before failing, since nothing will hold it.
+   */
+  private async readIssued(response: UpstreamResponse): Promise<IssuedToken> {
+    try {
+      return readV3Token(response);
+    } catch (error) {
+      const token = response.headers.get('x-subject-token');
+      if (token) await this.revokeToken(token).catch(() => false);
+      throw error;
+    }
+  }
+
   private async completeMinimalToken(issued: IssuedToken, wasScoped: boolean): Promise<IssuedToken> {
     if (!wasScoped || isScoped(issued)) return issued;
     const response = await openstackFetch(`${this.rootUrl}/v3/auth/tokens?nocatalog`, {
