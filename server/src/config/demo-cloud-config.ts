@@ -20,6 +20,11 @@ export interface DemoCloudFacts {
     mfa: { username: string } | null;
     applicationCredential: { id: string } | null;
   };
+  /** The demo user's domain and project as its identity API names them (the demo cloud decides). */
+  readonly signInNames: {
+    userDomainName: string | null;
+    project: { projectName: string; projectDomainName: string } | { projectId: string };
+  };
 }
 
 export interface DemoCloudConfigOptions {
@@ -35,12 +40,11 @@ export interface DemoCloudConfigOptions {
 
 /**
  * The one mapping from a demo cloud to a clouds.yaml entry, for `npm start` and the tests: the
- * login form's defaults point at the demo user and its first project (by name + domain on v3, by
- * tenant id on v2.0), in the first region.
+ * login form's defaults point at the demo user and its first project, named as the demo cloud
+ * says its identity API names them, in the first region.
  */
 export function demoCloudConfig(demo: DemoCloudFacts, options: DemoCloudConfigOptions = {}): CloudConfig {
-  const { credentials } = demo;
-  const isV3 = demo.identityApiVersion === '3';
+  const { credentials, signInNames } = demo;
   const base = {
     name: options.name ?? 'demo',
     authUrl: demo.authUrl,
@@ -64,17 +68,12 @@ export function demoCloudConfig(demo: DemoCloudFacts, options: DemoCloudConfigOp
   const username = options.as === 'mfa' ? credentials.mfa?.username : credentials.username;
   if (username === undefined)
     throw new Error(`The ${demo.profile} profile has no user with a second factor.`);
-  const project = options.unscoped
-    ? {}
-    : isV3
-      ? { projectName: credentials.projectName, projectDomainName: credentials.userDomainName }
-      : { projectId: credentials.projectId };
   return {
     ...base,
     defaults: {
       username,
-      ...(isV3 ? { userDomainName: credentials.userDomainName } : {}),
-      ...project,
+      ...(signInNames.userDomainName ? { userDomainName: signInNames.userDomainName } : {}),
+      ...(options.unscoped ? {} : signInNames.project),
       ...region,
     },
   };

@@ -60,6 +60,14 @@ export interface DemoCloud {
     /** The demo user's application credential, bound to the project above; null on profiles without it. */
     applicationCredential: { id: string; name: string; secret: string } | null;
   };
+  /**
+   * How a client names the demo user's domain and project for this profile's identity API: v3 by
+   * name within the domain, v2.0 (no domains; NHN addresses the tenant by id) by tenant id.
+   */
+  readonly signInNames: {
+    userDomainName: string | null;
+    project: { projectName: string; projectDomainName: string } | { projectId: string };
+  };
   /** The TOTP passcode the demo Keystone takes now from the mfa user (null without one). */
   currentPasscode(): string | null;
   /** The auth receipts (Openstack-Auth-Receipt) issued so far: secrets a test looks for in logs. */
@@ -222,6 +230,13 @@ export async function startDemoCloud(options: DemoCloudOptions = {}): Promise<De
         ? { id: appCredential.id, name: appCredential.name, secret: appCredential.secret }
         : null,
     },
+    signInNames:
+      spec.identityApiVersion === '3'
+        ? {
+            userDomainName: spec.domain.name,
+            project: { projectName: spec.projects[0].name, projectDomainName: spec.domain.name },
+          }
+        : { userDomainName: null, project: { projectId: spec.projects[0].id } },
     currentPasscode() {
       const secret = spec.mfaUser?.totpSecret;
       // The fake Keystone's clock decides, skew included, as a real Keystone's own clock would.
