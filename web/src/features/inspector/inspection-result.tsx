@@ -4,6 +4,7 @@ import { describeScope } from '../../api/token-scope';
 import { Badge } from '../../components/ui/badge';
 import { DateTime } from '../../components/ui/date-time';
 import { useI18n } from '../../lib/i18n/i18n-context';
+import { DetailsList } from '../../components/ui/details-list';
 
 const verdictTone: Record<InspectionVerdict, 'green' | 'red' | 'amber' | 'slate'> = {
   valid: 'green',
@@ -112,14 +113,7 @@ export function InspectionResult({
           {t('inspector.keystoneSaid', { message: result.keystoneMessage })}
         </p>
       )}
-      <dl className="grid grid-cols-1 gap-x-4 gap-y-1 text-sm sm:grid-cols-[max-content_1fr]">
-        {rows.map(([label, value]) => (
-          <div key={label} className="contents">
-            <dt className="font-medium text-slate-600 dark:text-slate-400">{label}</dt>
-            <dd className="break-all">{value}</dd>
-          </div>
-        ))}
-      </dl>
+      <DetailsList rows={rows} />
     </section>
   );
 }

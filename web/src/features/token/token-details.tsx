@@ -1,6 +1,7 @@
 import type { TokenInfo } from '@contract/token';
 import { describeScope, scopeOf } from '../../api/token-scope';
 import { useI18n } from '../../lib/i18n/i18n-context';
+import { DetailsList } from '../../components/ui/details-list';
 
 export function TokenDetails({ token }: { token: TokenInfo }) {
   const { t } = useI18n();
@@ -36,14 +37,7 @@ export function TokenDetails({ token }: { token: TokenInfo }) {
       <h2 id="token-details-heading" className="text-lg font-semibold">
         {t('token.details')}
       </h2>
-      <dl className="mt-2 grid grid-cols-1 gap-x-4 gap-y-1 text-sm sm:grid-cols-[max-content_1fr]">
-        {rows.map(([label, value]) => (
-          <div key={label} className="contents">
-            <dt className="font-medium text-slate-600 dark:text-slate-400">{label}</dt>
-            <dd className="break-all">{value}</dd>
-          </div>
-        ))}
-      </dl>
+      <DetailsList rows={rows} className="mt-2" />
     </section>
   );
 }
