@@ -24,6 +24,10 @@ import { SecondFactorService } from './features/second-factor/second-factor-serv
 import { createLoginThrottle } from './features/sign-in/login-throttle.js';
 import { createSignInRouter } from './features/sign-in/sign-in-router.js';
 import { SignInService } from './features/sign-in/sign-in-service.js';
+import { ssoCallbackUrl } from './features/sso/sso-callback-url.js';
+import { SsoMarkerSigner } from './features/sso/sso-marker.js';
+import { createSsoRouter } from './features/sso/sso-router.js';
+import { SsoService } from './features/sso/sso-service.js';
 import { createTokensRouter } from './features/tokens/tokens-router.js';
 import { TokensService } from './features/tokens/tokens-service.js';
 import { createCsrf } from './http/csrf.js';
@@ -47,6 +51,7 @@ export type AppConfig = Pick<
   | 'secureCookies'
   | 'trustProxy'
   | 'staticDir'
+  | 'publicUrl'
 >;
 
 export interface AppDeps {
@@ -92,23 +97,32 @@ export function createApp(deps: AppDeps): Express {
 
   const api = express.Router();
   api.use(createHealthRouter(deps.isStoreReachable));
-  api.use(requireJsonBody);
-  api.use(express.json({ limit: '16kb', strict: true, type: 'application/json' }));
+  const sessions = createSessionMiddleware({
+    store: deps.sessionStore,
+    secrets: deps.secrets,
+    secureCookies: config.secureCookies,
+    idleTimeoutMs: config.sessionIdleTimeoutMs,
+    absoluteTimeoutMs: config.sessionAbsoluteTimeoutMs,
+    onAbsoluteTimeout: (sessionId, ended) => {
+      const identity = ended ? (auth.clouds.find(ended.cloud)?.identity ?? null) : null;
+      auth.ledger.closeAndRevoke(sessionId, identity).catch((error: unknown) => {
+        logger.warn({ err: { message: (error as Error).message } }, 'revoking an expired session failed');
+      });
+    },
+  });
+  // Browser navigations with a form post from Keystone: before the JSON-only API and its CSRF check.
   api.use(
-    createSessionMiddleware({
-      store: deps.sessionStore,
-      secrets: deps.secrets,
+    createSsoRouter({
+      sso: new SsoService(auth, new SsoMarkerSigner(deps.secrets), ssoCallbackUrl(config.publicUrl), logger),
+      sessions,
       secureCookies: config.secureCookies,
-      idleTimeoutMs: config.sessionIdleTimeoutMs,
-      absoluteTimeoutMs: config.sessionAbsoluteTimeoutMs,
-      onAbsoluteTimeout: (sessionId, ended) => {
-        const identity = ended ? (auth.clouds.find(ended.cloud)?.identity ?? null) : null;
-        auth.ledger.closeAndRevoke(sessionId, identity).catch((error: unknown) => {
-          logger.warn({ err: { message: (error as Error).message } }, 'revoking an expired session failed');
-        });
-      },
+      refusalsPerMinute: config.loginAttemptsPerMinutePerAddress,
+      rateLimitStore: sharedState.createRateLimitStore('sso-callback'),
     }),
   );
+  api.use(requireJsonBody);
+  api.use(express.json({ limit: '16kb', strict: true, type: 'application/json' }));
+  api.use(sessions);
   const csrf = createCsrf({ secrets: deps.secrets, secureCookies: config.secureCookies });
   api.use(csrf.protect);
   api.use(csrf.router);

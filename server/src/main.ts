@@ -10,6 +10,7 @@ import {
 import { ConfigError, loadConfig, type Config } from './config/config.js';
 import { demoCloudConfig } from './config/demo-cloud-config.js';
 import { keyFileWarnings, loadServerSecrets, ServerSecretsError } from './config/server-secrets.js';
+import { ssoCallbackUrl } from './features/sso/sso-callback-url.js';
 import { drainServer } from './http/graceful-shutdown.js';
 import { openSessionStore } from './http/session-store.js';
 import { createLogger, type Logger } from './platform/logger.js';
@@ -77,6 +78,14 @@ async function main(): Promise<void> {
       process.exit(2);
     }
     throw error;
+  }
+  const ssoClouds = clouds.registry.list().filter((cloud) => cloud.websso);
+  if (ssoClouds.length > 0) {
+    // Keystone posts WebSSO tokens only to a URL its operator trusts, character for character.
+    logger.info(
+      { callbackUrl: ssoCallbackUrl(config.publicUrl), clouds: ssoClouds.map((cloud) => cloud.name) },
+      "single sign-on: list callbackUrl in each cloud's Keystone [federation] trusted_dashboard",
+    );
   }
   const store = await openSessionStore(config, logger);
   const app = createApp({

@@ -48,6 +48,11 @@ export interface AuthState {
    * operator signed in with a passcode): a new token needs a fresh passcode, so no silent renewal.
    */
   requiresPasscode?: boolean;
+  /**
+   * Signed in through the cloud's identity provider (WebSSO): there is no secret to renew with, so
+   * a token with a fresh lifetime needs a new round trip through the IdP ("renew through SSO").
+   */
+  signInMethod?: 'websso';
   current: LedgerEntry;
   /** The current token's catalog (fetched from /v3/auth/catalog when the token body had none). */
   catalog: Catalog | null;

@@ -17,5 +17,6 @@ export function describeSession(auth: AuthState): SessionInfo {
     expiresAt: new Date(current.expiresAtMs).toISOString(),
     reissueNeedsPassword: auth.sealedPassword === null,
     requiresPasscodeForReissue: auth.requiresPasscode === true,
+    signInMethod: auth.signInMethod ?? (auth.applicationCredentialId ? 'application_credential' : 'password'),
   };
 }

@@ -18,6 +18,8 @@ export interface SignInOutcome {
   secret: string | null;
   applicationCredentialId: string | null;
   requiresPasscode: boolean;
+  /** Through the cloud's identity provider (WebSSO): no secret, a fresh token needs the IdP again. */
+  signInMethod?: 'websso';
 }
 
 /**
@@ -53,6 +55,7 @@ export class SessionOpener {
         ? { applicationCredentialId: outcome.applicationCredentialId }
         : {}),
       ...(outcome.requiresPasscode ? { requiresPasscode: true } : {}),
+      ...(outcome.signInMethod ? { signInMethod: outcome.signInMethod } : {}),
       current,
       catalog: obtained.catalog,
     };

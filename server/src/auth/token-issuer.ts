@@ -15,6 +15,9 @@ import type { TokenBudget } from './token-budget.js';
 export const PASSCODE_FOR_NEW_TOKEN_MESSAGE =
   'This account has a second factor: a new token needs a fresh passcode from your authenticator app.';
 
+export const SSO_RENEWAL_MESSAGE =
+  'This session came through single sign-on: a token with a fresh lifetime needs another round trip through your identity provider (Renew through SSO). For scripts, create an application credential.';
+
 /** What a reissue may be given: the password or application credential secret, and a passcode. */
 export interface GivenCredentials {
   secret?: string | undefined;
@@ -70,6 +73,7 @@ export class TokenIssuer {
     scope: TokenScope | null,
     given: GivenCredentials = {},
   ): Promise<ObtainedToken> {
+    if (auth.signInMethod === 'websso') throw new InvalidInputError(SSO_RENEWAL_MESSAGE);
     const isAppCredential = Boolean(auth.applicationCredentialId);
     const secret =
       given.secret ?? (auth.sealedPassword ? this.secretBox.open(auth.sealedPassword, sessionId) : null);

@@ -142,4 +142,63 @@ describe('clouds.yaml', () => {
       ),
     ).toThrow('identity_api_version must be 3 or 2.0');
   });
+
+  it('offers WebSSO from auth_type v3websso (keystoneauth-websso naming) or api_access.websso (issue 17)', () => {
+    const { clouds, skipped } = parseCloudsYaml(
+      `
+clouds:
+  sso-only:
+    auth_type: v3websso
+    auth:
+      auth_url: https://keystone.example.com:5000/v3
+      identity_provider: corp-idp
+      protocol: openid
+    api_access:
+      websso:
+        label: Corp Login
+  both:
+    auth:
+      auth_url: https://keystone.example.com/identity/v3
+      username: ops
+    api_access:
+      websso:
+        protocol: openid
+`,
+      'x.yaml',
+    );
+    expect(skipped).toEqual([]);
+    const [ssoOnly, both] = clouds;
+    expect(ssoOnly!.websso).toEqual({
+      protocol: 'openid',
+      identityProvider: 'corp-idp',
+      label: 'Corp Login',
+    });
+    expect(toCloudSummary(ssoOnly!)).toMatchObject({ authType: 'websso', websso: { label: 'Corp Login' } });
+    // Without an identity provider Keystone's generic websso URL finds it; the label defaults to SSO.
+    expect(both!.websso).toEqual({ protocol: 'openid', identityProvider: null, label: 'SSO' });
+    expect(toCloudSummary(both!)).toMatchObject({ authType: 'password', websso: { label: 'SSO' } });
+    expect(toCloudSummary(parseCloudsYaml(labYaml, 'x.yaml').clouds[0]!).websso).toBeUndefined();
+  });
+
+  it('refuses a WebSSO entry it could not use, naming what is wrong', () => {
+    const entry = (body: string) => () => parseCloudsYaml(`clouds:\n  c:\n${body}`, 'x.yaml');
+    expect(entry('    auth_type: v3websso\n    auth:\n      auth_url: https://k.example.com/v3\n')).toThrow(
+      'cloud "c": auth.protocol is required with auth_type v3websso',
+    );
+    expect(
+      entry(
+        '    auth:\n      auth_url: https://k.example.com/v2.0\n    api_access:\n      websso:\n        protocol: openid\n',
+      ),
+    ).toThrow('WebSSO needs Keystone v3');
+    expect(
+      entry(
+        '    auth:\n      auth_url: https://k.example.com/v3\n    api_access:\n      websso:\n        protocol: ../admin\n',
+      ),
+    ).toThrow(CloudsConfigError);
+    expect(
+      entry(
+        '    auth:\n      auth_url: https://k.example.com/v3\n    api_access:\n      websso:\n        protocol: openid\n        colour: red\n',
+      ),
+    ).toThrow(CloudsConfigError);
+  });
 });

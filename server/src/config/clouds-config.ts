@@ -4,6 +4,9 @@ import { z } from 'zod';
 import type { CloudDefaults, CloudSummary } from '../contract/clouds.js';
 import type { EndpointInterface, IdentityApiVersion } from '../contract/common.js';
 import { resolveIdentityEndpoint, type IdentityEndpoint } from './identity-endpoint.js';
+import { federationIdSchema, readWebSso, type WebSsoConfig } from './websso-config.js';
+
+export type { WebSsoConfig } from './websso-config.js';
 
 /**
  * Clouds are configured the OpenStack way, with clouds.yaml
@@ -27,9 +30,12 @@ export interface CloudConfig {
   regions: string[];
   defaults: CloudDefaults;
   demo?: { username: string; password: string };
+  /** Sign-in through the cloud's identity provider (Keystone WebSSO), when the cloud offers it. */
+  websso?: WebSsoConfig;
 }
 
-export type CloudAuthType = 'password' | 'application_credential';
+/** `websso`: the cloud offers nothing but WebSSO (`auth_type: v3websso`). */
+export type CloudAuthType = 'password' | 'application_credential' | 'websso';
 
 export class CloudsConfigError extends Error {}
 
@@ -57,6 +63,9 @@ const cloudEntrySchema = z.object({
       domain_id: optionalString,
       application_credential_id: optionalString,
       application_credential_name: optionalString,
+      // keystoneauth-websso's `v3websso` plugin names them so.
+      identity_provider: optionalString,
+      protocol: optionalString,
     })
     .passthrough(),
   region_name: z.union([z.string(), z.array(z.string())]).optional(),
@@ -66,11 +75,20 @@ const cloudEntrySchema = z.object({
   identity_api_version: z.union([z.string(), z.number()]).optional(),
   // Our own key (openstacksdk ignores keys it does not know). `interfaces`: the catalog interfaces
   // signed-in users may send the BFF to, besides `interface` (issue 13 item 4).
+  // `websso`: the cloud also offers "Sign in with SSO" (issue 17).
   api_access: z
     .strictObject({
       interfaces: z
         .array(z.enum(['public', 'internal', 'admin'], 'must be public, internal or admin'))
-        .min(1, 'must list at least one interface'),
+        .min(1, 'must list at least one interface')
+        .optional(),
+      websso: z
+        .strictObject({
+          protocol: federationIdSchema.optional(),
+          identity_provider: federationIdSchema.optional(),
+          label: z.string().trim().min(1).max(60, 'must be at most 60 characters').optional(),
+        })
+        .optional(),
     })
     .optional(),
 });
@@ -80,13 +98,16 @@ const cloudsFileSchema = z.object({ clouds: z.record(z.string(), z.unknown()) })
 const passwordAuthTypes = new Set(['password', 'v3password', 'v2password']);
 // keystoneauth's plugin name (https://docs.openstack.org/keystoneauth/latest/plugin-options.html#v3applicationcredential).
 const applicationCredentialAuthTypes = new Set(['v3applicationcredential']);
+// keystoneauth-websso's plugin name: the cloud signs in through its identity provider only.
+const webSsoAuthType = 'v3websso';
 
 function toIdentityVersion(
   value: string | number | undefined,
   authType: string | undefined,
 ): IdentityApiVersion | null {
   if (authType === 'v2password') return '2.0';
-  if (authType === 'v3password' || (authType && applicationCredentialAuthTypes.has(authType))) return '3';
+  if (authType === 'v3password' || authType === webSsoAuthType) return '3';
+  if (authType && applicationCredentialAuthTypes.has(authType)) return '3';
   if (value === undefined) return null;
   const text = String(value);
   if (text === '3' || text === '3.0') return '3';
@@ -130,17 +151,23 @@ export function parseCloudsYaml(text: string, source: string): ParsedClouds {
     const cloud = entry.data;
     const isAppCredential =
       cloud.auth_type !== undefined && applicationCredentialAuthTypes.has(cloud.auth_type);
-    if (cloud.auth_type && !passwordAuthTypes.has(cloud.auth_type) && !isAppCredential) {
+    const isWebSsoOnly = cloud.auth_type === webSsoAuthType;
+    if (cloud.auth_type && !passwordAuthTypes.has(cloud.auth_type) && !isAppCredential && !isWebSsoOnly) {
       skipped.push({ name, reason: `auth_type ${cloud.auth_type} is not supported yet` });
       continue;
     }
     let version: IdentityApiVersion | null;
-    try {
-      version = toIdentityVersion(cloud.identity_api_version, cloud.auth_type);
-    } catch (error) {
-      throw new CloudsConfigError(`${source}: cloud "${name}": ${(error as Error).message}`);
-    }
-    const identity = resolveIdentityEndpoint(cloud.auth.auth_url, version);
+    let websso: WebSsoConfig | undefined;
+    const identity = (() => {
+      try {
+        version = toIdentityVersion(cloud.identity_api_version, cloud.auth_type);
+        const endpoint = resolveIdentityEndpoint(cloud.auth.auth_url, version);
+        websso = readWebSso(cloud.auth, cloud.api_access?.websso, isWebSsoOnly, endpoint.version);
+        return endpoint;
+      } catch (error) {
+        throw new CloudsConfigError(`${source}: cloud "${name}": ${(error as Error).message}`);
+      }
+    })();
     const regionList = [
       ...(Array.isArray(cloud.region_name)
         ? cloud.region_name
@@ -159,7 +186,8 @@ export function parseCloudsYaml(text: string, source: string): ParsedClouds {
       name,
       authUrl: cloud.auth.auth_url,
       identity,
-      authType: isAppCredential ? 'application_credential' : 'password',
+      authType: isWebSsoOnly ? 'websso' : isAppCredential ? 'application_credential' : 'password',
+      ...(websso ? { websso } : {}),
       interface: defaultInterface,
       allowedInterfaces: [...new Set([defaultInterface, ...(cloud.api_access?.interfaces ?? [])])],
       regions,
@@ -227,6 +255,7 @@ export function toCloudSummary(cloud: CloudConfig): CloudSummary {
     regions: cloud.regions,
     defaults: cloud.defaults,
     authType: cloud.authType ?? 'password',
+    ...(cloud.websso ? { websso: { label: cloud.websso.label } } : {}),
     ...(cloud.demo ? { demo: cloud.demo } : {}),
   };
 }

@@ -66,3 +66,26 @@ describe('TRUST_PROXY', () => {
       expect(() => load(value), value).toThrow(/TRUST_PROXY: /);
   });
 });
+
+describe('PUBLIC_URL (the origin browsers use; the WebSSO callback is built from it)', () => {
+  it('defaults to http://HOST:PORT, loopback for a wildcard address and brackets for IPv6', () => {
+    expect(loadConfig({ HOME: '/tmp' }).publicUrl).toBe('http://127.0.0.1:8080');
+    expect(loadConfig({ HOME: '/tmp', HOST: '0.0.0.0', PORT: '9000' }).publicUrl).toBe(
+      'http://127.0.0.1:9000',
+    );
+    expect(loadConfig({ HOME: '/tmp', HOST: '::1' }).publicUrl).toBe('http://[::1]:8080');
+  });
+
+  it('is an origin: a trailing slash is fine, a path, a query or another scheme are refused by name', () => {
+    expect(loadConfig({ HOME: '/tmp', PUBLIC_URL: 'https://API.example.com/' }).publicUrl).toBe(
+      'https://api.example.com',
+    );
+    for (const value of [
+      'https://example.com/dashboard',
+      'https://example.com/?a=1',
+      'ftp://example.com',
+      'x',
+    ])
+      expect(() => loadConfig({ HOME: '/tmp', PUBLIC_URL: value })).toThrow(/PUBLIC_URL/);
+  });
+});

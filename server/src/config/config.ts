@@ -46,6 +46,14 @@ const envSchema = z.object({
     }),
   DEMO_CLOUD: z.enum(['auto', 'on', 'off']).default('auto'),
   STATIC_DIR: z.string().min(1).optional(),
+  PUBLIC_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+    .refine((value) => {
+      if (!URL.canParse(value)) return true; // z.url has said so already
+      const url = new URL(value);
+      return url.pathname === '/' && !url.search && !url.hash && !url.username;
+    }, 'must be an origin only, such as https://api-access.example.com (no path, query or user)')
+    .optional(),
 });
 
 export type SessionStoreKind = 'sqlite' | 'redis';
@@ -85,6 +93,11 @@ export interface Config {
   trustProxy: false | number | string;
   demoCloud: 'auto' | 'on' | 'off';
   staticDir: string;
+  /**
+   * Where browsers reach the BFF (PUBLIC_URL; default http://HOST:PORT). The WebSSO callback is
+   * PUBLIC_URL/api/sso/callback: Keystone's `[federation] trusted_dashboard` must list it exactly.
+   */
+  publicUrl: string;
 }
 
 export class ConfigError extends Error {}
@@ -134,7 +147,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     demoCloud: e.DEMO_CLOUD,
     staticDir: path.resolve(e.STATIC_DIR ?? 'web/dist'),
+    publicUrl: new URL(e.PUBLIC_URL ?? `http://${hostForUrl(e.HOST)}:${e.PORT}`).origin,
   };
+}
+
+/** HOST as a URL host: an IPv6 address in brackets; every address (0.0.0.0, ::) as loopback. */
+function hostForUrl(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return net.isIPv6(host) ? `[${host}]` : host;
 }
 
 function parseTrustProxy(value: string): false | number | string {

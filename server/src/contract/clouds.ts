@@ -32,10 +32,16 @@ export const cloudSummarySchema = z.object({
   regions: z.array(z.string()),
   defaults: cloudDefaultsSchema,
   /**
-   * How the operator signs in to this cloud: a password (possibly with a TOTP passcode), or an
-   * application credential (`auth_type: v3applicationcredential`). Optional: read absent as password.
+   * How the operator signs in to this cloud: a password (possibly with a TOTP passcode), an
+   * application credential (`auth_type: v3applicationcredential`), or only through the identity
+   * provider (`auth_type: v3websso`). Optional: read absent as password.
    */
-  authType: z.optional(z.enum(['password', 'application_credential'])),
+  authType: z.optional(z.enum(['password', 'application_credential', 'websso'])),
+  /**
+   * The cloud offers "Sign in with ‹label›": Keystone federation through the browser (WebSSO),
+   * started by a navigation to GET /api/sso/{cloud}/start. With authType `websso` it is the only way in.
+   */
+  websso: z.optional(z.object({ label: z.string() })),
   /** Set for the built-in demo cloud only: its public demo credentials, shown on the login page. */
   demo: z.optional(z.object({ username: z.string(), password: z.string() })),
 });

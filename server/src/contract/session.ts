@@ -121,6 +121,12 @@ export const sessionInfoSchema = z.object({
    * token is never renewed silently (optional: absent from older servers, read it as false).
    */
   requiresPasscodeForReissue: z.optional(z.boolean()),
+  /**
+   * How the operator signed in. `websso`: through the cloud's identity provider; there is no
+   * secret, so a token with a fresh lifetime needs another round trip through it ("renew through
+   * SSO", GET /api/sso/{cloud}/start). Optional: absent from older servers, read it as password.
+   */
+  signInMethod: z.optional(z.enum(['password', 'application_credential', 'websso'])),
 });
 export type SessionInfo = z.infer<typeof sessionInfoSchema>;
 

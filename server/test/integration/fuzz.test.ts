@@ -26,7 +26,11 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
 
 beforeAll(async () => {
   demo = await startDemoCloud({ profile: 'default', networkCount: 30 });
-  app = await startTestApp([demoCloudConfig(demo, 'demo')]);
+  // With WebSSO offered, so the SSO start and callback are fuzzed past their "no SSO here" refusal.
+  const cloud = demoCloudConfig(demo, 'demo');
+  app = await startTestApp([
+    { ...cloud, websso: { protocol: 'openid', identityProvider: null, label: 'IdP' } },
+  ]);
 });
 afterAll(async () => {
   agent.destroy();
@@ -111,6 +115,8 @@ const endpoints: [string, string][] = [
   ['GET', '/api/ec2-credentials'],
   ['POST', '/api/ec2-credentials'],
   ['DELETE', '/api/ec2-credentials/0123456789abcdef'],
+  ['GET', '/api/sso/demo/start'],
+  ['POST', '/api/sso/callback'],
 ];
 
 const fieldNames = [

@@ -76,6 +76,52 @@ export class ApiSession {
       },
       body: json === undefined ? undefined : JSON.stringify(json),
     });
+    this.keepCookies(response);
+    const text = await response.text();
+    let body: unknown = text;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      /* not JSON: keep the text */
+    }
+    return { status: response.status, headers: response.headers, body: body as T };
+  }
+
+  /**
+   * A browser navigation (a link, or a form Keystone's page submits): Accept text/html, an
+   * optional url-encoded form, redirects not followed so the test sees each hop.
+   */
+  async navigate(
+    method: 'GET' | 'POST',
+    path: string,
+    options: { form?: Record<string, string>; headers?: Record<string, string> } = {},
+  ): Promise<ApiAnswer<string> & { location: string | null }> {
+    const response = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      redirect: 'manual',
+      headers: {
+        Accept: 'text/html,application/xhtml+xml,*/*;q=0.8',
+        ...(options.form ? { 'Content-Type': 'application/x-www-form-urlencoded' } : {}),
+        ...(this.cookieHeader ? { Cookie: this.cookieHeader } : {}),
+        ...options.headers,
+      },
+      body: options.form ? new URLSearchParams(options.form).toString() : undefined,
+    });
+    this.keepCookies(response);
+    return {
+      status: response.status,
+      headers: response.headers,
+      body: await response.text(),
+      location: response.headers.get('location'),
+    };
+  }
+
+  /** Whether the jar holds a cookie of this name. */
+  hasCookie(name: string): boolean {
+    return this.cookies.has(name);
+  }
+
+  private keepCookies(response: Response): void {
     for (const line of response.headers.getSetCookie()) {
       const pair = line.split(';')[0]!;
       const at = pair.indexOf('=');
@@ -85,14 +131,6 @@ export class ApiSession {
       // Like the SPA after a sign-in: a new CSRF cookie means the token it had is worthless.
       if (/\.csrf$/.test(name)) this.csrfToken = null;
     }
-    const text = await response.text();
-    let body: unknown = text;
-    try {
-      body = text ? JSON.parse(text) : undefined;
-    } catch {
-      /* not JSON: keep the text */
-    }
-    return { status: response.status, headers: response.headers, body: body as T };
   }
 
   get<T = any>(path: string) {

@@ -112,6 +112,8 @@ export function testAppConfig(dataDir: string, overrides: Partial<AppConfig> = {
     secureCookies: false,
     trustProxy: false,
     staticDir: path.join(dataDir, 'no-static'),
+    // Only the WebSSO callback URL is built from it; e2e's BFF listens there (E2E_PORT's default).
+    publicUrl: 'http://127.0.0.1:8181',
     ...appOverrides,
   };
 }

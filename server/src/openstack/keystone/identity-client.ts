@@ -37,6 +37,12 @@ export interface IdentityClient {
    * session's own token; `allowExpired` adds allow_expired=1. v2.0 has no such call for users.
    */
   inspectToken(authToken: string, subjectToken: string, allowExpired: boolean): Promise<TokenInspection>;
+  /**
+   * The body of a token that validates itself (GET /v3/auth/tokens, X-Auth-Token = X-Subject-Token):
+   * how the WebSSO callback checks a token it was posted before trusting anything in it. Throws
+   * TokenExpiredError when Keystone does not accept the token (expired, revoked, not its own).
+   */
+  validateOwnToken(token: string): Promise<IssuedToken>;
   /** The catalog for a token: the one its body carried, else asked of Keystone (VK Cloud). */
   completeCatalog(issued: IssuedToken): Promise<Catalog | null>;
   /** The catalog of a token whose body had none. */
@@ -164,6 +170,16 @@ export interface IssuedToken {
   catalog: Catalog | null;
   /** Set when the token was issued for an application credential. */
   applicationCredential: TokenApplicationCredential | null;
+  /**
+   * Set for a federated user (Keystone's `user.OS-FEDERATION`): the identity provider and protocol
+   * the token came through. https://docs.openstack.org/api-ref/identity/v3-ext/#os-federation-api
+   */
+  federation?: TokenFederation | null;
+}
+
+export interface TokenFederation {
+  identityProviderId: string;
+  protocolId: string;
 }
 
 export interface AuthDomain {

@@ -137,6 +137,11 @@ export class KeystoneV2 implements IdentityClient {
     );
   }
 
+  /** Federation (and so WebSSO) is a v3 API: clouds.yaml refuses WebSSO on a v2.0 cloud. */
+  validateOwnToken(): Promise<IssuedToken> {
+    return Promise.reject(new InvalidInputError('Single sign-on needs Keystone v3 federation.'));
+  }
+
   async completeCatalog(issued: IssuedToken): Promise<Catalog | null> {
     return issued.catalog;
   }

@@ -25,7 +25,18 @@ const domainSchema = z.object({ id: z.string().nullish(), name: z.string().nulli
 export const v3TokenBodySchema = z.object({
   token: z.object({
     methods: z.array(z.string()).default([]),
-    user: z.object({ id: z.string(), name: z.string(), domain: domainSchema }),
+    user: z.object({
+      id: z.string(),
+      name: z.string(),
+      domain: domainSchema,
+      // A federated user: https://docs.openstack.org/api-ref/identity/v3-ext/#os-federation-api
+      'OS-FEDERATION': z
+        .object({
+          identity_provider: z.object({ id: z.string() }),
+          protocol: z.object({ id: z.string() }),
+        })
+        .nullish(),
+    }),
     audit_ids: z.array(z.string()).default([]),
     expires_at: z.string(),
     issued_at: z.string(),
@@ -74,6 +85,7 @@ export function readV3Token(response: UpstreamResponse): IssuedToken {
 /** A token body as our type (a validation answers the same body as an issue). */
 export function toIssuedToken(body: V3TokenBody): Omit<IssuedToken, 'token'> {
   const appCredential = body.application_credential;
+  const federation = body.user['OS-FEDERATION'];
   return {
     issuedAt: parseKeystoneTime(body.issued_at),
     expiresAt: parseKeystoneTime(body.expires_at),
@@ -91,6 +103,9 @@ export function toIssuedToken(body: V3TokenBody): Omit<IssuedToken, 'token'> {
           name: appCredential.name ?? null,
           ...(typeof appCredential.restricted === 'boolean' ? { restricted: appCredential.restricted } : {}),
         }
+      : null,
+    federation: federation
+      ? { identityProviderId: federation.identity_provider.id, protocolId: federation.protocol.id }
       : null,
   };
 }

@@ -30,6 +30,7 @@ import {
   toIdentityBody,
   toProjectRef,
   toRoleRefs,
+  toIssuedToken,
   toScopeBody,
   v3TokenBodySchema,
 } from './keystone-v3-bodies.js';
@@ -109,6 +110,22 @@ export class KeystoneV3 implements IdentityClient {
     if (response.status === 404) throw new TokenExpiredError();
     if (response.status !== 201 && response.status !== 200) failTokenRequest(response, '3', this.rootUrl);
     return this.completeMinimalToken(await this.readIssued(response), true);
+  }
+
+  /**
+   * GET /v3/auth/tokens with the token as both X-Auth-Token and X-Subject-Token: a user may
+   * validate their own token (https://docs.openstack.org/api-ref/identity/v3/#validate-and-show-information-for-token).
+   * 401/404 mean Keystone does not accept it: expired, revoked or never its own.
+   */
+  async validateOwnToken(token: string): Promise<IssuedToken> {
+    const response = await openstackFetch(`${this.rootUrl}/v3/auth/tokens?nocatalog`, {
+      service: 'Keystone',
+      headers: { 'X-Auth-Token': token, 'X-Subject-Token': token },
+      timeoutMs: this.timeoutMs,
+    });
+    if (response.status !== 200) failTokenAuthenticatedCall(response, 'the token validation');
+    const body = parseUpstream(v3TokenBodySchema, response.body, 'Keystone', 'the token validation');
+    return { token, ...toIssuedToken(body.token) };
   }
 
   /** GET /v3/auth/projects: the projects the token's user may scope to. */
