@@ -92,7 +92,7 @@ describe('GET /api/sso/{cloud}/start', () => {
     const browser = new ApiSession(app.url);
     const navigation = await browser.navigate('GET', '/api/sso/nowhere/start');
     expect(navigation.status).toBe(303);
-    expect(navigation.location).toBe('/?sso_error=not_found');
+    expect(navigation.location).toBe('/login?sso_error=not_found');
     const api = await browser.get('/api/sso/nowhere/start');
     expect(api.status).toBe(404);
     expect(api.body.error.code).toBe('not_found');
@@ -109,7 +109,7 @@ describe('POST /api/sso/callback refuses', () => {
       headers: { Origin: keystoneOrigin },
     });
     expect(answer.status).toBe(303);
-    expect(answer.location).toBe('/?sso_error=forbidden');
+    expect(answer.location).toBe('/login?sso_error=forbidden');
     expect(browser.sessionCookie).toBeNull();
     expect(demo.stats.requests).toBe(requestsBefore);
     expectSecretsNowhere(app, [token], [answer.body]);
@@ -157,7 +157,7 @@ describe('POST /api/sso/callback refuses', () => {
       form: { token: 'gAAAAABnotarealtoken0123456789' },
       headers: { Origin: keystoneOrigin },
     });
-    expect(first.location).toBe('/?sso_error=invalid_credentials');
+    expect(first.location).toBe('/login?sso_error=invalid_credentials');
     expect(browser.hasCookie('api-access.sso')).toBe(false);
   });
 
@@ -168,7 +168,7 @@ describe('POST /api/sso/callback refuses', () => {
       form: { token: 'gAAAAABnotarealtoken0123456789' },
       headers: { Origin: keystoneOrigin },
     });
-    expect(unknown.location).toBe('/?sso_error=invalid_credentials');
+    expect(unknown.location).toBe('/login?sso_error=invalid_credentials');
 
     const token = await passwordToken();
     const browser = await startedBrowser();
@@ -176,7 +176,7 @@ describe('POST /api/sso/callback refuses', () => {
       form: { token },
       headers: { Origin: keystoneOrigin },
     });
-    expect(notFederated.location).toBe('/?sso_error=invalid_credentials');
+    expect(notFederated.location).toBe('/login?sso_error=invalid_credentials');
     expect(browser.sessionCookie).toBeNull();
     expectSecretsNowhere(app, [token], [notFederated.body]);
   });

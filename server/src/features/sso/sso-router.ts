@@ -84,7 +84,7 @@ function backToLoginPage(markerCookie: string, secureCookies: boolean): ErrorReq
     }
     res.clearCookie(markerCookie, ssoMarkerCookieOptions(secureCookies));
     res.setHeader('Cache-Control', 'no-store');
-    res.redirect(303, `/?${SSO_ERROR_PARAM}=${encodeURIComponent(code)}`);
+    res.redirect(303, `/login?${SSO_ERROR_PARAM}=${encodeURIComponent(code)}`);
   };
 }
 

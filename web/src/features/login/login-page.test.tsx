@@ -69,6 +69,35 @@ describe('LoginPage', () => {
     expect(JSON.stringify({ ...window.localStorage })).not.toContain('pa$$');
   });
 
+  it('offers "Sign in with SSO" as a link to the BFF start beside the password, and explains Keystone errors first', async () => {
+    mockFetch({
+      'GET /api/clouds': { clouds: [{ ...demoCloud, websso: { label: 'Corp IdP' } }] },
+    });
+    renderApp('/login');
+    const link = await screen.findByRole('link', { name: 'Sign in with Corp IdP' });
+    expect(link.getAttribute('href')).toBe('/api/sso/lab/start');
+    expect(screen.getByText(/ends on a Keystone error page/)).toBeTruthy();
+    expect(screen.getByLabelText('Password')).toBeTruthy();
+  });
+
+  it('shows only the SSO sign-in for a cloud with auth_type v3websso', async () => {
+    mockFetch({
+      'GET /api/clouds': {
+        clouds: [{ ...demoCloud, name: 'corp', authType: 'websso', websso: { label: 'Corp IdP' } }],
+      },
+    });
+    renderApp('/login');
+    expect(await screen.findByRole('link', { name: 'Sign in with Corp IdP' })).toBeTruthy();
+    expect(screen.queryByLabelText('Password')).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Sign in' })).toBeNull();
+  });
+
+  it('names why a single sign-on came back refused (?sso_error=)', async () => {
+    mockFetch({ 'GET /api/clouds': { clouds: [demoCloud] } });
+    renderApp('/login?sso_error=forbidden');
+    expect((await screen.findByRole('alert')).textContent).toMatch(/did not start in this browser/);
+  });
+
   it('shows the demo cloud notice with its credentials and prefills them', async () => {
     mockFetch({
       'GET /api/clouds': {

@@ -3,6 +3,7 @@ import { useMemo, useState, type FormEvent } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import type { CloudSummary } from '@contract/clouds';
 import type { SessionInfo } from '@contract/session';
+import { SSO_ERROR_PARAM } from '@contract/sso';
 import { cloudsQueryOptions } from '../../api/clouds-queries';
 import { Button } from '../../components/ui/button';
 import { SelectField } from '../../components/ui/field';
@@ -24,11 +25,22 @@ import {
 import { OpenrcFileField } from './openrc-file-field';
 import { PasscodeStep } from './passcode-step';
 import { PasswordFields } from './password-fields';
+import { SsoSignIn } from './sso-sign-in';
 import { useSignInMutation } from './queries';
 import { RegionField } from './region-field';
 import { useOpenrcImport } from './use-openrc-import';
 
 const reasons = ['not_authenticated', 'token_expired', 'signed_out'] as const;
+// The codes the BFF's SSO start and callback send a failed navigation back with (?sso_error=).
+const ssoErrors = [
+  'forbidden',
+  'invalid_credentials',
+  'not_found',
+  'rate_limited',
+  'upstream_unavailable',
+  'upstream_error',
+  'store_unavailable',
+] as const;
 
 export function LoginPage() {
   const { t } = useI18n();
@@ -44,6 +56,8 @@ export function LoginPage() {
   const clouds = useMemo(() => cloudsQuery.data?.clouds ?? [], [cloudsQuery.data]);
   const cloud: CloudSummary | undefined = clouds.find((c) => c.name === values.cloud);
   const reason = reasons.find((r) => r === searchParams.get('reason'));
+  const ssoErrorParam = searchParams.get(SSO_ERROR_PARAM);
+  const ssoError = ssoErrorParam ? (ssoErrors.find((code) => code === ssoErrorParam) ?? 'other') : null;
 
   // Once the clouds arrive, pick the cloud from the URL (after a lost session), else the last one used.
   // (Adjusting state while rendering, as React recommends over an effect for derived state.)
@@ -91,6 +105,8 @@ export function LoginPage() {
 
   const fieldErrors = mapFieldErrors(signIn.error?.fields);
   const isAppCredential = values.authType === 'application_credential';
+  // A cloud that signs in through its identity provider only (auth_type v3websso): no password form.
+  const isSsoOnly = cloud?.authType === 'websso';
   // An application credential openrc pasted for a cloud that signs in with a password.
   const isAppCredentialFromOpenrc = isAppCredential && !isApplicationCredentialCloud(cloud);
   const fieldProps = { values, fieldErrors, update };
@@ -106,6 +122,7 @@ export function LoginPage() {
             {t(`login.reason.${reason}` as MessageKey)}
           </Notice>
         )}
+        {ssoError && <Notice tone="error">{t(`sso.error.${ssoError}` as MessageKey)}</Notice>}
         {cloudsQuery.isError && <Notice tone="error">{describeError(cloudsQuery.error, t)}</Notice>}
         {cloudsQuery.isSuccess && clouds.length === 0 && (
           <Notice tone="warning">{t('login.noClouds')}</Notice>
@@ -147,7 +164,11 @@ export function LoginPage() {
               </option>
             ))}
           </SelectField>
-          {isAppCredential ? (
+          {cloud?.websso && <SsoSignIn cloud={cloud} websso={cloud.websso} />}
+          {cloud?.websso && !isSsoOnly && (
+            <p className="text-center text-sm text-slate-600 dark:text-slate-400">{t('sso.or')}</p>
+          )}
+          {isSsoOnly ? null : isAppCredential ? (
             <ApplicationCredentialFields
               {...fieldProps}
               onUsePassword={
@@ -159,19 +180,23 @@ export function LoginPage() {
           ) : (
             <PasswordFields {...fieldProps} />
           )}
-          <RegionField {...fieldProps} regions={cloud?.regions ?? []} />
-          <OpenrcFileField notice={openrcImport.notice} onChoose={openrcImport.chooseFile} />
+          {!isSsoOnly && (
+            <>
+              <RegionField {...fieldProps} regions={cloud?.regions ?? []} />
+              <OpenrcFileField notice={openrcImport.notice} onChoose={openrcImport.chooseFile} />
 
-          {signIn.isError && <Notice tone="error">{describeError(signIn.error, t)}</Notice>}
+              {signIn.isError && <Notice tone="error">{describeError(signIn.error, t)}</Notice>}
 
-          <Button
-            type="submit"
-            variant="primary"
-            className="w-full"
-            disabled={signIn.isPending || !values.cloud}
-          >
-            {t('login.submit')}
-          </Button>
+              <Button
+                type="submit"
+                variant="primary"
+                className="w-full"
+                disabled={signIn.isPending || !values.cloud}
+              >
+                {t('login.submit')}
+              </Button>
+            </>
+          )}
         </form>
       )}
     </main>

@@ -143,6 +143,32 @@ describe('TokenPage', () => {
     expect(calls.find((c) => c.path === '/api/token/reissue')?.body).toEqual({ password: 'pw' });
   });
 
+  it('offers "Renew through SSO" (a navigation) instead of Reissue after a single sign-on', async () => {
+    const { calls } = mockFetch({
+      ...baseRoutes(makeTokenInfo({ secondsLeft: 3000 })),
+      'GET /api/session': { ...sessionInfo, reissueNeedsPassword: true, signInMethod: 'websso' },
+    });
+    renderApp('/');
+    const renew = await screen.findByRole('link', { name: 'Renew through SSO' });
+    expect(renew.getAttribute('href')).toBe('/api/sso/lab/start');
+    expect(screen.queryByRole('button', { name: 'Reissue' })).toBeNull();
+    expect(screen.getByRole('link', { name: 'Create an application credential' }).getAttribute('href')).toBe(
+      '/credentials',
+    );
+    expect(screen.getByText(/cannot be extended/)).toBeTruthy();
+    // Nothing auto-regenerates: no reissue is ever sent for an SSO session.
+    expect(calls.some((c) => c.path === '/api/token/reissue')).toBe(false);
+  });
+
+  it('warns that an SSO token ends soon', async () => {
+    mockFetch({
+      ...baseRoutes(makeTokenInfo({ secondsLeft: 300 })),
+      'GET /api/session': { ...sessionInfo, reissueNeedsPassword: true, signInMethod: 'websso' },
+    });
+    renderApp('/');
+    expect(await screen.findByText(/ends soon\. Renew it through your identity provider/)).toBeTruthy();
+  });
+
   it('auto-regenerates about two minutes before expiry, once', async () => {
     const { calls } = mockFetch({
       ...baseRoutes(makeTokenInfo({ secondsLeft: 125 })),

@@ -8,6 +8,7 @@ import { CopyAsPanel } from './copy-as-panel';
 import { CountdownPanel } from './countdown-panel';
 import { IssuedTokensList } from './issued-tokens-list';
 import { ReissueControls } from './reissue-controls';
+import { SsoRenewal } from './sso-renewal';
 import { tokenInfoQueryOptions } from './queries';
 import { TokenDetails } from './token-details';
 import { TokenSecretField } from './token-secret-field';
@@ -49,13 +50,17 @@ export function TokenPage() {
               issuedAt={token.issuedAt}
               expiresAt={token.expiresAt}
             />
-            <ReissueControls
-              tokenId={token.id}
-              secondsLeft={secondsLeft}
-              needsPassword={sessionQuery.data?.reissueNeedsPassword ?? false}
-              needsPasscode={sessionQuery.data?.requiresPasscodeForReissue ?? false}
-              isApplicationCredential={Boolean(token.applicationCredential)}
-            />
+            {sessionQuery.data?.signInMethod === 'websso' ? (
+              <SsoRenewal cloud={token.cloud} secondsLeft={secondsLeft} />
+            ) : (
+              <ReissueControls
+                tokenId={token.id}
+                secondsLeft={secondsLeft}
+                needsPassword={sessionQuery.data?.reissueNeedsPassword ?? false}
+                needsPasscode={sessionQuery.data?.requiresPasscodeForReissue ?? false}
+                isApplicationCredential={Boolean(token.applicationCredential)}
+              />
+            )}
           </div>
           <TokenDetails token={token} />
           <CopyAsPanel token={token} cloud={cloud} />

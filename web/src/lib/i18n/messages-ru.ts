@@ -1,6 +1,7 @@
 import type { Messages } from './messages';
 import { credentialsRu } from './messages-credentials-ru';
 import { scopesRu } from './messages-scopes-ru';
+import { ssoRu } from './messages-sso-ru';
 
 /** The UI's words in Russian: loaded only when Russian is chosen (load-messages.ts). */
 export const russianMessages: Messages = {
@@ -225,4 +226,5 @@ export const russianMessages: Messages = {
   'networks.updated': 'Обновлена',
   ...credentialsRu,
   ...scopesRu,
+  ...ssoRu,
 };

@@ -1,5 +1,6 @@
 import { credentialsEn } from './messages-credentials';
 import { scopesEn } from './messages-scopes';
+import { ssoEn } from './messages-sso';
 
 /**
  * The UI's words. English is here and always loaded; `en` defines the keys, and every other
@@ -230,6 +231,7 @@ const en = {
   'networks.updated': 'Updated',
   ...credentialsEn,
   ...scopesEn,
+  ...ssoEn,
 } as const;
 
 export type MessageKey = keyof typeof en;
