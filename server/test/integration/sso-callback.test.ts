@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CloudConfig } from '../../src/config/clouds-config.js';
 import { startDemoCloud, type DemoCloud } from '../../src/demo-cloud/demo-cloud.js';
@@ -201,6 +202,32 @@ describe('POST /api/sso/callback refuses', () => {
       const error = (await answer.json()) as { error: { message: string } };
       expect(error.error.message).toMatch(/\w/);
       expect(error.error.message).not.toMatch(/at .*\.js/);
+    }
+  });
+
+  it('nothing when Keystone is down: the usual clear error, and no session', async () => {
+    // A cloud whose Keystone listens nowhere: a port that was just free.
+    const probe = net.createServer().listen(0, '127.0.0.1');
+    await new Promise((resolve) => probe.once('listening', resolve));
+    const { port } = probe.address() as net.AddressInfo;
+    await new Promise((resolve) => probe.close(resolve));
+    const down = {
+      ...ssoCloud(demoCloudConfig(demo, 'down')),
+      authUrl: `http://127.0.0.1:${port}/v3`,
+      identity: { rootUrl: `http://127.0.0.1:${port}`, version: '3' as const },
+    };
+    const downApp = await startTestApp([down]);
+    try {
+      const browser = new ApiSession(downApp.url);
+      expect((await browser.navigate('GET', '/api/sso/down/start')).status).toBe(303);
+      const answer = await browser.navigate('POST', '/api/sso/callback', {
+        form: { token: 'gAAAAABnotarealtoken0123456789' },
+        headers: { Origin: `http://127.0.0.1:${port}` },
+      });
+      expect(answer.location).toBe('/login?sso_error=upstream_unavailable');
+      expect(browser.sessionCookie).toBeNull();
+    } finally {
+      await downApp.close();
     }
   });
 });
