@@ -116,6 +116,11 @@ export class ApiSession {
     };
   }
 
+  /** Drops a cookie, as a browser leaves a SameSite=Strict one out of a cross-site request. */
+  forgetCookie(name: string): void {
+    this.cookies.delete(name);
+  }
+
   /** Whether the jar holds a cookie of this name. */
   hasCookie(name: string): boolean {
     return this.cookies.has(name);

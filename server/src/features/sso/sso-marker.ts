@@ -11,6 +11,12 @@ export interface SsoMarker {
   cloud: string;
   /** The project the browser's session was scoped to when it started "renew through SSO", or null. */
   projectId: string | null;
+  /**
+   * That signed-in session's id, sealed (SecretBox): behind TLS Keystone's post is cross-site and
+   * carries no SameSite=Strict session cookie, so this is how the callback finds the session it
+   * replaces and revokes its tokens. Null for a first sign-in.
+   */
+  sealedPreviousSession: string | null;
   expiresAtMs: number;
 }
 
@@ -52,6 +58,7 @@ export class SsoMarkerSigner {
       JSON.stringify({
         c: marker.cloud,
         p: marker.projectId,
+        s: marker.sealedPreviousSession,
         e: now + SSO_MARKER_LIFETIME_MS,
         n: randomBytes(12).toString('base64url'),
       }),
@@ -61,7 +68,7 @@ export class SsoMarkerSigner {
 
   /** The marker, or null when it is missing, forged, from another key or expired. */
   read(value: unknown, now: number): SsoMarker | null {
-    if (typeof value !== 'string' || value.length > 1024) return null;
+    if (typeof value !== 'string' || value.length > 2048) return null;
     const [payload, signature, ...rest] = value.split('.');
     if (!payload || !signature || rest.length > 0) return null;
     const given = Buffer.from(signature, 'base64url');
@@ -77,6 +84,7 @@ export class SsoMarkerSigner {
       return {
         cloud: data.c,
         projectId: typeof data.p === 'string' ? data.p : null,
+        sealedPreviousSession: typeof data.s === 'string' ? data.s : null,
         expiresAtMs: data.e,
       };
     } catch {

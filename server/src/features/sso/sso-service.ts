@@ -17,6 +17,9 @@ import {
 import type { Logger } from '../../platform/logger.js';
 import type { SsoMarker, SsoMarkerSigner } from './sso-marker.js';
 
+/** The SecretBox context the previous session's id is sealed under (not a session of its own). */
+const PREVIOUS_SESSION_CONTEXT = 'sso-previous-session';
+
 /** What the callback was given: Keystone's form field, the request's Origin and the marker cookie. */
 export interface SsoCallback {
   token: string;
@@ -45,7 +48,13 @@ export class SsoService {
     // "Renew through SSO" from a project: come back to that project.
     const current = session.auth?.cloud === cloudName ? session.auth.current : undefined;
     const marker = this.markers.issue(
-      { cloud: cloudName, projectId: current?.project?.id ?? null },
+      {
+        cloud: cloudName,
+        projectId: current?.project?.id ?? null,
+        sealedPreviousSession: session.auth
+          ? this.auth.secretBox.seal(session.id, PREVIOUS_SESSION_CONTEXT)
+          : null,
+      },
       this.auth.now(),
     );
     return { location: webSsoUrl(cloud.config.identity.rootUrl, websso, this.callbackUrl), marker };
@@ -80,7 +89,31 @@ export class SsoService {
       requiresPasscode: false,
       signInMethod: 'websso',
     });
+    await this.retirePreviousSession(marker, session.id);
     return (await this.returnToProject(session, cloud, marker)) ?? info;
+  }
+
+  /**
+   * The session a "renew through SSO" started from. Same-site, its cookie came with the callback
+   * and the opener retired it already; cross-site it did not, and its tokens would outlive it in a
+   * record nobody holds a cookie for. Revoked in the background like the opener's.
+   */
+  private async retirePreviousSession(marker: SsoMarker, newId: string): Promise<void> {
+    if (!marker.sealedPreviousSession) return;
+    let previousId: string;
+    try {
+      previousId = this.auth.secretBox.open(marker.sealedPreviousSession, PREVIOUS_SESSION_CONTEXT);
+    } catch {
+      return; // sealed under a key no longer configured: nothing we can find
+    }
+    if (previousId === newId) return;
+    const identity = this.auth.clouds.find(marker.cloud)?.identity ?? null;
+    void this.auth.ledger.closeAndRevoke(previousId, identity).catch((error: unknown) => {
+      this.logger.warn(
+        { err: { message: (error as Error).message } },
+        'revoking the session SSO replaced failed',
+      );
+    });
   }
 
   private webSsoCloud(name: string): { cloud: Cloud; websso: WebSsoConfig } {
