@@ -14,6 +14,8 @@
 # clouds.yaml, openrc) come from the TypeScript seed, e2e/lab/seed/seed-lab.ts, over the REST APIs:
 #   https://docs.openstack.org/api-ref/identity/v3/
 #   https://docs.openstack.org/api-ref/network/v2/
+# The federation (a second Keystone behind Apache + mod_auth_openidc, and an OpenID Connect provider,
+# for "Sign in with SSO") is in e2e/lab/federation-lab.sh, sourced below; OSLAB_FEDERATION=0 leaves it out.
 set -euo pipefail
 set -E # let the ERR trap fire inside functions and subshells too
 
@@ -47,6 +49,10 @@ DOMAIN_ADMIN_PASSWORD=domain-admin-pass
 # Debian's interpreter: plain `python3` on PATH may be a pyenv build without dist-packages (pitfall 1).
 PY=/usr/bin/python3
 PACKAGES=(python3-keystone python3-neutron python3-openstackclient uwsgi-core uwsgi-plugin-python3 sqlite3 curl jq)
+
+# The federation part: its settings, functions and template names (OSLAB_FEDERATION, ...).
+# shellcheck source=e2e/lab/federation-lab.sh
+. "$SCRIPT_DIR/federation-lab.sh"
 
 # ---------------------------------------------------------------------------------------------- output
 
@@ -132,6 +138,7 @@ set_paths() {
   LAB_JSON=$LAB_DIR/lab.json
   # Outside the lab dir so that `reset` may delete the dir while holding the lock.
   LOCK_FILE=$LAB_DIR.lock
+  fed_set_paths
 }
 
 take_lock() {
@@ -302,14 +309,27 @@ wait_healthy() {
   die "$name not healthy after ${timeout}s" "$logfile"
 }
 
-# stop_service NAME PIDFILE PORT
+# wait_port_free PORT NAME: after a stop, the port must become free (15 s).
+wait_port_free() {
+  local port=$1 name=$2 deadline=$(($(now_us) + 15 * 1000000))
+  while is_port_open "$port"; do
+    if (($(now_us) > deadline)); then
+      die "port $port still in use after stopping $name (a process this lab did not start?)"
+    fi
+    sleep 0.2
+  done
+}
+
+# stop_service NAME PIDFILE PORT [COMMAND]: COMMAND (default: uwsgi or neutron-server) must be part
+# of the recorded pid's command line, or the pid was reused by someone else's process.
 stop_service() {
-  local name=$1 pidfile=$2 port=$3 pid members deadline
+  local name=$1 pidfile=$2 port=$3 want=${4:-} pid members deadline
   pid=$(read_pid "$pidfile")
   if [[ -n $pid ]] && is_alive "$pid"; then
     local cmd
     cmd=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null || true)
-    if [[ $cmd != *uwsgi* && $cmd != *neutron-server* ]]; then
+    if { [[ -n $want ]] && [[ $cmd != *"$want"* ]]; } ||
+      { [[ -z $want ]] && [[ $cmd != *uwsgi* && $cmd != *neutron-server* ]]; }; then
       warn "$name: pid $pid from $pidfile is now '$cmd', not ours; not touching it"
       pid=""
     fi
@@ -333,13 +353,7 @@ stop_service() {
   if [[ -z $pid ]] && is_port_open "$port"; then
     die "port $port is held by a process this lab did not start (a lab with another OSLAB_DIR?); left alone"
   fi
-  deadline=$(($(now_us) + 15 * 1000000))
-  while is_port_open "$port"; do
-    if (($(now_us) > deadline)); then
-      die "port $port still in use after stopping $name (a process this lab did not start?)"
-    fi
-    sleep 0.2
-  done
+  wait_port_free "$port" "$name"
 }
 
 # ------------------------------------------------------------------------------------------------ config
@@ -347,13 +361,18 @@ stop_service() {
 # render TEMPLATE: the file from e2e/lab/templates/ with each {{NAME}} replaced by the value of the
 # shell variable NAME (only the names listed here; an unknown or misspelt one fails the start).
 TEMPLATE_VARS=(LOGS KS KS_DB KS_LOG NT NT_DB TOKEN_EXPIRATION TOKEN_CACHE_TIME QUOTA_NETWORK KEYSTONE_PORT
-  NEUTRON_PORT KEYSTONE_URL NEUTRON_PASSWORD PYTHON)
+  NEUTRON_PORT KEYSTONE_URL NEUTRON_PASSWORD PYTHON "${FED_TEMPLATE_VARS[@]}")
 render() {
   local file=$TEMPLATES/$1 text name PYTHON=$PY
   [[ -f $file ]] || die "template $file is missing" /dev/null
   text=$(<"$file")
   # The quoted replacement keeps a & literal (bash 5.2 patsub_replacement).
-  for name in "${TEMPLATE_VARS[@]}"; do text=${text//"{{$name}}"/"${!name}"}; done
+  # An unset variable (e.g. a federation secret while OSLAB_FEDERATION=0) leaves its placeholder,
+  # which the check below reports.
+  for name in "${TEMPLATE_VARS[@]}"; do
+    [[ -v $name ]] || continue
+    text=${text//"{{$name}}"/"${!name}"}
+  done
   [[ $text != *'{{'* ]] || die "template $1 has a placeholder this script does not fill: $(grep -o '{{[^}]*}}' <<<"$text" | head -1)" /dev/null
   printf '%s\n' "$text"
 }
@@ -385,7 +404,9 @@ NEUTRON_CONF_CHANGED=0
 
 write_config() {
   mkdir -p "$BIN" "$LOGS" "$RUN" "$KS" "$NT/state" "$NT/lock"
-  chmod 700 "$LAB_DIR" "$RUN"
+  # 711 with the federation: its Keystone runs as www-data and must traverse the lab directory.
+  if fed_is_on; then chmod 711 "$LAB_DIR"; else chmod 700 "$LAB_DIR"; fi
+  chmod 700 "$RUN"
   [[ -e $MARKER ]] || printf 'openstack-lab data directory (see e2e/lab/README.md)\n' >"$MARKER"
   local ks=0 nt=0
   if place "$KS/keystone.conf" keystone_conf; then ks=1; fi
@@ -469,12 +490,16 @@ seed_lab() {
       LAB_ADMIN_PASSWORD=$ADMIN_PASSWORD LAB_DEMO_PASSWORD=$DEMO_PASSWORD \
       LAB_NEUTRON_PASSWORD=$NEUTRON_PASSWORD LAB_MFA_PASSWORD=$MFA_PASSWORD \
       LAB_DOMAIN_ADMIN_PASSWORD=$DOMAIN_ADMIN_PASSWORD \
+      LAB_FEDERATION=$FEDERATION LAB_FED_RESEED=$FED_RESEED LAB_FED_KEYSTONE_URL=$FED_KEYSTONE_URL \
+      LAB_FED_IDP_URL=$FED_IDP_URL LAB_FED_TRUSTED_DASHBOARDS=$TRUSTED_DASHBOARDS \
+      LAB_FED_CLI_CLIENT_SECRET=${FED_CLI_CLIENT_SECRET:-} \
       exec "${tsx[@]}" e2e/lab/seed/seed-lab.ts
   ) || rc=$?
   case $rc in
   0) ;;
   2) die "seeding failed at Keystone" "$KS_LOG" ;;
   3) die "seeding failed at Neutron" "$NT_LOG" ;;
+  4) die "seeding failed at the federation's Keystone" "$FED_KS_LOG" ;;
   *) die "seeding failed (e2e/lab/seed/seed-lab.ts, exit $rc)" /dev/null ;;
   esac
 }
@@ -519,12 +544,18 @@ cmd_start() {
   local t0=$EPOCHREALTIME
   step "packages" install_packages
   write_config
+  if fed_is_on; then fed_write_config; fi
 
-  local ks_running=0 nt_running=0
+  local ks_running=0 nt_running=0 fed_current=1
   if keystone_pid >/dev/null && is_keystone_healthy; then ks_running=1; fi
   if neutron_pid >/dev/null && is_neutron_healthy; then nt_running=1; fi
-  if ((ks_running && nt_running && !KEYSTONE_CONF_CHANGED && !NEUTRON_CONF_CHANGED && !RESEED)) && [[ -s $LAB_JSON ]]; then
-    log "already running (keystone $KEYSTONE_URL, neutron $NEUTRON_URL); nothing to do ($(since "$t0"))"
+  if fed_is_on; then
+    fed_is_current || fed_current=0
+  elif fed_facts_present; then
+    fed_current=0 # lab.json must lose its `federation`
+  fi
+  if ((ks_running && nt_running && fed_current && !KEYSTONE_CONF_CHANGED && !NEUTRON_CONF_CHANGED && !RESEED)) && [[ -s $LAB_JSON ]]; then
+    log "already running (keystone $KEYSTONE_URL, neutron $NEUTRON_URL$(fed_is_on && printf ', federation keystone %s, idp %s' "$FED_KEYSTONE_URL" "$FED_IDP_URL")); nothing to do ($(since "$t0"))"
     return 0
   fi
 
@@ -533,13 +564,20 @@ cmd_start() {
   if ((!nt_running || NEUTRON_CONF_CHANGED)); then stop_service neutron "$NT_PID" "$NEUTRON_PORT"; nt_running=0; fi
   ((ks_running)) || ! is_port_open "$KEYSTONE_PORT" || die "port $KEYSTONE_PORT is taken by a process this lab did not start"
   ((nt_running)) || ! is_port_open "$NEUTRON_PORT" || die "port $NEUTRON_PORT is taken by a process this lab did not start"
+  if fed_is_on; then fed_prepare; fi
 
-  # First run: both databases, in parallel (they are independent).
-  local nt_init_pid=""
+  # First run: the databases, in parallel (they are independent).
+  local nt_init_pid="" fed_init_pid=""
   if [[ ! -e $NT/.initialized ]]; then
     log "neutron schema: create_all + stamp heads (background)"
     (init_neutron_db) &
     nt_init_pid=$!
+  fi
+  if fed_is_on && [[ ! -e $FED_KS/.initialized ]]; then
+    log "federation keystone: keys + db_sync + bootstrap (background)"
+    FED_RESEED=1
+    (fed_init_keystone_db) &
+    fed_init_pid=$!
   fi
   if [[ ! -e $KS/.initialized ]]; then
     step "keystone fernet/credential keys + db_sync + bootstrap" init_keystone_db
@@ -548,16 +586,23 @@ cmd_start() {
     wait "$nt_init_pid" || die "neutron schema creation failed" "$LOGS/neutron-db.log"
     log "neutron schema ready ($(since "$t0") since start)"
   fi
+  if [[ -n $fed_init_pid ]]; then
+    wait "$fed_init_pid" || die "federation keystone database failed" "$LOGS/federation-keystone-manage.log"
+    log "federation keystone database ready ($(since "$t0") since start)"
+  fi
 
-  # Neutron needs Keystone only when the first authenticated request arrives: start both at once.
+  # Neutron needs Keystone only when the first authenticated request arrives: start them all at once.
   ((ks_running)) || start_keystone
   ((nt_running)) || start_neutron
+  if fed_is_on; then fed_launch; fi
   ((ks_running)) || wait_healthy keystone keystone_pid is_keystone_healthy "$KS_UWSGI_LOG" 90 "$KS_LAUNCHED_AT"
   ((nt_running)) || wait_healthy neutron neutron_pid is_neutron_healthy "$NT_LOG" 90 "$NT_LAUNCHED_AT"
+  if fed_is_on; then fed_wait; fi
 
   # Seeds when lab.json is missing or invalid or OSLAB_RESEED=1; otherwise records the settings.
   step "seed + lab.json, clouds.yaml, openrc (e2e/lab/seed/seed-lab.ts)" seed_lab
   log "ready in $(since "$t0"): keystone $KEYSTONE_URL/v3, neutron $NEUTRON_URL, clouds.yaml $CLOUDS_YAML, facts $LAB_JSON"
+  if fed_is_on; then log "federation: keystone $FED_KEYSTONE_URL/v3, idp $FED_IDP_URL (cloud lab-sso)"; fi
 }
 
 cmd_stop() {
@@ -565,7 +610,9 @@ cmd_stop() {
   local t0=$EPOCHREALTIME
   stop_service neutron "$NT_PID" "$NEUTRON_PORT"
   stop_service keystone "$KS_PID" "$KEYSTONE_PORT"
-  log "stopped; ports $KEYSTONE_PORT and $NEUTRON_PORT free ($(since "$t0"))"
+  # Whatever OSLAB_FEDERATION says: a federation an earlier start brought up stops too.
+  fed_stop
+  log "stopped; ports $KEYSTONE_PORT and $NEUTRON_PORT free$([[ -d $FED ]] && printf ', and %s %s %s' "$FED_KEYSTONE_PORT" "$FED_IDP_PORT" "$FED_IDP_TLS_PORT") ($(since "$t0"))"
 }
 
 cmd_status() {
@@ -587,6 +634,7 @@ cmd_status() {
     elif is_port_open "$NEUTRON_PORT"; then log "neutron  DOWN (port $NEUTRON_PORT held by a process this lab did not start)"
     else log "neutron  DOWN"; fi
   fi
+  if fed_is_on || [[ -d $FED ]]; then fed_status || rc=3; fi
   log "data $LAB_DIR"
   return $rc
 }
@@ -618,6 +666,7 @@ usage() {
 usage: openstack-lab.sh start|stop|status|reset|check   (npm run lab -- MODE)
 env: OSLAB_DIR (/tmp/api-access-lab)  OSLAB_TOKEN_EXPIRATION (3600)  OSLAB_FAST_HASH (1)
      OSLAB_TOKEN_CACHE_TIME (300)  OSLAB_QUOTA_NETWORK (100)  OSLAB_RESEED (0)
+     OSLAB_FEDERATION (1)  OSLAB_TRUSTED_DASHBOARDS (http://127.0.0.1:8181/api/sso/callback)
 EOF
 }
 
@@ -631,6 +680,7 @@ validate_settings() {
   ((TOKEN_EXPIRATION > 0)) || die "OSLAB_TOKEN_EXPIRATION must be > 0" /dev/null
   [[ $FAST_HASH == 0 || $FAST_HASH == 1 ]] || die "OSLAB_FAST_HASH must be 0 or 1, got '$FAST_HASH'" /dev/null
   [[ $RESEED == 0 || $RESEED == 1 ]] || die "OSLAB_RESEED must be 0 or 1, got '$RESEED'" /dev/null
+  fed_validate_settings
 }
 
 main() {

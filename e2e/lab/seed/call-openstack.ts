@@ -1,7 +1,10 @@
 import type { z } from 'zod';
 
-/** Which lab service answered: the seed's caller shows that service's log when a call fails. */
-export type LabService = 'keystone' | 'neutron';
+/**
+ * Which lab service answered: the seed's caller shows that service's log when a call fails.
+ * `federation` is the federation's own Keystone (e2e/lab/federation-lab.sh).
+ */
+export type LabService = 'keystone' | 'neutron' | 'federation';
 
 /** A call that did not get an expected status. The message never holds a token or a password. */
 export class OpenStackCallError extends Error {
@@ -87,6 +90,8 @@ export interface PasswordScope {
   password: string;
   /** Project name in domain Default. */
   project: string;
+  /** Which Keystone (default: the main lab's). */
+  service?: 'keystone' | 'federation';
 }
 
 /**
@@ -95,10 +100,10 @@ export interface PasswordScope {
  */
 export async function issueToken(
   keystoneUrl: string,
-  { user, password, project }: PasswordScope,
+  { user, password, project, service = 'keystone' }: PasswordScope,
 ): Promise<string> {
   const answer = await callOpenStack('POST', `${keystoneUrl}/v3/auth/tokens?nocatalog`, {
-    service: 'keystone',
+    service,
     what: `POST /v3/auth/tokens (${user}@${project})`,
     json: {
       auth: {
@@ -113,7 +118,7 @@ export async function issueToken(
   });
   const token = answer.headers.get('x-subject-token');
   if (!token)
-    throw new OpenStackCallError(`POST /v3/auth/tokens (${user}@${project}): no X-Subject-Token`, 'keystone');
+    throw new OpenStackCallError(`POST /v3/auth/tokens (${user}@${project}): no X-Subject-Token`, service);
   return token;
 }
 

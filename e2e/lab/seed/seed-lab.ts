@@ -10,6 +10,7 @@ import {
 import { issueToken, OpenStackCallError } from './call-openstack.js';
 import { labApplicationCredentialName, seedApplicationCredential } from './seed-application-credential.js';
 import { seedCatalog } from './seed-catalog.js';
+import { seedFederation } from './seed-federation.js';
 import { labRegions, seedIdentity } from './seed-identity.js';
 import { seedNetworks } from './seed-networks.js';
 import { seedSecondFactor } from './seed-second-factor.js';
@@ -43,6 +44,14 @@ const environmentSchema = z.object({
   LAB_MFA_PASSWORD: z.string().min(1),
   // Defaulted: a lab script from before the domain admin does not hand it over.
   LAB_DOMAIN_ADMIN_PASSWORD: z.string().min(1).default('domain-admin-pass'),
+  // The federation (e2e/lab/federation-lab.sh); '0' (or a script from before it): none in lab.json.
+  LAB_FEDERATION: z.enum(['0', '1']).default('0'),
+  // '1' when the federation's Keystone database was just created: its ids in lab.json are stale.
+  LAB_FED_RESEED: z.enum(['0', '1']).default('0'),
+  LAB_FED_KEYSTONE_URL: z.url().optional(),
+  LAB_FED_IDP_URL: z.url().optional(),
+  LAB_FED_TRUSTED_DASHBOARDS: z.string().optional(),
+  LAB_FED_CLI_CLIENT_SECRET: z.string().optional(),
 });
 type SeedEnvironment = z.infer<typeof environmentSchema>;
 
@@ -100,6 +109,42 @@ function readKeptApplicationCredential(dir: string) {
   } catch {
     return undefined;
   }
+}
+
+/** The federation's settings from the script, or undefined when OSLAB_FEDERATION=0. */
+function federationSettingsOf(env: SeedEnvironment) {
+  if (env.LAB_FEDERATION === '0') return undefined;
+  const settings = z
+    .object({
+      keystoneUrl: z.url(),
+      idpUrl: z.url(),
+      trustedDashboards: z.array(z.url()).min(1),
+      cliClientSecret: z.string().min(1),
+    })
+    .parse({
+      keystoneUrl: env.LAB_FED_KEYSTONE_URL,
+      idpUrl: env.LAB_FED_IDP_URL,
+      trustedDashboards: env.LAB_FED_TRUSTED_DASHBOARDS?.split(',').filter((url) => url !== ''),
+      cliClientSecret: env.LAB_FED_CLI_CLIENT_SECRET,
+    });
+  return settings;
+}
+
+/** lab.json's `federation`: seeded when new (or its Keystone is), else the kept one with the settings. */
+async function federationFacts(env: SeedEnvironment, previous: LabFacts | undefined) {
+  const settings = federationSettingsOf(env);
+  if (!settings) return undefined;
+  const kept = previous?.federation;
+  if (kept && env.LAB_FED_RESEED === '0' && env.OSLAB_RESEED === '0') {
+    return {
+      ...kept,
+      trustedDashboards: settings.trustedDashboards,
+      cliClient: { ...kept.cliClient, secret: settings.cliClientSecret },
+    };
+  }
+  return timed('federation (domain, groups, projects, identity provider, mapping, protocol)', () =>
+    seedFederation({ ...settings, adminPassword: env.LAB_ADMIN_PASSWORD }),
+  );
 }
 
 async function seedEverything(env: SeedEnvironment, dir: string): Promise<LabFacts> {
@@ -193,14 +238,17 @@ async function main() {
   const env = environmentSchema.parse(process.env);
   const dir = path.resolve(env.OSLAB_DIR);
   const previous = readPreviousFacts(dir);
-  let facts: LabFacts;
-  if (previous && env.OSLAB_RESEED === '0') {
-    // The settings follow the config of the running services (openstack-lab.sh restarts a service
-    // whose config changed); the data is there already.
-    facts = { ...previous, ...settingsOf(env) };
-  } else {
-    facts = await seedEverything(env, dir);
-  }
+  // The two Keystones are independent: the federation's seeding runs beside the main one.
+  const [main, federation] = await Promise.all([
+    previous && env.OSLAB_RESEED === '0'
+      ? // The settings follow the config of the running services (openstack-lab.sh restarts a
+        // service whose config changed); the data is there already.
+        { ...previous, ...settingsOf(env) }
+      : seedEverything(env, dir),
+    federationFacts(env, previous),
+  ]);
+  const { federation: _previousFederation, ...rest } = main;
+  const facts: LabFacts = federation ? { ...rest, federation } : rest;
   writeLabFacts(dir, facts);
   // After lab.json: clouds.yaml names the application credential that lab.json records.
   writeCloudsYaml(facts);
@@ -209,6 +257,7 @@ async function main() {
 
 main().catch((error: unknown) => {
   console.error(`lab: FAILED: ${error instanceof Error ? error.message : String(error)}`);
-  if (error instanceof OpenStackCallError) process.exitCode = error.service === 'neutron' ? 3 : 2;
-  else process.exitCode = 1;
+  if (error instanceof OpenStackCallError) {
+    process.exitCode = { keystone: 2, neutron: 3, federation: 4 }[error.service];
+  } else process.exitCode = 1;
 });

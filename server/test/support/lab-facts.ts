@@ -43,6 +43,47 @@ const applicationCredentialSchema = z.object({
   projectId: idSchema,
 });
 
+/** A user of the federation's IdP (lab only): what it signs in with and what Keystone's mapping gives it. */
+const federationUserSchema = z.object({
+  name: z.string().min(1),
+  password: z.string().min(1),
+  /** The IdP's `groups` claim. */
+  groups: z.array(z.string().min(1)),
+  /** Names of the projects the mapping's groups give (GET /v3/auth/projects); empty: Keystone refuses it. */
+  projects: z.array(z.string().min(1)),
+});
+
+/**
+ * The federation (e2e/lab/federation-lab.sh): a second Keystone behind Apache + mod_auth_openidc,
+ * federated with the lab's OpenID Connect provider. Absent when the lab runs with OSLAB_FEDERATION=0.
+ */
+export const labFederationSchema = z.object({
+  /** The federation's Keystone, without /v3: http://127.0.0.1:5100. */
+  keystoneUrl: z.url(),
+  /** The IdP's issuer: http://127.0.0.1:5101. */
+  idpUrl: z.url(),
+  /** Keystone's identity provider id (`labidp`) and protocol id (`openid`), as in the federation URLs. */
+  identityProvider: z.string().min(1),
+  protocol: z.string().min(1),
+  /** Its entry in clouds.yaml (`lab-sso`, auth_type v3websso). */
+  cloud: z.string().min(1),
+  /** Keystone's `[federation] trusted_dashboard` values (OSLAB_TRUSTED_DASHBOARDS). */
+  trustedDashboards: z.array(z.url()).min(1),
+  /** The IdP client allowed the password grant (ROPC, lab only): tokens without a browser. */
+  cliClient: z.object({ id: z.string().min(1), secret: z.string().min(1) }),
+  users: z.object({
+    /** groups [cloud-users] -> project fed-demo. */
+    alice: federationUserSchema,
+    /** groups [cloud-users, cloud-ops] -> projects fed-demo and fed-ops. */
+    bob: federationUserSchema,
+    /** a group no mapping rule knows: Keystone answers 401. */
+    carol: federationUserSchema,
+  }),
+  projects: z.object({ 'fed-demo': labProjectSchema, 'fed-ops': labProjectSchema }),
+});
+
+export type LabFederation = z.infer<typeof labFederationSchema>;
+
 // The named keys are what the seed always creates; `catchall` keeps lookups by a computed name
 // (`lab.projects[name]`) legal for the tests.
 export const labFactsSchema = z.object({
@@ -76,6 +117,8 @@ export const labFactsSchema = z.object({
   neutronTokenCacheSeconds: z.number().int().nonnegative(),
   /** Neutron `[quotas] quota_network` (OSLAB_QUOTA_NETWORK). */
   networkQuota: z.number().int().nonnegative(),
+  /** Absent with OSLAB_FEDERATION=0. */
+  federation: labFederationSchema.optional(),
 });
 
 export type LabFacts = z.infer<typeof labFactsSchema>;
