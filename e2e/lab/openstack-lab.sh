@@ -166,9 +166,11 @@ remove_policy_rc() {
   fi
 }
 
+# apt_install PACKAGE...: only the missing ones, so that an installed package (openssl, curl...) is
+# not upgraded behind the machine's back.
 apt_install() {
   DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y --no-install-recommends \
-    "${PACKAGES[@]}" >>"$CURRENT_LOG" 2>&1
+    "$@" >>"$CURRENT_LOG" 2>&1
 }
 
 install_packages() {
@@ -194,12 +196,12 @@ install_packages() {
   if ((needs_update)); then
     apt-get -o DPkg::Lock::Timeout=300 update >>"$CURRENT_LOG" 2>&1 || die "apt-get update failed"
   fi
-  if ! apt_install; then
+  if ! apt_install "${missing[@]}"; then
     # Stale package lists point at versions the mirror no longer has: refresh once and retry.
     if ((needs_update)); then die "apt-get install failed"; fi
     log "apt-get install failed; running apt-get update and retrying"
     apt-get -o DPkg::Lock::Timeout=300 update >>"$CURRENT_LOG" 2>&1 || die "apt-get update failed"
-    apt_install || die "apt-get install failed"
+    apt_install "${missing[@]}" || die "apt-get install failed"
   fi
   remove_policy_rc
   mapfile -t missing < <(missing_packages)

@@ -249,7 +249,8 @@ async function handleInteraction(req: http.IncomingMessage, res: http.ServerResp
   const details = await provider.interactionDetails(req, res);
   if (details.uid !== match[1]) return sendHtml(res, 400, 'This sign-in has expired: start again.');
   const clientId = String(details.params.client_id ?? '');
-  if (req.method === 'GET' && !match[2]) return sendHtml(res, 200, loginPage(details.uid, clientId, '', false));
+  if (req.method === 'GET' && !match[2])
+    return sendHtml(res, 200, loginPage(details.uid, clientId, '', false));
   if (req.method !== 'POST' || !match[2]) return sendHtml(res, 405, 'Method not allowed');
   const form = await readForm(req);
   const username = form.get('username') ?? '';
@@ -259,9 +260,14 @@ async function handleInteraction(req: http.IncomingMessage, res: http.ServerResp
     return sendHtml(res, 200, loginPage(details.uid, clientId, username, true));
   }
   log(`${account.name} signed in (client ${clientId})`);
-  await provider.interactionFinished(req, res, { login: { accountId: account.name } }, {
-    mergeWithLastSubmission: false,
-  });
+  await provider.interactionFinished(
+    req,
+    res,
+    { login: { accountId: account.name } },
+    {
+      mergeWithLastSubmission: false,
+    },
+  );
 }
 
 const oidcCallback = provider.callback();

@@ -103,7 +103,10 @@ describe.skipIf(!hasFederation)('the lab federation (Keystone WebSSO over OpenID
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify({
-          auth: { identity: { methods: ['token'], token: { id: token } }, scope: { project: { id: projectId } } },
+          auth: {
+            identity: { methods: ['token'], token: { id: token } },
+            scope: { project: { id: projectId } },
+          },
         }),
       });
     const scoped = await rescope(federation.projects['fed-demo'].id);

@@ -61,7 +61,9 @@ export async function obtainIdpAccessToken(facts: LabFacts, userName: FederatedU
     signal: AbortSignal.timeout(timeoutMs),
   });
   if (response.status !== 200) {
-    throw new Error(`The lab IdP refused the password grant for ${userName}: ${await describeFailure(response)}`);
+    throw new Error(
+      `The lab IdP refused the password grant for ${userName}: ${await describeFailure(response)}`,
+    );
   }
   const { access_token: accessToken } = (await response.json()) as { access_token?: unknown };
   if (typeof accessToken !== 'string' || accessToken === '') {
@@ -145,7 +147,9 @@ class CookieJar {
       const maxAge = attributes.find((a) => /^max-age=/i.test(a))?.slice(8);
       const expires = attributes.find((a) => /^expires=/i.test(a))?.slice(8);
       const expired =
-        value === '' || (maxAge !== undefined && Number(maxAge) <= 0) || (expires && Date.parse(expires) < Date.now());
+        value === '' ||
+        (maxAge !== undefined && Number(maxAge) <= 0) ||
+        (expires && Date.parse(expires) < Date.now());
       if (expired) this.cookies.delete(name);
       else this.cookies.set(name, { value, path });
     }
@@ -223,7 +227,11 @@ export async function walkWebSso(
         body = undefined;
         continue;
       }
-      if (answer.status === 200 && url.origin === federation.idpUrl && /^\/interaction\/[^/]+$/.test(url.pathname)) {
+      if (
+        answer.status === 200 &&
+        url.origin === federation.idpUrl &&
+        /^\/interaction\/[^/]+$/.test(url.pathname)
+      ) {
         // The IdP's login form: sign in.
         method = 'POST';
         body = new URLSearchParams({ username: user.name, password: user.password });

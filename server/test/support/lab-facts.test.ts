@@ -53,6 +53,42 @@ describe('lab.json (lab-facts)', () => {
     expect(fs.existsSync(path.join(dir, 'lab.json.tmp'))).toBe(false);
   });
 
+  it('reads back the federation the seed writes when OSLAB_FEDERATION is on', () => {
+    const dir = makeDir();
+    const fedUser = (name: string, groups: string[], projects: string[]) => ({
+      name,
+      password: `${name}-pass`,
+      groups,
+      projects,
+    });
+    const facts: LabFacts = {
+      ...someLabFacts(dir),
+      federation: {
+        keystoneUrl: 'http://127.0.0.1:5100',
+        idpUrl: 'http://127.0.0.1:5101',
+        identityProvider: 'labidp',
+        protocol: 'openid',
+        cloud: 'lab-sso',
+        trustedDashboards: ['http://127.0.0.1:8181/api/sso/callback'],
+        cliClient: { id: 'openstack-cli', secret: 'cli-secret' },
+        users: {
+          alice: fedUser('alice', ['cloud-users'], ['fed-demo']),
+          bob: fedUser('bob', ['cloud-users', 'cloud-ops'], ['fed-demo', 'fed-ops']),
+          carol: fedUser('carol', ['contractors'], []),
+        },
+        projects: {
+          'fed-demo': { id: 'fed-demo-id', name: 'fed-demo' },
+          'fed-ops': { id: 'fed-ops-id', name: 'fed-ops' },
+        },
+      },
+    };
+    writeLabFacts(dir, facts);
+    expect(readLabFacts(dir)).toEqual(facts);
+    // Without the federation (OSLAB_FEDERATION=0) the file is valid too.
+    writeLabFacts(dir, someLabFacts(dir));
+    expect(readLabFacts(dir).federation).toBeUndefined();
+  });
+
   it('names the missing field of an outdated file and how to rewrite it, never a value', () => {
     const dir = makeDir();
     const { networks: _networks, ...outdated } = someLabFacts(dir);
