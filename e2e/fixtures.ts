@@ -27,13 +27,20 @@ export const test = base.extend<Fixtures>({
     await context.grantPermissions(['clipboard-read', 'clipboard-write']);
     await use(context);
   },
-  page: async ({ page }, use) => {
-    // A story fails on any console error or uncaught exception in the page.
+  page: async ({ page, baseURL }, use) => {
+    // A story fails on any console error or uncaught exception in our pages. The single sign-on
+    // stories also pass through the identity provider's and Keystone's pages (Keystone has no
+    // favicon, say): their errors are not ours to judge.
+    const ours = new URL(baseURL ?? 'http://127.0.0.1').origin;
+    const isOurs = (url: string) => !/^https?:/.test(url) || new URL(url).origin === ours;
     const problems: string[] = [];
     page.on('console', (message) => {
-      if (message.type() === 'error' && !/status of 401/.test(message.text())) problems.push(message.text());
+      if (message.type() !== 'error' || /status of 401/.test(message.text())) return;
+      if (isOurs(message.location().url) && isOurs(page.url())) problems.push(message.text());
     });
-    page.on('pageerror', (error) => problems.push(error.message));
+    page.on('pageerror', (error) => {
+      if (isOurs(page.url())) problems.push(error.message);
+    });
     // Every story ends with no token in browser storage or in any URL the page used.
     const leaks = watchForTokenLeaks(page);
     await use(page);

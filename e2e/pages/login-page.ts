@@ -33,6 +33,23 @@ export class LoginPage {
     await expect(this.signInButton).toBeVisible();
   }
 
+  /** "Sign in with ‹label›": a link that leaves for the cloud's identity provider (Keystone WebSSO). */
+  ssoLink(label: string): Locator {
+    return this.page.getByRole('link', { name: `Sign in with ${label}`, exact: true });
+  }
+
+  /** Opens the login page with a cloud chosen (as after a lost session: ?cloud=). */
+  async openFor(cloud: string): Promise<void> {
+    await this.page.goto(`/login?cloud=${encodeURIComponent(cloud)}`);
+    await expect(this.cloud).toHaveValue(cloud);
+  }
+
+  /** Chooses a cloud that offers SSO and follows its link to the identity provider. */
+  async startSso(options: { cloud: string; label: string }): Promise<void> {
+    await this.openFor(options.cloud);
+    await this.ssoLink(options.label).click();
+  }
+
   /** Signs in with the cloud's clouds.yaml defaults, typing only what the operator must. */
   async signIn(options: { cloud: string; username: string; password: string }): Promise<void> {
     await this.cloud.selectOption(options.cloud);

@@ -8,6 +8,8 @@ export class TokenPage {
   readonly hideButton: Locator;
   readonly copyButton: Locator;
   readonly reissueButton: Locator;
+  /** After a single sign-on, in place of Reissue: a navigation through the identity provider. */
+  readonly renewThroughSsoLink: Locator;
   readonly signOutButton: Locator;
   readonly copiedConfirmation: Locator;
   readonly reissuedNotice: Locator;
@@ -21,6 +23,7 @@ export class TokenPage {
     this.hideButton = page.getByRole('button', { name: 'Hide token' });
     this.copyButton = page.getByRole('button', { name: 'Copy token' }).first();
     this.reissueButton = page.getByRole('button', { name: 'Reissue' });
+    this.renewThroughSsoLink = page.getByRole('link', { name: 'Renew through SSO' });
     this.signOutButton = page.getByRole('button', { name: 'Sign out' });
     this.copiedConfirmation = page.getByText('Copied', { exact: true }).first();
     this.reissuedNotice = page.getByRole('status').filter({ hasText: 'A new token was issued.' });

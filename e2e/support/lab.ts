@@ -5,8 +5,12 @@ import type { LabFacts } from '../../server/test/support/lab-facts.js';
 
 /** Keystone's own word on a token (a user may validate its own token with itself). */
 // https://docs.openstack.org/api-ref/identity/v3/#validate-and-show-information-for-token
-export async function isTokenValidAtKeystone(lab: LabFacts, token: string): Promise<boolean> {
-  const response = await fetch(`${lab.keystoneUrl}/v3/auth/tokens?nocatalog`, {
+export async function isTokenValidAtKeystone(
+  lab: LabFacts,
+  token: string,
+  keystoneUrl = lab.keystoneUrl,
+): Promise<boolean> {
+  const response = await fetch(`${keystoneUrl}/v3/auth/tokens?nocatalog`, {
     headers: { 'X-Auth-Token': token, 'X-Subject-Token': token },
   });
   if (response.status === 200) return true;
@@ -24,9 +28,13 @@ export async function listNetworkNamesAtNeutron(lab: LabFacts, token: string): P
 }
 
 /** The project a token is scoped to, in Keystone's own words (GET /v3/auth/tokens), or null. */
-export async function readTokenProjectAtKeystone(lab: LabFacts, token: string): Promise<string | null> {
+export async function readTokenProjectAtKeystone(
+  lab: LabFacts,
+  token: string,
+  keystoneUrl = lab.keystoneUrl,
+): Promise<string | null> {
   // https://docs.openstack.org/api-ref/identity/v3/#validate-and-show-information-for-token
-  const response = await fetch(`${lab.keystoneUrl}/v3/auth/tokens?nocatalog`, {
+  const response = await fetch(`${keystoneUrl}/v3/auth/tokens?nocatalog`, {
     headers: { 'X-Auth-Token': token, 'X-Subject-Token': token },
   });
   if (!response.ok) throw new Error(`Keystone answered the validation with HTTP ${response.status}`);

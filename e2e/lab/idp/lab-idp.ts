@@ -233,11 +233,15 @@ async function readForm(req: http.IncomingMessage): Promise<URLSearchParams> {
   return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
 }
 
+const keystoneOrigin = new URL(environment.LAB_IDP_KEYSTONE_REDIRECT_URI).origin;
+
 function sendHtml(res: http.ServerResponse, status: number, html: string) {
   res.writeHead(status, {
     'Content-Type': 'text/html; charset=utf-8',
     'Cache-Control': 'no-store',
-    'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
+    // Chromium applies form-action to every redirect that follows the form's submission too: the
+    // login's answer redirects to the relying party (Keystone's /redirect_uri), so it is allowed.
+    'Content-Security-Policy': `default-src 'none'; style-src 'unsafe-inline'; form-action 'self' ${keystoneOrigin}`,
   });
   res.end(html);
 }
