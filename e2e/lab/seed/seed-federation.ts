@@ -168,9 +168,25 @@ export async function seedFederation(options: FederationSeedOptions): Promise<La
   }
 
   // remote_ids: what Keystone compares with OIDC-iss ([openid] remote_id_attribute).
+  // authorization_ttl: Keystone keeps the group memberships a sign-in mapped for that many minutes.
+  // Without it a federated user holds roles only inside a token, and Keystone refuses them an
+  // application credential ("Could not find role assignment"): the CLI path API Access offers them.
+  // https://docs.openstack.org/keystone/latest/admin/federation/configure_federation.html#create-an-identity-provider
   const idpPath = `/OS-FEDERATION/identity_providers/${federationIdentityProvider}`;
+  const authorizationTtlMinutes = 12 * 60;
   if (identityProviders.identity_providers.some((idp) => idp.id === federationIdentityProvider)) {
-    await send('PATCH', idpPath, { identity_provider: { enabled: true, remote_ids: [idpUrl] } }, [200]);
+    await send(
+      'PATCH',
+      idpPath,
+      {
+        identity_provider: {
+          enabled: true,
+          remote_ids: [idpUrl],
+          authorization_ttl: authorizationTtlMinutes,
+        },
+      },
+      [200],
+    );
   } else {
     await send(
       'PUT',
@@ -179,6 +195,7 @@ export async function seedFederation(options: FederationSeedOptions): Promise<La
         identity_provider: {
           enabled: true,
           remote_ids: [idpUrl],
+          authorization_ttl: authorizationTtlMinutes,
           domain_id: domainId,
           description: 'The lab OpenID Connect provider (e2e/lab/idp/lab-idp.ts)',
         },

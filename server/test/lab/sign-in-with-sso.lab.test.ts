@@ -107,6 +107,29 @@ describe('sign in with SSO (real federation)', () => {
     await browser.delete('/api/session');
   });
 
+  it('a federated user gets an application credential for scripts, which Keystone accepts without the IdP', async () => {
+    const { browser } = await signInWithSso(await obtainFederatedToken(lab, 'alice'));
+    await browser.post('/api/session/scope', {
+      kind: 'project',
+      projectId: federation.projects['fed-demo'].id,
+    });
+    const created = await browser.post('/api/application-credentials', { name: `sso-${Date.now()}` });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const { id, secret } = created.body as { id: string; secret: string };
+    const signIn = await fetch(`${federation.keystoneUrl}/v3/auth/tokens`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        auth: { identity: { methods: ['application_credential'], application_credential: { id, secret } } },
+      }),
+    });
+    expect(signIn.status).toBe(201);
+    const body = (await signIn.json()) as { token: { project: { name: string } } };
+    expect(body.token.project.name).toBe('fed-demo');
+    expect((await browser.delete(`/api/application-credentials/${id}`)).status).toBe(204);
+    await browser.delete('/api/session');
+  });
+
   it('renewing cross-site (no session cookie with Keystone’s post) still retires the earlier session’s tokens', async () => {
     const { browser } = await signInWithSso(await obtainFederatedToken(lab, 'alice'));
     await browser.post('/api/session/scope', {
