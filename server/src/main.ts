@@ -12,6 +12,7 @@ import { demoCloudConfig } from './config/demo-cloud-config.js';
 import { keyFileWarnings, loadServerSecrets, ServerSecretsError } from './config/server-secrets.js';
 import { drainServer } from './http/graceful-shutdown.js';
 import { openSessionStore } from './http/session-store.js';
+import { useUpstreamKeepAlive } from './openstack/upstream-connections.js';
 import { createLogger, type Logger } from './platform/logger.js';
 
 /** Loads clouds.yaml, or with none found (and DEMO_CLOUD allows it) starts the built-in demo cloud. */
@@ -52,6 +53,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.logLevel);
+  useUpstreamKeepAlive(config.upstreamKeepAlive);
 
   let loadedSecrets: ReturnType<typeof loadServerSecrets>;
   try {

@@ -66,3 +66,15 @@ describe('TRUST_PROXY', () => {
       expect(() => load(value), value).toThrow(/TRUST_PROXY: /);
   });
 });
+
+describe('UPSTREAM_KEEP_ALIVE', () => {
+  it('defaults to https and accepts always and never', () => {
+    expect(loadConfig({ HOME: '/tmp' }).upstreamKeepAlive).toBe('https');
+    expect(loadConfig({ HOME: '/tmp', UPSTREAM_KEEP_ALIVE: 'always' }).upstreamKeepAlive).toBe('always');
+    expect(loadConfig({ HOME: '/tmp', UPSTREAM_KEEP_ALIVE: 'never' }).upstreamKeepAlive).toBe('never');
+  });
+
+  it('refuses anything else, naming the variable', () => {
+    expect(() => loadConfig({ UPSTREAM_KEEP_ALIVE: 'yes' })).toThrow(/UPSTREAM_KEEP_ALIVE/);
+  });
+});
