@@ -43,6 +43,7 @@ DEMO_PASSWORD=demo-pass
 NEUTRON_PASSWORD=neutron-pass
 MFA_PASSWORD=mfa-pass
 DOMAIN_ADMIN_PASSWORD=domain-admin-pass
+COST12_PASSWORD=demo-cost12-pass
 
 # Debian's interpreter: plain `python3` on PATH may be a pyenv build without dist-packages (pitfall 1).
 PY=/usr/bin/python3
@@ -468,7 +469,7 @@ seed_lab() {
       LAB_KEYSTONE_URL=$KEYSTONE_URL LAB_NEUTRON_URL=$NEUTRON_URL \
       LAB_ADMIN_PASSWORD=$ADMIN_PASSWORD LAB_DEMO_PASSWORD=$DEMO_PASSWORD \
       LAB_NEUTRON_PASSWORD=$NEUTRON_PASSWORD LAB_MFA_PASSWORD=$MFA_PASSWORD \
-      LAB_DOMAIN_ADMIN_PASSWORD=$DOMAIN_ADMIN_PASSWORD \
+      LAB_DOMAIN_ADMIN_PASSWORD=$DOMAIN_ADMIN_PASSWORD LAB_COST12_PASSWORD=$COST12_PASSWORD \
       exec "${tsx[@]}" e2e/lab/seed/seed-lab.ts
   ) || rc=$?
   case $rc in

@@ -10,6 +10,7 @@ import {
 import { issueToken, OpenStackCallError } from './call-openstack.js';
 import { labApplicationCredentialName, seedApplicationCredential } from './seed-application-credential.js';
 import { seedCatalog } from './seed-catalog.js';
+import { seedDefaultCostHash } from './seed-default-cost-hash.js';
 import { labRegions, seedIdentity } from './seed-identity.js';
 import { seedNetworks } from './seed-networks.js';
 import { seedSecondFactor } from './seed-second-factor.js';
@@ -43,6 +44,7 @@ const environmentSchema = z.object({
   LAB_MFA_PASSWORD: z.string().min(1),
   // Defaulted: a lab script from before the domain admin does not hand it over.
   LAB_DOMAIN_ADMIN_PASSWORD: z.string().min(1).default('domain-admin-pass'),
+  LAB_COST12_PASSWORD: z.string().min(1).default('demo-cost12-pass'),
 });
 type SeedEnvironment = z.infer<typeof environmentSchema>;
 
@@ -111,6 +113,7 @@ async function seedEverything(env: SeedEnvironment, dir: string): Promise<LabFac
     neutron: env.LAB_NEUTRON_PASSWORD,
     mfa: env.LAB_MFA_PASSWORD,
     'domain-admin': env.LAB_DOMAIN_ADMIN_PASSWORD,
+    'demo-cost12': env.LAB_COST12_PASSWORD,
   };
   const start = performance.now();
   const adminToken = await issueToken(keystoneUrl, {
@@ -120,6 +123,9 @@ async function seedEverything(env: SeedEnvironment, dir: string): Promise<LabFac
   });
   const ids = await timed('identity data (regions, projects, users, roles)', () =>
     seedIdentity(keystoneUrl, adminToken, passwords),
+  );
+  await timed("demo-cost12's password hash at bcrypt cost 12", async () =>
+    log(`  ${seedDefaultCostHash(dir, ids.users['demo-cost12'], passwords['demo-cost12'])}`),
   );
 
   // Independent of each other from here on: the catalog and mfa's second factor at Keystone, and
@@ -159,7 +165,7 @@ async function seedEverything(env: SeedEnvironment, dir: string): Promise<LabFac
   ]);
   log(`seeded in ${secondsSince(start)}`);
 
-  const user = (name: 'demo' | 'admin' | 'mfa' | 'domain-admin') => ({
+  const user = (name: 'demo' | 'admin' | 'mfa' | 'domain-admin' | 'demo-cost12') => ({
     id: ids.users[name],
     name,
     password: passwords[name],
@@ -174,6 +180,7 @@ async function seedEverything(env: SeedEnvironment, dir: string): Promise<LabFac
       admin: user('admin'),
       mfa: { ...user('mfa'), totpSecret },
       domainAdmin: user('domain-admin'),
+      cost12: user('demo-cost12'),
     },
     applicationCredentials: {
       demo: { ...applicationCredential, name: labApplicationCredentialName, projectId: ids.projects.demo },

@@ -13,7 +13,7 @@ function writeAtomically(file: string, text: string, mode: number) {
 
 /**
  * clouds.yaml for the BFF and the openstack CLI (https://docs.openstack.org/os-client-config/):
- * `lab` (demo on demo), `lab-unscoped`, `lab-admin`, `lab-mfa`, `lab-domain-admin` and `lab-appcred` (demo's
+ * `lab` (demo on demo), `lab-unscoped`, `lab-admin`, `lab-mfa`, `lab-domain-admin`, `lab-cost12` and `lab-appcred` (demo's
  * application credential by id). No passwords or secrets: those are in lab.json and *-openrc.
  */
 export function writeCloudsYaml(facts: LabFacts): void {
@@ -35,6 +35,8 @@ export function writeCloudsYaml(facts: LabFacts): void {
     'lab-mfa': byPassword('mfa', 'demo'),
     // No project: domain-admin's one scope is domain Default (OS_DOMAIN_NAME in its openrc).
     'lab-domain-admin': byPassword(facts.users.domainAdmin.name),
+    // demo's twin whose password costs Keystone its default bcrypt work (the login bench).
+    'lab-cost12': byPassword(facts.users.cost12.name, 'demo'),
     'lab-appcred': {
       auth_type: 'v3applicationcredential',
       auth: { auth_url: authUrl, application_credential_id: facts.applicationCredentials.demo.id },
