@@ -162,7 +162,7 @@ export const steps = [
       const { plan } = ctx;
       const bffs = { [CHOSEN_OPTION]: bff };
       for (const option of Object.keys(KEEP_ALIVE_OPTIONS).filter((o) => o !== CHOSEN_OPTION)) {
-        const other = await ctx.startBff(`bff-lab-keep-alive-${option}`, lab.cloudsYaml, {
+        const other = await ctx.startBff(`bff-lab-keep-alive-${option}`, lab.benchCloudsYaml, {
           UPSTREAM_KEEP_ALIVE: option,
         });
         ctx.addCleanup(() => other.stop());
