@@ -17,6 +17,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { writeBenchCloudsYaml } from './lib/bench-clouds-yaml.mjs';
 import { ensureLab, startBff, startRedis } from './lib/processes.mjs';
 import { measures } from './measures.mjs';
 import { writeReportFiles } from './write-report.mjs';
@@ -170,8 +171,9 @@ async function main() {
   };
   const lab = once(async () => {
     log(`lab: ${ensureLab(repoDir, { mayStart: !args.has('--no-lab-start') })}`);
-    const labConfig = { ...JSON.parse(fs.readFileSync(path.join(labDir, 'lab.json'), 'utf8')), dir: labDir };
-    const bff = await startBffOn('bff-lab', labConfig.cloudsYaml);
+    const labFacts = JSON.parse(fs.readFileSync(path.join(labDir, 'lab.json'), 'utf8'));
+    const labConfig = { ...labFacts, dir: labDir, benchCloudsYaml: writeBenchCloudsYaml(labFacts, tempDir) };
+    const bff = await startBffOn('bff-lab', labConfig.benchCloudsYaml);
     addCleanup(() => bff.stop());
     const login = {
       cloud: 'lab',

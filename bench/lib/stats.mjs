@@ -87,3 +87,53 @@ export async function timeMs(work) {
   await work();
   return Number(process.hrtime.bigint() - start) / 1e6;
 }
+
+/**
+ * Like runAlternatingPairs for more than two sides: each round runs every side once, the order
+ * rotating from round to round (so no side always goes first), after `warmup` unrecorded rounds.
+ * `runs` maps a side's name to a call returning its own duration in ms; every side's ratio is taken
+ * per round against the `reference` side, then its median.
+ */
+export async function runAlternatingRounds({ warmup, rounds, runs, reference }) {
+  const names = Object.keys(runs);
+  if (!names.includes(reference)) throw new Error(`no side named ${reference}`);
+  let retries = 0;
+  const retried = (measure) => async () => {
+    try {
+      return await measure();
+    } catch (error) {
+      if (!(error instanceof TypeError && error.message === 'fetch failed') && !error?.isRetryable)
+        throw error;
+      retries += 1;
+      return measure();
+    }
+  };
+  const calls = Object.fromEntries(names.map((name) => [name, retried(runs[name])]));
+  const samples = Object.fromEntries(names.map((name) => [name, []]));
+  for (let round = -warmup; round < rounds; round += 1) {
+    const shift = ((round % names.length) + names.length) % names.length;
+    const order = [...names.slice(shift), ...names.slice(0, shift)];
+    const times = {};
+    for (const name of order) times[name] = await calls[name]();
+    if (round >= 0) for (const name of names) samples[name].push(times[name]);
+  }
+  return {
+    sides: Object.fromEntries(names.map((name) => [name, summarize(samples[name])])),
+    ratios: Object.fromEntries(
+      names
+        .filter((name) => name !== reference)
+        .map((name) => [name, ratioOfSamples(samples[name], samples[reference])]),
+    ),
+    /** The raw durations per side, in round order (for further per-round ratios; not stored). */
+    samples,
+    retries,
+  };
+}
+
+/** Per-round ratios of two sides' samples (same rounds), summarized like every ratio. */
+export function ratioOfSamples(measured, reference) {
+  return summarize(
+    measured.map((value, i) => value / reference[i]),
+    3,
+  );
+}

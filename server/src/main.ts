@@ -13,6 +13,7 @@ import { keyFileWarnings, loadServerSecrets, ServerSecretsError } from './config
 import { ssoCallbackUrl } from './features/sso/sso-callback-url.js';
 import { drainServer } from './http/graceful-shutdown.js';
 import { openSessionStore } from './http/session-store.js';
+import { useUpstreamKeepAlive } from './openstack/upstream-connections.js';
 import { createLogger, type Logger } from './platform/logger.js';
 
 /** Loads clouds.yaml, or with none found (and DEMO_CLOUD allows it) starts the built-in demo cloud. */
@@ -53,6 +54,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.logLevel);
+  useUpstreamKeepAlive(config.upstreamKeepAlive);
 
   let loadedSecrets: ReturnType<typeof loadServerSecrets>;
   try {

@@ -1,6 +1,7 @@
 import { render } from '@testing-library/react';
 import type { ReactNode } from 'react';
-import { MemoryRouter, useLocation, type Location } from 'react-router';
+import { Router, useLocation, useSearch } from 'wouter';
+import { memoryLocation } from 'wouter/memory-location';
 import { vi } from 'vitest';
 import { createApp } from './app/create-app';
 
@@ -46,21 +47,24 @@ export function mockFetch(routes: Record<string, Handler | unknown>) {
 }
 
 /**
- * Render the whole app in a MemoryRouter at `path`. `router.state.location` is where the app is
- * now (read from the router's own useLocation), for assertions on navigation.
+ * Render the whole app on wouter's memory location at `path`. `router.state.location` is where the
+ * app is now (pathname and search, read with the router's own hooks), for assertions on navigation.
  */
 export function renderApp(path: string) {
-  let location: Location | undefined;
+  let location: { pathname: string; search: string } | undefined;
   function LocationProbe() {
-    location = useLocation();
+    const [pathname] = useLocation();
+    const search = useSearch();
+    location = { pathname, search: search ? `?${search}` : '' };
     return null;
   }
+  const memory = memoryLocation({ path });
   function TestRouter({ children }: { children: ReactNode }) {
     return (
-      <MemoryRouter initialEntries={[path]}>
+      <Router hook={memory.hook} searchHook={memory.searchHook}>
         <LocationProbe />
         {children}
-      </MemoryRouter>
+      </Router>
     );
   }
   const app = createApp(TestRouter, { language: 'en' });

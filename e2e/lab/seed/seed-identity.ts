@@ -9,7 +9,7 @@ import { callOpenStack, runInLanes } from './call-openstack.js';
 
 export const labRegions = ['RegionOne', 'RegionTwo'] as const;
 export const labProjects = ['admin', 'service', 'demo', 'other'] as const;
-export const labUsers = ['admin', 'demo', 'neutron', 'mfa', 'domain-admin'] as const;
+export const labUsers = ['admin', 'demo', 'neutron', 'mfa', 'domain-admin', 'demo-cost12'] as const;
 const labRoles = ['admin', 'member', 'reader'] as const;
 
 export type LabProject = (typeof labProjects)[number];
@@ -26,6 +26,8 @@ const grants: readonly [LabUser, LabProject, LabRole][] = [
   ['demo', 'other', 'member'],
   ['neutron', 'service', 'admin'],
   ['mfa', 'demo', 'member'],
+  // Like demo on demo, with a password hash of Keystone's default cost (seed-default-cost-hash.ts).
+  ['demo-cost12', 'demo', 'member'],
 ];
 
 /** user on domain with role: a domain admin, whose only scope is the domain. */

@@ -10,6 +10,7 @@ import {
 import { issueToken, OpenStackCallError } from './call-openstack.js';
 import { labApplicationCredentialName, seedApplicationCredential } from './seed-application-credential.js';
 import { seedCatalog } from './seed-catalog.js';
+import { seedDefaultCostHash } from './seed-default-cost-hash.js';
 import { seedFederation } from './seed-federation.js';
 import { labRegions, seedIdentity } from './seed-identity.js';
 import { seedNetworks } from './seed-networks.js';
@@ -52,6 +53,7 @@ const environmentSchema = z.object({
   LAB_FED_IDP_URL: z.url().optional(),
   LAB_FED_TRUSTED_DASHBOARDS: z.string().optional(),
   LAB_FED_CLI_CLIENT_SECRET: z.string().optional(),
+  LAB_COST12_PASSWORD: z.string().min(1).default('demo-cost12-pass'),
 });
 type SeedEnvironment = z.infer<typeof environmentSchema>;
 
@@ -156,6 +158,7 @@ async function seedEverything(env: SeedEnvironment, dir: string): Promise<LabFac
     neutron: env.LAB_NEUTRON_PASSWORD,
     mfa: env.LAB_MFA_PASSWORD,
     'domain-admin': env.LAB_DOMAIN_ADMIN_PASSWORD,
+    'demo-cost12': env.LAB_COST12_PASSWORD,
   };
   const start = performance.now();
   const adminToken = await issueToken(keystoneUrl, {
@@ -165,6 +168,9 @@ async function seedEverything(env: SeedEnvironment, dir: string): Promise<LabFac
   });
   const ids = await timed('identity data (regions, projects, users, roles)', () =>
     seedIdentity(keystoneUrl, adminToken, passwords),
+  );
+  await timed("demo-cost12's password hash at bcrypt cost 12", async () =>
+    log(`  ${seedDefaultCostHash(dir, ids.users['demo-cost12'], passwords['demo-cost12'])}`),
   );
 
   // Independent of each other from here on: the catalog and mfa's second factor at Keystone, and
@@ -204,7 +210,7 @@ async function seedEverything(env: SeedEnvironment, dir: string): Promise<LabFac
   ]);
   log(`seeded in ${secondsSince(start)}`);
 
-  const user = (name: 'demo' | 'admin' | 'mfa' | 'domain-admin') => ({
+  const user = (name: 'demo' | 'admin' | 'mfa' | 'domain-admin' | 'demo-cost12') => ({
     id: ids.users[name],
     name,
     password: passwords[name],
@@ -219,6 +225,7 @@ async function seedEverything(env: SeedEnvironment, dir: string): Promise<LabFac
       admin: user('admin'),
       mfa: { ...user('mfa'), totpSecret },
       domainAdmin: user('domain-admin'),
+      cost12: user('demo-cost12'),
     },
     applicationCredentials: {
       demo: { ...applicationCredential, name: labApplicationCredentialName, projectId: ids.projects.demo },

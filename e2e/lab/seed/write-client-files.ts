@@ -33,8 +33,8 @@ function webSsoCloud(federation: NonNullable<LabFacts['federation']>) {
 
 /**
  * clouds.yaml for the BFF and the openstack CLI (https://docs.openstack.org/os-client-config/):
- * `lab` (demo on demo), `lab-unscoped`, `lab-admin`, `lab-mfa`, `lab-domain-admin` and `lab-appcred` (demo's
- * application credential by id), and `lab-sso` (WebSSO) when the federation is on. No passwords or
+ * `lab` (demo on demo), `lab-unscoped`, `lab-admin`, `lab-mfa`, `lab-domain-admin`, `lab-cost12` and `lab-appcred`
+ * (demo's application credential by id), and `lab-sso` (WebSSO) when the federation is on. No passwords or
  * secrets: those are in lab.json and *-openrc.
  */
 export function writeCloudsYaml(facts: LabFacts): void {
@@ -56,6 +56,8 @@ export function writeCloudsYaml(facts: LabFacts): void {
     'lab-mfa': byPassword('mfa', 'demo'),
     // No project: domain-admin's one scope is domain Default (OS_DOMAIN_NAME in its openrc).
     'lab-domain-admin': byPassword(facts.users.domainAdmin.name),
+    // demo's twin whose password costs Keystone its default bcrypt work (the login bench).
+    'lab-cost12': byPassword(facts.users.cost12.name, 'demo'),
     'lab-appcred': {
       auth_type: 'v3applicationcredential',
       auth: { auth_url: authUrl, application_credential_id: facts.applicationCredentials.demo.id },

@@ -89,3 +89,15 @@ describe('PUBLIC_URL (the origin browsers use; the WebSSO callback is built from
       expect(() => loadConfig({ HOME: '/tmp', PUBLIC_URL: value })).toThrow(/PUBLIC_URL/);
   });
 });
+
+describe('UPSTREAM_KEEP_ALIVE', () => {
+  it('defaults to https and accepts always and never', () => {
+    expect(loadConfig({ HOME: '/tmp' }).upstreamKeepAlive).toBe('https');
+    expect(loadConfig({ HOME: '/tmp', UPSTREAM_KEEP_ALIVE: 'always' }).upstreamKeepAlive).toBe('always');
+    expect(loadConfig({ HOME: '/tmp', UPSTREAM_KEEP_ALIVE: 'never' }).upstreamKeepAlive).toBe('never');
+  });
+
+  it('refuses anything else, naming the variable', () => {
+    expect(() => loadConfig({ UPSTREAM_KEEP_ALIVE: 'yes' })).toThrow(/UPSTREAM_KEEP_ALIVE/);
+  });
+});

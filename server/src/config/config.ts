@@ -33,6 +33,7 @@ const envSchema = z.object({
   SESSION_ABSOLUTE_TIMEOUT_HOURS: z.coerce.number().int().min(1).max(720).default(24),
   KEEP_PASSWORD_FOR_REISSUE: booleanFromEnv.default(true),
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  UPSTREAM_KEEP_ALIVE: z.enum(['https', 'always', 'never']).default('https'),
   TOKEN_CREATIONS_PER_MINUTE: z.coerce.number().int().min(1).max(1000).default(20),
   LOGIN_ATTEMPTS_PER_MINUTE_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(30),
   LOGIN_ATTEMPTS_PER_MINUTE_PER_USERNAME: z.coerce.number().int().min(1).max(100_000).default(10),
@@ -83,6 +84,8 @@ export interface Config {
   sessionAbsoluteTimeoutMs: number;
   keepPasswordForReissue: boolean;
   upstreamTimeoutMs: number;
+  /** Keep-alive to upstream origins: https only (default), always, never (openstack/upstream-connections.ts). */
+  upstreamKeepAlive: 'https' | 'always' | 'never';
   tokenCreationsPerMinute: number;
   /** Sign-in attempts (failed or not) per sliding minute from one client address (req.ip). */
   loginAttemptsPerMinutePerAddress: number;
@@ -140,6 +143,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionAbsoluteTimeoutMs: e.SESSION_ABSOLUTE_TIMEOUT_HOURS * 3_600_000,
     keepPasswordForReissue: e.KEEP_PASSWORD_FOR_REISSUE,
     upstreamTimeoutMs: e.UPSTREAM_TIMEOUT_MS,
+    upstreamKeepAlive: e.UPSTREAM_KEEP_ALIVE,
     tokenCreationsPerMinute: e.TOKEN_CREATIONS_PER_MINUTE,
     loginAttemptsPerMinutePerAddress: e.LOGIN_ATTEMPTS_PER_MINUTE_PER_ADDRESS,
     loginAttemptsPerMinutePerUsername: e.LOGIN_ATTEMPTS_PER_MINUTE_PER_USERNAME,

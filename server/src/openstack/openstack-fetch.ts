@@ -1,5 +1,7 @@
+import { fetch, type Response } from 'undici';
 import type { z } from 'zod';
 import { RateLimitedError, UpstreamError, UpstreamUnavailableError } from '../platform/errors.js';
+import { upstreamDispatcher } from './upstream-connections.js';
 
 /**
  * The one door to Keystone and Neutron. Every call has a timeout, follows no redirect (a
@@ -57,6 +59,8 @@ export async function openstackFetch(url: string, request: UpstreamRequest): Pro
       body: request.json === undefined ? undefined : JSON.stringify(request.json),
       redirect: 'manual',
       signal: controller.signal,
+      // undici's own fetch with its own Agent: connections per origin (upstream-connections.ts).
+      dispatcher: upstreamDispatcher(),
     });
     text =
       method === 'HEAD' ? '' : await readBodyText(response, service, MAX_UPSTREAM_BODY_BYTES, controller);

@@ -16,6 +16,7 @@ function someLabFacts(dir: string): LabFacts {
       admin: user('admin'),
       mfa: { ...user('mfa'), totpSecret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP' },
       domainAdmin: user('domain-admin'),
+      cost12: user('demo-cost12'),
     },
     applicationCredentials: {
       demo: { id: 'appcred-id', name: 'api-access-lab', secret: 'appcred-secret', projectId: 'demo-project' },

@@ -98,6 +98,11 @@ export const labFactsSchema = z.object({
       mfa: labUserSchema.extend({ totpSecret: totpSecretSchema }),
       /** `domain-admin`: admin on domain Default and nothing else (its only scope is the domain). */
       domainAdmin: labUserSchema,
+      /**
+       * `demo-cost12`: member on demo like demo, whose stored password hash is bcrypt cost 12
+       * (Keystone's default) while the lab hashes at cost 4: a login at Keystone's real cost.
+       */
+      cost12: labUserSchema,
     })
     .catchall(labUserSchema),
   applicationCredentials: z

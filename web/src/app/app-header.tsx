@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
-import { NavLink } from 'react-router';
+import { useState, type ReactNode } from 'react';
+import { Link, useLocation } from 'wouter';
 import { sessionQueryOptions } from '../api/session-queries';
 import { Button, focusRing } from '../components/ui/button';
 import { controlClass } from '../components/ui/field';
@@ -56,12 +56,24 @@ function Preferences() {
   );
 }
 
-const navLinkClass = ({ isActive }: { isActive: boolean }) =>
-  `rounded-md px-3 py-1.5 text-sm font-medium ${focusRing} ${
-    isActive
-      ? 'bg-blue-600 text-white'
-      : 'text-slate-700 hover:bg-slate-100 dark:text-slate-200 dark:hover:bg-slate-800'
-  }`;
+/** A navigation link that says when it is the current page (aria-current), as react-router's NavLink did. */
+function NavLink({ to, children }: { to: string; children: ReactNode }) {
+  const [pathname] = useLocation();
+  const isActive = pathname === to;
+  return (
+    <Link
+      href={to}
+      aria-current={isActive ? 'page' : undefined}
+      className={`rounded-md px-3 py-1.5 text-sm font-medium ${focusRing} ${
+        isActive
+          ? 'bg-blue-600 text-white'
+          : 'text-slate-700 hover:bg-slate-100 dark:text-slate-200 dark:hover:bg-slate-800'
+      }`}
+    >
+      {children}
+    </Link>
+  );
+}
 
 /** The login page's header: no session yet, so only the name and the language/theme choices. */
 export function PublicHeader() {
@@ -97,29 +109,19 @@ export function AppHeader({ showNav = true }: { showNav?: boolean }) {
           <nav aria-label={t('nav.label')} className="order-last w-full sm:order-none sm:w-auto">
             <ul className="flex flex-wrap gap-1">
               <li>
-                <NavLink to="/" end className={navLinkClass}>
-                  {t('nav.token')}
-                </NavLink>
+                <NavLink to="/">{t('nav.token')}</NavLink>
               </li>
               <li>
-                <NavLink to="/catalog" className={navLinkClass}>
-                  {t('nav.catalog')}
-                </NavLink>
+                <NavLink to="/catalog">{t('nav.catalog')}</NavLink>
               </li>
               <li>
-                <NavLink to="/networks" className={navLinkClass}>
-                  {t('nav.networks')}
-                </NavLink>
+                <NavLink to="/networks">{t('nav.networks')}</NavLink>
               </li>
               <li>
-                <NavLink to="/credentials" className={navLinkClass}>
-                  {t('nav.credentials')}
-                </NavLink>
+                <NavLink to="/credentials">{t('nav.credentials')}</NavLink>
               </li>
               <li>
-                <NavLink to="/inspector" className={navLinkClass}>
-                  {t('nav.inspector')}
-                </NavLink>
+                <NavLink to="/inspector">{t('nav.inspector')}</NavLink>
               </li>
             </ul>
           </nav>

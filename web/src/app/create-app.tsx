@@ -1,10 +1,14 @@
 import { useEffect, useLayoutEffect, type ComponentType, type ReactNode } from 'react';
-import { useLocation, useNavigate, useRoutes, type NavigateOptions } from 'react-router';
+import { useLocation } from 'wouter';
 import { buildLoginPath, clearSessionQueries, createAppQueryClient } from '../lib/query-client';
 import type { Language } from '../lib/i18n/messages';
 import { LeaveSessionContext, type LeaveSession } from './leave-session';
 import { Providers } from './providers';
-import { appRoutes } from './routes';
+import { AppRoutes } from './routes';
+
+interface NavigateOptions {
+  replace?: boolean;
+}
 
 /**
  * Where the app is and how to move it, for code outside React: the query client's one 401
@@ -45,25 +49,19 @@ class AppNavigation {
 }
 
 function NavigationBridge({ navigation }: { navigation: AppNavigation }) {
-  const navigate = useNavigate();
-  const { pathname } = useLocation();
+  const [pathname, navigate] = useLocation();
   useLayoutEffect(() => {
-    navigation.follow(pathname, (to, options) => void navigate(to, options));
+    navigation.follow(pathname, (to, options) => navigate(to, options));
   }, [navigation, navigate, pathname]);
   // A passive effect: React runs the unmounted pages' cleanups (their query subscriptions) first.
   useEffect(() => navigation.arrive(), [navigation, pathname]);
   return null;
 }
 
-function AppRoutes() {
-  return useRoutes(appRoutes);
-}
-
 /**
  * Wire the router and the query client: the client's single 401 handler navigates with the
- * router. `Router` is a declarative router (BrowserRouter in main.tsx, a MemoryRouter in tests):
- * the app uses no loaders or actions, and declarative mode keeps about 16 KiB (gzip) of
- * react-router's data APIs out of the first load (ADR 0007).
+ * router. `Router` is wouter's Router (the browser's location in main.tsx, a memory location in
+ * tests); wouter replaced react-router to keep the first load under its target (docs/decisions/0017-wouter-for-the-first-load.md).
  */
 export function createApp(
   Router: ComponentType<{ children: ReactNode }>,

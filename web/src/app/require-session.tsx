@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
-import { Navigate, useLocation } from 'react-router';
+import { Redirect, useLocation } from 'wouter';
 import { sessionQueryOptions } from '../api/session-queries';
 import { scopeOf } from '../api/token-scope';
 import { Notice } from '../components/ui/notice';
@@ -20,7 +20,7 @@ export function RequireSession({
   allowUnscoped?: boolean;
 }) {
   const { t } = useI18n();
-  const location = useLocation();
+  const [pathname] = useLocation();
   const session = useQuery(sessionQueryOptions());
   if (session.isPending) return <p className="p-4">{t('app.loading')}</p>;
   if (session.isError) {
@@ -31,8 +31,8 @@ export function RequireSession({
       </div>
     );
   }
-  if (scopeOf(session.data).kind === 'unscoped' && !allowUnscoped && location.pathname !== '/projects') {
-    return <Navigate to="/projects" replace />;
+  if (scopeOf(session.data).kind === 'unscoped' && !allowUnscoped && pathname !== '/projects') {
+    return <Redirect to="/projects" replace />;
   }
   return <>{children}</>;
 }

@@ -1,18 +1,16 @@
-import { lazy, Suspense } from 'react';
-import { Outlet, type RouteObject } from 'react-router';
+import { lazy, Suspense, type ComponentType, type ReactNode } from 'react';
+import { Route, Switch, useLocation } from 'wouter';
 import { useI18n } from '../lib/i18n/i18n-context';
 import { LoginPage } from '../features/login/login-page';
 import { TokenPage } from '../features/token/token-page';
 import { AppHeader, PublicHeader } from './app-header';
 import { RequireSession } from './require-session';
 
-function SignedInLayout() {
+function SignedInLayout({ children }: { children: ReactNode }) {
   return (
     <RequireSession>
       <AppHeader />
-      <Suspense fallback={<PageLoading />}>
-        <Outlet />
-      </Suspense>
+      <Suspense fallback={<PageLoading />}>{children}</Suspense>
     </RequireSession>
   );
 }
@@ -67,27 +65,43 @@ function NotFound() {
   );
 }
 
-export const appRoutes: RouteObject[] = [
-  {
-    path: '/login',
-    element: (
-      <>
+/** The signed-in pages by path; they share one layout (header, session gate) that stays mounted. */
+const signedInPages: Record<string, ComponentType> = {
+  '/': TokenPage,
+  '/catalog': CatalogPage,
+  '/networks': NetworksPage,
+  '/credentials': CredentialsPage,
+  '/inspector': InspectorPage,
+};
+
+function SignedInPage() {
+  const [pathname] = useLocation();
+  const Page = signedInPages[pathname] ?? NotFound;
+  return <Page />;
+}
+
+/**
+ * The app's routes (wouter: https://github.com/molefrog/wouter#switch). One Route matches every
+ * signed-in page, so moving between them keeps SignedInLayout mounted, as nested routes did.
+ */
+export function AppRoutes() {
+  return (
+    <Switch>
+      <Route path="/login">
         <PublicHeader />
         <LoginPage />
-      </>
-    ),
-  },
-  { path: '/projects', element: <ProjectPickerLayout /> },
-  {
-    path: '/',
-    element: <SignedInLayout />,
-    children: [
-      { index: true, element: <TokenPage /> },
-      { path: 'catalog', element: <CatalogPage /> },
-      { path: 'networks', element: <NetworksPage /> },
-      { path: 'credentials', element: <CredentialsPage /> },
-      { path: 'inspector', element: <InspectorPage /> },
-    ],
-  },
-  { path: '*', element: <NotFound /> },
-];
+      </Route>
+      <Route path="/projects">
+        <ProjectPickerLayout />
+      </Route>
+      <Route path={/^\/(catalog|networks|credentials|inspector)?$/}>
+        <SignedInLayout>
+          <SignedInPage />
+        </SignedInLayout>
+      </Route>
+      <Route>
+        <NotFound />
+      </Route>
+    </Switch>
+  );
+}

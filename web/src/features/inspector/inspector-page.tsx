@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
-import { useSearchParams } from 'react-router';
+import { useSearchParams } from 'wouter';
 import { describeScope } from '../../api/token-scope';
 import { Button } from '../../components/ui/button';
 import { controlClass } from '../../components/ui/field';

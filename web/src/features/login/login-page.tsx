@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { useMemo, useState, type FormEvent } from 'react';
-import { useNavigate, useSearchParams } from 'react-router';
+import { useLocation, useSearchParams } from 'wouter';
 import type { CloudSummary } from '@contract/clouds';
 import type { SessionInfo } from '@contract/session';
 import { SSO_ERROR_PARAM } from '@contract/sso';
@@ -44,7 +44,7 @@ const ssoErrors = [
 
 export function LoginPage() {
   const { t } = useI18n();
-  const navigate = useNavigate();
+  const [, navigate] = useLocation();
   const [searchParams] = useSearchParams();
   const cloudsQuery = useQuery(cloudsQueryOptions());
   const signIn = useSignInMutation();
@@ -83,7 +83,7 @@ export function LoginPage() {
   const enterApp = (session: SessionInfo) => {
     writePreference('lastCloud', session.cloud);
     writePreference('lastRegion', session.regionName ?? (values.region || null));
-    void navigate(session.project ? '/' : '/projects', { replace: true });
+    navigate(session.project ? '/' : '/projects', { replace: true });
   };
 
   const onSubmit = (event: FormEvent) => {

@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { useNavigate } from 'react-router';
+import { useLocation } from 'wouter';
 import type { SelectScopeRequest } from '@contract/scopes';
 import { Button } from '../../components/ui/button';
 import { Notice } from '../../components/ui/notice';
@@ -16,11 +16,11 @@ const itemClass =
  */
 export function ProjectPickerPage() {
   const { t } = useI18n();
-  const navigate = useNavigate();
+  const [, navigate] = useLocation();
   const scopes = useQuery(scopesQueryOptions());
   const select = useSelectScopeMutation();
   const choose = (request: SelectScopeRequest) =>
-    select.mutate(request, { onSuccess: () => void navigate('/', { replace: true }) });
+    select.mutate(request, { onSuccess: () => navigate('/', { replace: true }) });
   const data = scopes.data;
   const isEmpty = data && data.projects.length === 0 && data.domains.length === 0 && !data.system;
 

@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { Link } from 'react-router';
+import { Link } from 'wouter';
 import { describeScope } from '../../api/token-scope';
 import { focusRing } from '../../components/ui/button';
 import { Badge } from '../../components/ui/badge';
@@ -97,7 +97,7 @@ export function IssuedTokensList({ secondsLeftOfCurrent }: { secondsLeftOfCurren
                     <td className="space-x-2 py-1 whitespace-nowrap">
                       {/* The token's ledger id in the URL, never the token itself. */}
                       <Link
-                        to={`/inspector?tokenId=${encodeURIComponent(token.id)}`}
+                        href={`/inspector?tokenId=${encodeURIComponent(token.id)}`}
                         aria-label={t('inspector.inspectLabel', { preview: token.tokenPreview })}
                         className={`rounded text-sm text-blue-700 underline dark:text-blue-300 ${focusRing}`}
                       >

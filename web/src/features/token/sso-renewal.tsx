@@ -1,4 +1,4 @@
-import { Link } from 'react-router';
+import { Link } from 'wouter';
 import { ssoStartUrl } from '../../api/sso';
 import { buttonClassName } from '../../components/ui/button';
 import { Notice } from '../../components/ui/notice';
@@ -27,7 +27,7 @@ export function SsoRenewal({ cloud, secondsLeft }: { cloud: string; secondsLeft:
         <a href={ssoStartUrl(cloud)} className={buttonClassName(isEndingSoon ? 'primary' : 'secondary')}>
           {t('sso.session.renew')}
         </a>
-        <Link to="/credentials" className="text-sm text-blue-700 underline dark:text-blue-300">
+        <Link href="/credentials" className="text-sm text-blue-700 underline dark:text-blue-300">
           {t('sso.session.credentialsLink')}
         </Link>
       </div>
