@@ -121,6 +121,8 @@ describe('LoginPage', () => {
       'export OS_REGION_NAME=RegionTwo',
       'export OS_PASSWORD=$OS_PASSWORD_INPUT',
     ]);
+    // The openrc reader loads on first use: wait for what it says it read.
+    expect(await screen.findByText('Read a password openrc: filled 5 fields.')).toBeTruthy();
     expect((screen.getByLabelText('Username') as HTMLInputElement).value).toBe('alice');
     expect((screen.getByLabelText('Project') as HTMLInputElement).value).toBe(
       '0123456789abcdef0123456789abcdef',
@@ -128,7 +130,6 @@ describe('LoginPage', () => {
     expect((screen.getByLabelText('User domain') as HTMLInputElement).value).toBe('Users');
     expect((screen.getByLabelText('Region') as HTMLSelectElement).value).toBe('RegionTwo');
     expect((screen.getByLabelText('Password') as HTMLInputElement).value).toBe('');
-    expect(screen.getByText('Read a password openrc: filled 5 fields.')).toBeTruthy();
     expect(calls.map((c) => c.path)).toEqual(['/api/clouds']);
   });
 

@@ -1,7 +1,8 @@
 /// <reference types="node" />
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { detectCredentialKind, looksLikeOpenrc, normalizeAuthUrl, parseOpenrc } from './openrc-parser';
+import { looksLikeOpenrc } from './looks-like-openrc';
+import { detectCredentialKind, normalizeAuthUrl, parseOpenrc } from './openrc-parser';
 
 const horizonV3 = `#!/usr/bin/env bash
 # To use an OpenStack cloud you need to authenticate against the Identity

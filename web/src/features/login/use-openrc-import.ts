@@ -2,8 +2,13 @@ import { useState, type ClipboardEvent, type DragEvent } from 'react';
 import type { CloudSummary } from '@contract/clouds';
 import { useI18n } from '../../lib/i18n/i18n-context';
 import type { LoginFormValues } from './build-login-request';
-import { mapOpenrcToForm } from './map-openrc-to-form';
-import { looksLikeOpenrc, parseOpenrc } from './openrc-parser';
+import { looksLikeOpenrc } from './looks-like-openrc';
+
+/**
+ * The openrc reader and its mapping onto the form load on first use: pasting or dropping an openrc
+ * is rare next to typing a password, and they weigh on the first load (issue 16 item 5).
+ */
+const loadOpenrcReader = () => Promise.all([import('./openrc-parser'), import('./map-openrc-to-form')]);
 
 // Bounded: an openrc is a few hundred bytes; never read something huge into memory.
 const maxOpenrcBytes = 64 * 1024;
@@ -35,7 +40,8 @@ export function useOpenrcImport({
   const { t } = useI18n();
   const [notice, setNotice] = useState<string | null>(null);
 
-  const applyText = (text: string) => {
+  const applyText = async (text: string) => {
+    const [{ parseOpenrc }, { mapOpenrcToForm }] = await loadOpenrcReader();
     const openrc = parseOpenrc(text);
     const mapping = mapOpenrcToForm(openrc, values, clouds);
     if (!mapping.values) {
@@ -55,7 +61,7 @@ export function useOpenrcImport({
   const readFile = async (file: File | undefined) => {
     if (!file || file.size > maxOpenrcBytes) return;
     try {
-      applyText(await readFileAsText(file));
+      await applyText(await readFileAsText(file));
     } catch {
       setNotice(t('login.openrc.nothing'));
     }
@@ -66,7 +72,7 @@ export function useOpenrcImport({
       const text = event.clipboardData.getData('text/plain');
       if (!looksLikeOpenrc(text)) return; // an ordinary paste into a field
       event.preventDefault();
-      applyText(text);
+      void applyText(text);
     },
     onDragOver: (event: DragEvent<HTMLFormElement>) => event.preventDefault(),
     onDrop: (event: DragEvent<HTMLFormElement>) => {
