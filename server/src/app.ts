@@ -113,7 +113,15 @@ export function createApp(deps: AppDeps): Express {
   // Browser navigations with a form post from Keystone: before the JSON-only API and its CSRF check.
   api.use(
     createSsoRouter({
-      sso: new SsoService(auth, new SsoMarkerSigner(deps.secrets), ssoCallbackUrl(config.publicUrl), logger),
+      sso: new SsoService(auth, {
+        markers: new SsoMarkerSigner(deps.secrets),
+        callbackUrl: ssoCallbackUrl(config.publicUrl),
+        destroyStoredSession: (id) =>
+          new Promise<void>((resolve, reject) =>
+            deps.sessionStore.destroy(id, (error?: unknown) => (error ? reject(error as Error) : resolve())),
+          ),
+        logger,
+      }),
       sessions,
       secureCookies: config.secureCookies,
       refusalsPerMinute: config.loginAttemptsPerMinutePerAddress,

@@ -9,6 +9,7 @@ import {
 } from './config/clouds-config.js';
 import { ConfigError, loadConfig, type Config } from './config/config.js';
 import { demoCloudConfig } from './config/demo-cloud-config.js';
+import { webSsoDeploymentWarnings } from './config/websso-config.js';
 import { keyFileWarnings, loadServerSecrets, ServerSecretsError } from './config/server-secrets.js';
 import { ssoCallbackUrl } from './features/sso/sso-callback-url.js';
 import { drainServer } from './http/graceful-shutdown.js';
@@ -82,6 +83,8 @@ async function main(): Promise<void> {
     throw error;
   }
   const ssoClouds = clouds.registry.list().filter((cloud) => cloud.websso);
+  for (const warning of webSsoDeploymentWarnings(config.publicUrl, config.secureCookies, ssoClouds))
+    logger.warn(warning);
   if (ssoClouds.length > 0) {
     // Keystone posts WebSSO tokens only to a URL its operator trusts, character for character.
     logger.info(

@@ -10,7 +10,10 @@ import {
   type SessionHandle,
 } from './auth-state.js';
 import type { CloudDirectory } from './cloud-directory.js';
-import type { GivenCredentials, TokenIssuer } from './token-issuer.js';
+import type { SessionInfo } from '../contract/session.js';
+import type { TokenScope } from '../openstack/keystone/identity-client.js';
+import { describeSession } from './describe-session.js';
+import { budgetKeyOf, type GivenCredentials, type TokenIssuer } from './token-issuer.js';
 import { scopeOf } from './token-scope.js';
 import type { TokenLedger } from './token-ledger.js';
 
@@ -125,6 +128,28 @@ export class TokenAccess {
         throw retryError;
       }
     }
+  }
+
+  /**
+   * Scopes the session to a project, a domain or the system: one new token, counted in the user's
+   * budget and recorded in the ledger before the session points at it. With the kept password a
+   * password login (fresh lifetime); without it, a second factor, or after single sign-on, a
+   * token-method rescope that keeps the current expiry (Keystone carries the methods over).
+   */
+  async switchScope(session: SessionHandle, scope: TokenScope): Promise<SessionInfo> {
+    const auth = requireAuth(session);
+    const cloud = this.clouds.of(auth);
+    const obtained = canRenewSilently(auth)
+      ? await this.issuer.obtainFresh(session.id, auth, cloud, scope)
+      : await this.issuer.rescope(cloud, this.reveal(session, auth.current), scope, budgetKeyOf(auth));
+    const entry = await this.ledger.record(
+      session.id,
+      obtained.issued,
+      obtained.receivedAtMs,
+      cloud.identity,
+    );
+    makeCurrent(auth, { entry, catalog: obtained.catalog });
+    return describeSession(auth);
   }
 }
 

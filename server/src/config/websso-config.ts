@@ -59,3 +59,46 @@ export function readWebSso(
     label: extra?.label ?? 'SSO',
   };
 }
+
+/**
+ * What in the deployment would make single sign-on fail for every operator, said at start (the
+ * callback can only answer "did not start in this browser" once it happens). Keystone posts the
+ * token cross-site unless it shares the BFF's site; only a SameSite=None marker crosses, and
+ * browsers keep SameSite=None cookies only with Secure (docs/decisions/0016-websso-callback-marker.md).
+ */
+export function webSsoDeploymentWarnings(
+  publicUrl: string,
+  secureCookies: boolean,
+  clouds: readonly { name: string; authUrl: string; websso?: WebSsoConfig | undefined }[],
+): string[] {
+  const ssoClouds = clouds.filter((cloud) => cloud.websso);
+  if (ssoClouds.length === 0) return [];
+  const publicOrigin = new URL(publicUrl);
+  const warnings: string[] = [];
+  if (publicOrigin.protocol === 'https:' && !secureCookies)
+    warnings.push(
+      'PUBLIC_URL is https but SECURE_COOKIES is off: the single sign-on marker is then SameSite=Lax and cannot come back with the post of a Keystone on another site. Set SECURE_COOKIES=true.',
+    );
+  if (publicOrigin.protocol === 'http:' && secureCookies)
+    warnings.push(
+      `SECURE_COOKIES is on but PUBLIC_URL is ${publicOrigin.origin}: Keystone would post to an http callback whose Secure cookies the browser keeps only over https. Set PUBLIC_URL to the https origin browsers use.`,
+    );
+  if (!secureCookies) {
+    for (const cloud of ssoClouds) {
+      if (siteOf(new URL(cloud.authUrl).hostname) !== siteOf(publicOrigin.hostname))
+        warnings.push(
+          `cloud "${cloud.name}": its Keystone (${new URL(cloud.authUrl).host}) is on another site than PUBLIC_URL (${publicOrigin.host}); without SECURE_COOKIES=true behind https its single sign-on cannot complete.`,
+        );
+    }
+  }
+  return warnings;
+}
+
+/**
+ * A host's site, approximately: an address, or its last two labels (no public suffix list here, so
+ * example.co.uk hosts all look alike; the warning is advice, not a check that refuses).
+ */
+function siteOf(hostname: string): string {
+  if (/^[\d.]+$/.test(hostname) || hostname.includes(':') || hostname.startsWith('[')) return hostname;
+  return hostname.split('.').slice(-2).join('.');
+}

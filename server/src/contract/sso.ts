@@ -18,3 +18,7 @@ export type SsoCallbackForm = z.infer<typeof ssoCallbackSchema>;
 
 /** `?sso_error=` on the login page after a failed SSO navigation: an error code of errors.ts. */
 export const SSO_ERROR_PARAM = 'sso_error';
+
+/** `?sso_reason=` beside `sso_error=forbidden`: which check refused it, before Keystone was asked. */
+export const SSO_REASON_PARAM = 'sso_reason';
+export const ssoRefusals = ['not_started', 'replayed', 'foreign_origin', 'cross_site_start'] as const;

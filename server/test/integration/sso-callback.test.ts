@@ -110,7 +110,7 @@ describe('POST /api/sso/callback refuses', () => {
       headers: { Origin: keystoneOrigin },
     });
     expect(answer.status).toBe(303);
-    expect(answer.location).toBe('/login?sso_error=forbidden');
+    expect(answer.location).toBe('/login?sso_error=forbidden&sso_reason=not_started');
     expect(browser.sessionCookie).toBeNull();
     expect(demo.stats.requests).toBe(requestsBefore);
     expectSecretsNowhere(app, [token], [answer.body]);
@@ -153,13 +153,65 @@ describe('POST /api/sso/callback refuses', () => {
     });
     expect(tampered.status).toBe(403);
 
-    // The first post spends the marker (the browser is told to drop it), whatever its outcome.
+    // The first post spends the marker, whatever its outcome: the browser is told to drop it, and
+    // the server refuses a copy replayed before it expires (without asking Keystone again).
+    const copy = browser.cookieHeader!;
     const first = await browser.navigate('POST', '/api/sso/callback', {
       form: { token: 'gAAAAABnotarealtoken0123456789' },
       headers: { Origin: keystoneOrigin },
     });
     expect(first.location).toBe('/login?sso_error=invalid_credentials');
     expect(browser.hasCookie('api-access.sso')).toBe(false);
+    const requestsBefore = demo.stats.requests;
+    const replay = await fetch(`${app.url}/api/sso/callback`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: {
+        Cookie: copy,
+        Origin: keystoneOrigin,
+        Accept: 'text/html',
+        'Content-Type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({ token: 'gAAAAABnotarealtoken0123456789' }).toString(),
+    });
+    expect(replay.headers.get('location')).toBe('/login?sso_error=forbidden&sso_reason=replayed');
+    expect(demo.stats.requests).toBe(requestsBefore);
+  });
+
+  it('a start another site asks for (Sec-Fetch-Site), without a marker', async () => {
+    const browser = new ApiSession(app.url);
+    for (const site of ['cross-site', 'same-site']) {
+      const answer = await browser.navigate('GET', '/api/sso/demo/start', {
+        headers: { 'Sec-Fetch-Site': site },
+      });
+      expect(answer.location).toBe('/login?sso_error=forbidden&sso_reason=cross_site_start');
+      expect(browser.hasCookie('api-access.sso')).toBe(false);
+    }
+    for (const site of ['same-origin', 'none']) {
+      const answer = await browser.navigate('GET', '/api/sso/demo/start', {
+        headers: { 'Sec-Fetch-Site': site },
+      });
+      expect(answer.status).toBe(303);
+      expect(answer.location).toMatch(/\/websso\?origin=/);
+    }
+  });
+
+  it('a password sign-in to a cloud that signs in through its identity provider only', async () => {
+    const ssoOnly = await startTestApp([
+      { ...ssoCloud(demoCloudConfig(demo, 'corp')), authType: 'websso' as const },
+    ]);
+    try {
+      const answer = await new ApiSession(ssoOnly.url).post('/api/session', {
+        cloud: 'corp',
+        username: demo.credentials.username,
+        password: demo.credentials.password,
+      });
+      expect(answer.status).toBe(400);
+      expect(answer.body.error.fields).toEqual({ cloud: 'signs in with single sign-on only' });
+      expect(answer.body.error.message).toMatch(/Sign in with Demo IdP/);
+    } finally {
+      await ssoOnly.close();
+    }
   });
 
   it('a token Keystone does not accept, and a valid token that did not come through federation', async () => {

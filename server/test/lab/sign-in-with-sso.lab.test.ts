@@ -4,7 +4,7 @@ import { ApiSession } from '../support/api-session.js';
 import { expectSecretsNowhere } from '../support/expect-secrets-nowhere.js';
 import { federationOf, isTokenValid, obtainFederatedToken } from '../support/federation.js';
 import { readLabFacts } from '../support/lab-facts.js';
-import { labClouds } from '../support/lab.js';
+import { isValidAtKeystone, labClouds } from '../support/lab.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /**
@@ -152,6 +152,39 @@ describe('sign in with SSO (real federation)', () => {
   });
 });
 
+describe('single sign-on replacing a session (review findings)', () => {
+  it('cross-site, a password session of another cloud has its tokens revoked at that cloud’s Keystone', async () => {
+    const browser = new ApiSession(app.url);
+    const signedIn = await browser.post('/api/session', { cloud: 'lab', password: lab.users.demo.password });
+    expect(signedIn.status).toBe(201);
+    const passwordToken = (await browser.get('/api/token/secret')).body.token as string;
+    await browser.navigate('GET', `/api/sso/${federation.cloud}/start`);
+    browser.forgetCookie('api-access.sid');
+    const callback = await browser.navigate('POST', '/api/sso/callback', {
+      form: { token: await obtainFederatedToken(lab, 'alice') },
+      headers: { Origin: keystoneOrigin },
+    });
+    expect(callback.location).toBe('/');
+    await expect.poll(() => isValidAtKeystone(passwordToken)).toBe(false);
+    await browser.delete('/api/session');
+  });
+
+  it('another user coming back from the IdP is not put into the earlier user’s project', async () => {
+    const { browser } = await signInWithSso(await obtainFederatedToken(lab, 'alice'));
+    await browser.post('/api/session/scope', {
+      kind: 'project',
+      projectId: federation.projects['fed-demo'].id,
+    });
+    // The IdP's session belongs to bob now (a shared workstation): bob also has fed-demo.
+    const { callback } = await signInWithSso(await obtainFederatedToken(lab, 'bob'), browser);
+    expect(callback.location).toBe('/');
+    const session = await browser.get<SessionInfo>('/api/session');
+    expect(session.body.user.name).not.toBe('alice');
+    expect(session.body.scope).toEqual({ kind: 'unscoped' });
+    await browser.delete('/api/session');
+  });
+});
+
 describe('the callback refuses (real federation)', () => {
   it('a valid token of another user posted without this browser’s SSO start: no session, Keystone not asked, the token untouched', async () => {
     const attackers = await obtainFederatedToken(lab, 'bob');
@@ -160,7 +193,7 @@ describe('the callback refuses (real federation)', () => {
       form: { token: attackers },
       headers: { Origin: keystoneOrigin },
     });
-    expect(answer.location).toBe('/login?sso_error=forbidden');
+    expect(answer.location).toBe('/login?sso_error=forbidden&sso_reason=not_started');
     expect(victim.sessionCookie).toBeNull();
     expect((await victim.get('/api/session')).status).toBe(401);
     expect(await isTokenValid(lab, attackers)).toBe(true);
@@ -175,7 +208,7 @@ describe('the callback refuses (real federation)', () => {
       form: { token: attackers },
       headers: { Origin: 'http://127.0.0.1:6666' },
     });
-    expect(answer.location).toBe('/login?sso_error=forbidden');
+    expect(answer.location).toBe('/login?sso_error=forbidden&sso_reason=foreign_origin');
     expect(victim.sessionCookie).toBeNull();
     expectSecretsNowhere(app, [attackers], [answer.body]);
   });

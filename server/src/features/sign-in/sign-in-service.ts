@@ -15,6 +15,12 @@ export class SignInService {
   async signIn(session: SessionHandle, request: LoginRequest): Promise<SessionInfo> {
     const cloud = this.auth.clouds.find(request.cloud);
     if (!cloud) throw new InvalidInputError('Unknown cloud.', { cloud: 'is not a configured cloud' });
+    if (cloud.config.authType === 'websso') {
+      throw new InvalidInputError(
+        `This cloud signs in through its identity provider only: use "Sign in with ${cloud.config.websso?.label ?? 'SSO'}".`,
+        { cloud: 'signs in with single sign-on only' },
+      );
+    }
     const login = mergeWithDefaults(cloud.config, request);
     if (request.applicationCredentialSecret !== undefined) {
       return this.signInWithApplicationCredential(session, cloud, login, request.applicationCredentialSecret);

@@ -9,14 +9,13 @@ import type { CookieOptions } from 'express';
  */
 export interface SsoMarker {
   cloud: string;
-  /** The project the browser's session was scoped to when it started "renew through SSO", or null. */
-  projectId: string | null;
   /**
-   * That signed-in session's id, sealed (SecretBox): behind TLS Keystone's post is cross-site and
-   * carries no SameSite=Strict session cookie, so this is how the callback finds the session it
-   * replaces and revokes its tokens. Null for a first sign-in.
+   * The signed-in session a "renew through SSO" started from, sealed (SecretBox): see
+   * sso-previous-session.ts. Null for a first sign-in.
    */
   sealedPreviousSession: string | null;
+  /** Random: a marker is taken once (the shared state remembers the nonces it took). */
+  nonce: string;
   expiresAtMs: number;
 }
 
@@ -53,11 +52,10 @@ export class SsoMarkerSigner {
     );
   }
 
-  issue(marker: Omit<SsoMarker, 'expiresAtMs'>, now: number): string {
+  issue(marker: Omit<SsoMarker, 'expiresAtMs' | 'nonce'>, now: number): string {
     const payload = Buffer.from(
       JSON.stringify({
         c: marker.cloud,
-        p: marker.projectId,
         s: marker.sealedPreviousSession,
         e: now + SSO_MARKER_LIFETIME_MS,
         n: randomBytes(12).toString('base64url'),
@@ -79,12 +77,12 @@ export class SsoMarkerSigner {
     if (!isSigned) return null;
     try {
       const data = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
-      if (typeof data.c !== 'string' || typeof data.e !== 'number') return null;
+      if (typeof data.c !== 'string' || typeof data.e !== 'number' || typeof data.n !== 'string') return null;
       if (data.e <= now) return null;
       return {
         cloud: data.c,
-        projectId: typeof data.p === 'string' ? data.p : null,
         sealedPreviousSession: typeof data.s === 'string' ? data.s : null,
+        nonce: data.n,
         expiresAtMs: data.e,
       };
     } catch {

@@ -2,11 +2,12 @@ import cookieParser from 'cookie-parser';
 import express, { Router, type ErrorRequestHandler, type RequestHandler } from 'express';
 import { ipKeyGenerator, rateLimit, type Store } from 'express-rate-limit';
 import { z } from 'zod';
-import { SSO_ERROR_PARAM, ssoCallbackSchema } from '../../contract/sso.js';
+import { SSO_ERROR_PARAM, SSO_REASON_PARAM, ssoCallbackSchema } from '../../contract/sso.js';
 import { parseInput } from '../../http/parse-input.js';
 import { sessionHandle } from '../../http/session-middleware.js';
 import { AppError, RateLimitedError } from '../../platform/errors.js';
 import { ssoMarkerCookieName, ssoMarkerCookieOptions, SSO_MARKER_LIFETIME_MS } from './sso-marker.js';
+import { SsoRefusedError } from './sso-refused-error.js';
 import type { SsoService } from './sso-service.js';
 
 export interface SsoRouterOptions {
@@ -34,6 +35,11 @@ export function createSsoRouter(options: SsoRouterOptions): Router {
   const router = Router();
 
   router.get('/sso/:cloud/start', options.sessions, (req, res) => {
+    // A link on our own pages (same-origin) or a typed or bookmarked URL (none): any other site
+    // starting it would plant a marker in the visitor's browser and send them round the IdP.
+    const fetchSite = req.get('sec-fetch-site');
+    if (fetchSite !== undefined && fetchSite !== 'same-origin' && fetchSite !== 'none')
+      throw new SsoRefusedError('cross_site_start');
     const { cloud } = parseInput(cloudParamSchema, req.params, 'cloud');
     const { location, marker } = sso.start(sessionHandle(req), cloud);
     res.cookie(markerCookie, marker, {
@@ -84,7 +90,8 @@ function backToLoginPage(markerCookie: string, secureCookies: boolean): ErrorReq
     }
     res.clearCookie(markerCookie, ssoMarkerCookieOptions(secureCookies));
     res.setHeader('Cache-Control', 'no-store');
-    res.redirect(303, `/login?${SSO_ERROR_PARAM}=${encodeURIComponent(code)}`);
+    const reason = error instanceof SsoRefusedError ? `&${SSO_REASON_PARAM}=${error.reason}` : '';
+    res.redirect(303, `/login?${SSO_ERROR_PARAM}=${encodeURIComponent(code)}${reason}`);
   };
 }
 

@@ -1,9 +1,6 @@
 import type { SessionHandle } from '../../auth/auth-state.js';
 import type { Cloud } from '../../auth/cloud-directory.js';
 import type { AuthServices } from '../../auth/create-auth-services.js';
-import { describeSession } from '../../auth/describe-session.js';
-import { makeCurrent } from '../../auth/token-access.js';
-import { budgetKeyOf } from '../../auth/token-issuer.js';
 import type { WebSsoConfig } from '../../config/clouds-config.js';
 import type { SessionInfo } from '../../contract/session.js';
 import type { IssuedToken } from '../../openstack/keystone/identity-client.js';
@@ -15,16 +12,23 @@ import {
   TokenExpiredError,
 } from '../../platform/errors.js';
 import type { Logger } from '../../platform/logger.js';
-import type { SsoMarker, SsoMarkerSigner } from './sso-marker.js';
-
-/** The SecretBox context the previous session's id is sealed under (not a session of its own). */
-const PREVIOUS_SESSION_CONTEXT = 'sso-previous-session';
+import { SSO_MARKER_LIFETIME_MS, type SsoMarkerSigner } from './sso-marker.js';
+import { openPreviousSession, sealPreviousSession, type PreviousSession } from './sso-previous-session.js';
+import { SsoRefusedError } from './sso-refused-error.js';
 
 /** What the callback was given: Keystone's form field, the request's Origin and the marker cookie. */
 export interface SsoCallback {
   token: string;
   origin: string | undefined;
   marker: unknown;
+}
+
+export interface SsoServiceOptions {
+  markers: SsoMarkerSigner;
+  callbackUrl: string;
+  /** Removes a session record from the store (the one a cross-site renewal replaced). */
+  destroyStoredSession: (id: string) => Promise<void>;
+  logger: Logger;
 }
 
 /**
@@ -37,51 +41,47 @@ export interface SsoCallback {
 export class SsoService {
   constructor(
     private readonly auth: AuthServices,
-    private readonly markers: SsoMarkerSigner,
-    private readonly callbackUrl: string,
-    private readonly logger: Logger,
+    private readonly options: SsoServiceOptions,
   ) {}
 
   /** Where to send the browser, and the marker cookie for it. */
   start(session: SessionHandle, cloudName: string): { location: string; marker: string } {
     const { cloud, websso } = this.webSsoCloud(cloudName);
-    // "Renew through SSO" from a project: come back to that project.
-    const current = session.auth?.cloud === cloudName ? session.auth.current : undefined;
-    const marker = this.markers.issue(
+    const marker = this.options.markers.issue(
       {
         cloud: cloudName,
-        projectId: current?.project?.id ?? null,
-        sealedPreviousSession: session.auth
-          ? this.auth.secretBox.seal(session.id, PREVIOUS_SESSION_CONTEXT)
-          : null,
+        sealedPreviousSession: sealPreviousSession(this.auth.secretBox, session.id, session.auth),
       },
       this.auth.now(),
     );
-    return { location: webSsoUrl(cloud.config.identity.rootUrl, websso, this.callbackUrl), marker };
+    return { location: webSsoUrl(cloud.config.identity.rootUrl, websso, this.options.callbackUrl), marker };
   }
 
   /**
    * The callback: the marker and the Origin first (no Keystone call for a post this browser did
    * not start), then Keystone's own word on the token, then a new session as for any unscoped
-   * sign-in, scoped back to the project a renewal started from when the user still has it.
+   * sign-in, scoped back to the project a renewal started from when the same user came back.
    */
   async complete(session: SessionHandle, callback: SsoCallback): Promise<SessionInfo> {
-    const marker = this.markers.read(callback.marker, this.auth.now());
-    if (!marker) {
-      throw new ForbiddenError(
-        'This sign-in did not start in this browser, or took longer than 10 minutes. Start it again with "Sign in with SSO".',
-      );
-    }
+    const now = this.auth.now();
+    const marker = this.options.markers.read(callback.marker, now);
+    if (!marker) throw this.refuse(new SsoRefusedError('not_started'), marker);
     const { cloud, websso } = this.webSsoCloud(marker.cloud);
-    if (callback.origin !== keystoneOrigin(cloud)) {
-      throw new ForbiddenError(
-        'The token was not posted by this cloud\'s Keystone. Start the sign-in again with "Sign in with SSO".',
+    const expected = keystoneOrigin(cloud);
+    if (callback.origin !== expected) {
+      this.options.logger.info(
+        { cloud: cloud.config.name, origin: callback.origin ?? null, expected },
+        'single sign-on refused: the post did not come from the cloud’s Keystone',
       );
+      throw new SsoRefusedError('foreign_origin');
     }
+    // Taken once, across replicas: the cookie is cleared in the browser, and a copy replayed is refused here.
+    if ((await this.auth.windows.hit(`sso-marker:${marker.nonce}`, 1, SSO_MARKER_LIFETIME_MS, now)) > 0)
+      throw this.refuse(new SsoRefusedError('replayed'), marker);
     const issued = await this.validate(cloud, websso, callback.token);
-    const receivedAtMs = this.auth.now();
+    const previous = openPreviousSession(this.auth.secretBox, marker.sealedPreviousSession);
     const info = await this.auth.opener.open(session, cloud, {
-      obtained: { issued, receivedAtMs, catalog: issued.catalog },
+      obtained: { issued, receivedAtMs: this.auth.now(), catalog: issued.catalog },
       regionName: cloud.config.defaults.regionName ?? null,
       username: issued.user.name,
       secret: null,
@@ -89,31 +89,34 @@ export class SsoService {
       requiresPasscode: false,
       signInMethod: 'websso',
     });
-    await this.retirePreviousSession(marker, session.id);
-    return (await this.returnToProject(session, cloud, marker)) ?? info;
+    if (previous && previous.id !== session.id) this.retire(previous);
+    const isSameUser = previous?.cloud === cloud.config.name && previous.userId === issued.user.id;
+    if (!isSameUser || !previous.projectId) return info;
+    return (await this.returnToProject(session, previous.projectId)) ?? info;
+  }
+
+  private refuse(error: SsoRefusedError, marker: unknown): SsoRefusedError {
+    this.options.logger.info({ reason: error.reason, hasMarker: marker !== null }, 'single sign-on refused');
+    return error;
   }
 
   /**
    * The session a "renew through SSO" started from. Same-site, its cookie came with the callback
-   * and the opener retired it already; cross-site it did not, and its tokens would outlive it in a
-   * record nobody holds a cookie for. Revoked in the background like the opener's.
+   * and the opener retired it already (this is then a no-op); cross-site it did not, and its tokens
+   * would outlive it in a record nobody holds a cookie for. Revoked at its own cloud's Keystone,
+   * in the background like the opener's.
    */
-  private async retirePreviousSession(marker: SsoMarker, newId: string): Promise<void> {
-    if (!marker.sealedPreviousSession) return;
-    let previousId: string;
-    try {
-      previousId = this.auth.secretBox.open(marker.sealedPreviousSession, PREVIOUS_SESSION_CONTEXT);
-    } catch {
-      return; // sealed under a key no longer configured: nothing we can find
-    }
-    if (previousId === newId) return;
-    const identity = this.auth.clouds.find(marker.cloud)?.identity ?? null;
-    void this.auth.ledger.closeAndRevoke(previousId, identity).catch((error: unknown) => {
-      this.logger.warn(
-        { err: { message: (error as Error).message } },
-        'revoking the session SSO replaced failed',
-      );
-    });
+  private retire(previous: PreviousSession): void {
+    const identity = this.auth.clouds.find(previous.cloud)?.identity ?? null;
+    void this.auth.ledger
+      .closeAndRevoke(previous.id, identity)
+      .then(() => this.options.destroyStoredSession(previous.id))
+      .catch((error: unknown) => {
+        this.options.logger.warn(
+          { err: { message: (error as Error).message } },
+          'retiring the session single sign-on replaced failed',
+        );
+      });
   }
 
   private webSsoCloud(name: string): { cloud: Cloud; websso: WebSsoConfig } {
@@ -129,7 +132,8 @@ export class SsoService {
     try {
       issued = await cloud.identity.validateOwnToken(token);
     } catch (error) {
-      if (error instanceof TokenExpiredError) {
+      // 401/404: expired, revoked or not its own; 403: its policy lets no one validate it.
+      if (error instanceof TokenExpiredError || error instanceof ForbiddenError) {
         throw new InvalidCredentialsError(
           'Keystone does not accept the token it was given (expired, revoked or not its own). Sign in with SSO again.',
         );
@@ -151,35 +155,16 @@ export class SsoService {
   }
 
   /**
-   * Back to the project a renewal left, with the token method (Keystone keeps the expiry). When the
-   * user lost it, or the rescope fails, the session stays unscoped and the picker shows what is left.
+   * Back to the project a renewal left (the token method: Keystone keeps the expiry). When the user
+   * lost it, or the rescope fails, the session stays unscoped and the picker shows what is left.
    */
-  private async returnToProject(
-    session: SessionHandle,
-    cloud: Cloud,
-    marker: SsoMarker,
-  ): Promise<SessionInfo | null> {
-    const auth = session.auth;
-    if (!marker.projectId || !auth) return null;
+  private async returnToProject(session: SessionHandle, projectId: string): Promise<SessionInfo | null> {
     try {
-      const obtained = await this.auth.issuer.rescope(
-        cloud,
-        this.auth.access.reveal(session, auth.current),
-        { id: marker.projectId },
-        budgetKeyOf(auth),
-      );
-      const entry = await this.auth.ledger.record(
-        session.id,
-        obtained.issued,
-        obtained.receivedAtMs,
-        cloud.identity,
-      );
-      makeCurrent(auth, { entry, catalog: obtained.catalog });
-      return describeSession(auth);
+      return await this.auth.access.switchScope(session, { id: projectId });
     } catch (error) {
-      this.logger.info(
-        { cloud: cloud.config.name, reason: (error as Error).message },
-        'SSO renewal could not return to the earlier project',
+      this.options.logger.info(
+        { reason: (error as Error).message },
+        'single sign-on renewal could not return to the earlier project',
       );
       return null;
     }

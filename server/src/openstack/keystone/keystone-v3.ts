@@ -169,13 +169,9 @@ export class KeystoneV3 implements IdentityClient {
       service: 'Keystone',
       headers: { 'X-Auth-Token': token },
       timeoutMs: this.timeoutMs,
-      passStatuses: [500],
     });
-    // Keystone before Queens has no /v3/auth/system: no system scope there. Keystone 22 answers a
-    // federated user's token with 500 (keystone/api/auth.py calls the assignment driver's
-    // list_system_grants_for_groups, which it lacks; seen in the lab's federation): no system
-    // scope there either, rather than no scope list at all.
-    if (response.status === 404 || response.status === 403 || response.status === 500) return false;
+    // Keystone before Queens has no /v3/auth/system: no system scope there.
+    if (response.status === 404 || response.status === 403) return false;
     if (response.status !== 200) failTokenAuthenticatedCall(response, 'the system scope request');
     const body = parseUpstream(systemListSchema, response.body, 'Keystone', 'the system scope list');
     return body.system.some((entry) => entry.all === true);

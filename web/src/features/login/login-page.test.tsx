@@ -94,8 +94,11 @@ describe('LoginPage', () => {
 
   it('names why a single sign-on came back refused (?sso_error=)', async () => {
     mockFetch({ 'GET /api/clouds': { clouds: [demoCloud] } });
-    renderApp('/login?sso_error=forbidden');
+    const { unmount } = renderApp('/login?sso_error=forbidden');
     expect((await screen.findByRole('alert')).textContent).toMatch(/did not start in this browser/);
+    unmount();
+    renderApp('/login?sso_error=forbidden&sso_reason=foreign_origin');
+    expect((await screen.findByRole('alert')).textContent).toMatch(/did not come from this cloud’s Keystone/);
   });
 
   it('shows the demo cloud notice with its credentials and prefills them', async () => {

@@ -3,7 +3,7 @@ import { useMemo, useState, type FormEvent } from 'react';
 import { useLocation, useSearchParams } from 'wouter';
 import type { CloudSummary } from '@contract/clouds';
 import type { SessionInfo } from '@contract/session';
-import { SSO_ERROR_PARAM } from '@contract/sso';
+import { SSO_ERROR_PARAM, SSO_REASON_PARAM, ssoRefusals } from '@contract/sso';
 import { cloudsQueryOptions } from '../../api/clouds-queries';
 import { Button } from '../../components/ui/button';
 import { SelectField } from '../../components/ui/field';
@@ -58,6 +58,10 @@ export function LoginPage() {
   const reason = reasons.find((r) => r === searchParams.get('reason'));
   const ssoErrorParam = searchParams.get(SSO_ERROR_PARAM);
   const ssoError = ssoErrorParam ? (ssoErrors.find((code) => code === ssoErrorParam) ?? 'other') : null;
+  const ssoReason = ssoRefusals.find((reason) => reason === searchParams.get(SSO_REASON_PARAM));
+  const ssoMessage = ssoReason
+    ? (`sso.reason.${ssoReason}` as MessageKey)
+    : ssoError && (`sso.error.${ssoError}` as MessageKey);
 
   // Once the clouds arrive, pick the cloud from the URL (after a lost session), else the last one used.
   // (Adjusting state while rendering, as React recommends over an effect for derived state.)
@@ -122,7 +126,7 @@ export function LoginPage() {
             {t(`login.reason.${reason}` as MessageKey)}
           </Notice>
         )}
-        {ssoError && <Notice tone="error">{t(`sso.error.${ssoError}` as MessageKey)}</Notice>}
+        {ssoMessage && <Notice tone="error">{t(ssoMessage)}</Notice>}
         {cloudsQuery.isError && <Notice tone="error">{describeError(cloudsQuery.error, t)}</Notice>}
         {cloudsQuery.isSuccess && clouds.length === 0 && (
           <Notice tone="warning">{t('login.noClouds')}</Notice>

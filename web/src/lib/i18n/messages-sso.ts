@@ -8,6 +8,13 @@ export const ssoEn = {
     'If the round trip ends on a Keystone error page (401, "Could not map any roles" or "no mapping"), your account is not mapped to this cloud: ask its operators to add your group to the federation mapping, then come back here.',
   'sso.error.forbidden':
     'The single sign-on did not start in this browser, took longer than 10 minutes, or did not come from the cloud’s Keystone. Start it again.',
+  'sso.reason.not_started':
+    'The single sign-on did not start in this browser, or the round trip took longer than 10 minutes. Start it again.',
+  'sso.reason.replayed':
+    'This single sign-on was completed already (in another tab?). Start it again if you need to.',
+  'sso.reason.foreign_origin':
+    'The token did not come from this cloud’s Keystone. Start the sign-in again; if it keeps happening, tell the cloud’s operators.',
+  'sso.reason.cross_site_start': 'Single sign-on starts from this page only: use the button below.',
   'sso.error.invalid_credentials':
     'Keystone did not accept the token your identity provider gave (expired, revoked, or not a single sign-on token of this cloud). Sign in with SSO again.',
   'sso.error.not_found': 'This cloud does not offer single sign-on (any more).',
