@@ -42,6 +42,7 @@ export class SessionOpener {
       obtained.issued,
       obtained.receivedAtMs,
       cloud.identity,
+      obtained.catalog,
     );
     session.auth = {
       cloud: cloud.config.name,
@@ -54,7 +55,6 @@ export class SessionOpener {
         : {}),
       ...(outcome.requiresPasscode ? { requiresPasscode: true } : {}),
       current,
-      catalog: obtained.catalog,
     };
     return describeSession(session.auth);
   }

@@ -52,10 +52,11 @@ if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
 redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
 return 1`;
 
-// KEYS[1] session, KEYS[2] its tombstone; ARGV[1] the tombstone's lifetime (ms).
+// KEYS[1] session, KEYS[2] its tombstone, KEYS[3] its tokens' catalogs; ARGV[1] the tombstone's
+// lifetime (ms). The catalogs belong to the session alone: they go with it, whatever ended it.
 const destroyScript = `
 redis.call('SET', KEYS[2], '1', 'PX', ARGV[1])
-return redis.call('DEL', KEYS[1])`;
+return redis.call('DEL', KEYS[1], KEYS[3])`;
 
 class RedisSessionStore extends RedisStore {
   constructor(
@@ -105,7 +106,7 @@ class RedisSessionStore extends RedisStore {
     return settle(
       this.redis.send((client) =>
         client.eval(destroyScript, {
-          keys: [this.keys.session(sid), this.keys.closed(sid)],
+          keys: [this.keys.session(sid), this.keys.closed(sid), this.keys.catalogs(sid)],
           arguments: [String(DEFAULT_CLOSED_TTL_MS)],
         }),
       ),

@@ -99,8 +99,9 @@ export class ScopesService {
       obtained.issued,
       obtained.receivedAtMs,
       cloud.identity,
+      obtained.catalog,
     );
-    makeCurrent(auth, { entry, catalog: obtained.catalog });
+    makeCurrent(auth, { entry });
     return describeSession(auth);
   }
 
