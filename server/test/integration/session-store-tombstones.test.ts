@@ -113,6 +113,24 @@ describe.each(['sqlite', 'redis'] as const)('the %s session store', (kind) => {
     expect(await opened.ledger.readCatalog('s6', 'a')).toBeNull();
   });
 
+  it.runIf(kind === 'redis')(
+    'sends a rolling expiry to Redis only when it moves by a tenth of the idle timeout',
+    async () => {
+      const withExpiry = (inMs: number) =>
+        ({ cookie: { originalMaxAge: 60_000, expires: new Date(Date.now() + inMs) }, createdAt: 1 }) as never;
+      const touch = (inMs: number) =>
+        call<void>((done) => opened.store.touch!('s7', withExpiry(inMs), () => done(null)));
+      const client = createClient({ url: redis.url });
+      await client.connect();
+      await call<void>((done) => opened.store.set('s7', withExpiry(60_000), done));
+      await touch(63_000); // 3 s later than written: under the 6 s granularity, nothing sent
+      expect(await client.pTTL('api-access:sess:s7')).toBeLessThanOrEqual(60_000);
+      await touch(120_000);
+      expect(await client.pTTL('api-access:sess:s7')).toBeGreaterThan(100_000);
+      await client.close();
+    },
+  );
+
   it('does not bring a closed ledger back when a revocation races the sign-out', async () => {
     await opened.ledger.append('s4', entry('a'), null);
     await opened.ledger.close('s4');
