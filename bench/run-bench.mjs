@@ -19,6 +19,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import YAML from 'yaml';
 import { buildBaseline } from './lib/baseline-build.mjs';
 import { ensureLab, startBff, startRedis } from './lib/processes.mjs';
 import { measures } from './measures.mjs';
@@ -191,7 +192,12 @@ async function main() {
   const lab = once(async () => {
     log(`lab: ${ensureLab(repoDir, { mayStart: !args.has('--no-lab-start') })}`);
     const labConfig = { ...JSON.parse(fs.readFileSync(path.join(labDir, 'lab.json'), 'utf8')), dir: labDir };
-    const bff = await startBffOn('bff-lab', labConfig.cloudsYaml);
+    // Only the cloud the bench signs in to: the shared lab's clouds.yaml may list clouds other
+    // developers are adding, in a shape this tree does not read yet (the BFF refuses to start then).
+    const labClouds = path.join(tempDir, 'lab-clouds.yaml');
+    const { clouds } = YAML.parse(fs.readFileSync(labConfig.cloudsYaml, 'utf8'));
+    fs.writeFileSync(labClouds, YAML.stringify({ clouds: { lab: clouds.lab } }), { mode: 0o600 });
+    const bff = await startBffOn('bff-lab', labClouds);
     addCleanup(() => bff.stop());
     const login = {
       cloud: 'lab',
