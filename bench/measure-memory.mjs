@@ -4,28 +4,26 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import signature from 'cookie-signature';
 import { signIn } from './lib/api-session.mjs';
+import { copyRedisSessions, copySqliteSessions } from './lib/copy-sessions.mjs';
 import { count, table } from './lib/markdown.mjs';
 import { readRssKib } from './lib/processes.mjs';
-import { reported } from './lib/targets.mjs';
+import { reported, target } from './lib/targets.mjs';
 
 const WARMUP_REQUESTS = 200;
 const READ_CONCURRENCY = 20;
 const SETTLE_MS = 1000;
+const RECORD_LIMIT_BYTES = 2048;
+/** A real cloud's catalog (issue 16 item 2): the demo's 4 services and 36 generated, in 4 regions. */
+const CATALOG = { services: 36, regions: ['RegionOne', 'RegionTwo', 'RegionThree', 'RegionFour'] };
 
 /**
- * Memory: the BFF's resident set (VmRSS) with 10,000 stored sessions. Signing in 10,000 times is
- * not possible within the per-user token budget (at most 1,000 creations per minute per user), so
- * the sessions are written through the express-session Store API of the BFF's own SqliteSessionStore
- * (the class the BFF uses, from the same build), each a copy of a real signed-in session under a new
- * id. Then every one of them is read once over HTTP (GET /api/token with its signed cookie), so the
- * BFF has really served 10,000 distinct sessions. Copies cannot open their sealed token (it is
- * bound to the original id), which GET /api/token never does.
+ * Memory: the BFF's resident set (VmRSS) and, with Redis, Redis's used_memory, with 10,000 stored
+ * sessions signed in to a cloud whose catalog lists 40 services in 4 regions. One real signed-in
+ * session is copied under 10,000 new ids at the storage level (lib/copy-sessions.mjs), then every
+ * one of them is read once over HTTP (GET /api/token with its signed cookie), so the BFF really
+ * served 10,000 distinct sessions. With `--baseline=<ref>` the BFF of that commit is measured the
+ * same way in the same run (before: the catalog inside every record).
  */
-const store = (method, target, ...args) =>
-  new Promise((resolve, reject) =>
-    target[method](...args, (error, value) => (error ? reject(error) : resolve(value))),
-  );
-
 async function forEachConcurrently(items, concurrency, work) {
   let next = 0;
   await Promise.all(
@@ -39,19 +37,11 @@ async function forEachConcurrently(items, concurrency, work) {
   );
 }
 
-export async function measureMemory({
-  serverDist,
-  bff,
-  login,
-  sessionSecret,
-  sessionCount,
-  cookieName = 'api-access.sid',
-}) {
-  const { SqliteSessionStore } = await import(
-    pathToFileURL(path.join(serverDist, 'http/sqlite-session-store.js')).href
-  );
+const toMib = (bytes) => Number((bytes / 1048576).toFixed(1));
+
+export async function measureMemory({ bff, login, sessionSecret, sessionCount, redisUrl, label, commit }) {
+  const cookieName = 'api-access.sid';
   const session = await signIn(bff.url, login);
-  // Warm the process (JIT, pools) before the baseline.
   for (let i = 0; i < WARMUP_REQUESTS; i += 1) await session.get('/api/token');
   await new Promise((resolve) => setTimeout(resolve, 500));
   const baselineKib = readRssKib(bff.pid);
@@ -59,15 +49,12 @@ export async function measureMemory({
   const sid = decodeURIComponent(session.cookie.split('=')[1])
     .replace(/^s:/, '')
     .replace(/\.[^.]*$/, '');
-  const file = path.join(bff.dataDir, 'sessions.db');
-  const sqlite = new SqliteSessionStore(file, { defaultTtlMs: 8 * 3_600_000 });
-  const template = await store('get', sqlite, sid);
-  if (!template?.auth) throw new Error('the signed-in session is not in the store');
   const sids = Array.from({ length: sessionCount }, () => randomBytes(24).toString('base64url'));
   const insertStart = Date.now();
-  for (const id of sids) await store('set', sqlite, id, template);
+  const stored = redisUrl
+    ? await copyRedisSessions(redisUrl, sid, sids)
+    : await copySqliteSessions(bff.dataDir, sid, sids);
   const insertMs = Date.now() - insertStart;
-  sqlite.close();
   await new Promise((resolve) => setTimeout(resolve, 500));
   const afterInsertKib = readRssKib(bff.pid);
 
@@ -84,90 +71,162 @@ export async function measureMemory({
   const serveMs = Date.now() - serveStart;
   await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
   const afterServeKib = readRssKib(bff.pid);
+  const file = path.join(bff.dataDir, 'sessions.db');
   const dbBytes = ['', '-wal'].reduce(
     (sum, suffix) => sum + (fs.existsSync(file + suffix) ? fs.statSync(file + suffix).size : 0),
     0,
   );
-  const toMib = (kib) => Number((kib / 1024).toFixed(1));
-  const data = {
-    store: 'sqlite',
+  return {
+    label,
+    commit,
     sessions: sessionCount + 1,
-    sessionJsonBytes: JSON.stringify(template).length,
-    warmupRequests: WARMUP_REQUESTS,
-    readConcurrency: READ_CONCURRENCY,
-    settleMs: SETTLE_MS,
+    recordBytes: stored.recordBytes,
+    catalogBytes: stored.catalogBytes,
     insertMs,
     serveAllMs: serveMs,
     failedReads: failures,
     rssMiB: {
-      baseline: toMib(baselineKib),
-      afterInsert: toMib(afterInsertKib),
-      peakWhileServing: toMib(Math.max(peakKib, afterServeKib)),
-      afterServingAll: toMib(afterServeKib),
+      baseline: toMib(baselineKib * 1024),
+      afterInsert: toMib(afterInsertKib * 1024),
+      peakWhileServing: toMib(Math.max(peakKib, afterServeKib) * 1024),
+      afterServingAll: toMib(afterServeKib * 1024),
     },
-    sqliteFilesMiB: Number((dbBytes / 1048576).toFixed(1)),
+    ...(redisUrl
+      ? {
+          redisUsedMiB: {
+            before: toMib(stored.redisUsedBytes.before),
+            after: toMib(stored.redisUsedBytes.after),
+          },
+        }
+      : { sqliteFilesMiB: toMib(dbBytes) }),
+  };
+}
+
+export function targetsOf(m) {
+  const [current, ...before] = m.runs;
+  return {
+    targets: [
+      target({
+        id: 'record',
+        name: `Session record with a ${m.catalog.services}-service, ${m.catalog.regions}-region catalog (${m.store})`,
+        value: current.recordBytes,
+        unit: 'bytes',
+        op: '≤',
+        limit: RECORD_LIMIT_BYTES,
+        note: `catalog kept beside it: ${current.catalogBytes} bytes${before.length ? `; before (${before[0].commit}): a ${before[0].recordBytes}-byte record` : ''}`,
+      }),
+    ],
+    reported: m.runs.map((r) =>
+      reported({
+        id: `rss-${r.label}`,
+        name: `Memory, ${m.store}, ${count(r.sessions)} sessions (${m.catalog.services}-service catalog), ${r.label}: BFF RSS after serving each once${r.redisUsedMiB ? ' / Redis used_memory' : ''}`,
+        value: r.rssMiB.afterServingAll,
+        unit: 'MiB',
+        note: `${r.redisUsedMiB ? `Redis ${r.redisUsedMiB.after} MiB (${r.redisUsedMiB.before} MiB before the copies); ` : ''}BFF baseline ${r.rssMiB.baseline} MiB, peak ${r.rssMiB.peakWhileServing} MiB; ${r.failedReads} failed reads`,
+      }),
+    ),
+  };
+}
+
+async function run(ctx, store) {
+  const { serverDist } = await ctx.build();
+  const baseline = await ctx.baseline();
+  const { startDemoCloud, demoCloudsYaml } = await import(
+    pathToFileURL(path.join(serverDist, 'demo-cloud/demo-cloud.js')).href
+  );
+  const cloud = await startDemoCloud({ extraCatalog: CATALOG });
+  const cloudsFile = path.join(ctx.tempDir, `memory-${store}-clouds.yaml`);
+  fs.writeFileSync(cloudsFile, demoCloudsYaml(cloud, 'demo'), { mode: 0o600 });
+  const login = { cloud: 'demo', username: cloud.credentials.username, password: cloud.credentials.password };
+  const builds = [{ label: 'this tree', build: null, commit: null }];
+  if (baseline)
+    builds.push({ label: `before (${baseline.commit})`, build: baseline, commit: baseline.commit });
+  const runs = [];
+  try {
+    for (const { label, build, commit } of builds) {
+      const redis = store === 'Redis' ? await ctx.startRedis() : null;
+      const env = redis ? { SESSION_STORE: 'redis', REDIS_URL: redis.url } : {};
+      const bff = await ctx.startBff(`bff-memory-${store}-${commit ?? 'this'}`, cloudsFile, env, build);
+      try {
+        runs.push(
+          await measureMemory({
+            bff,
+            login,
+            sessionSecret: ctx.sessionSecret,
+            sessionCount: ctx.plan.storedSessions,
+            redisUrl: redis?.url ?? null,
+            label,
+            commit,
+          }),
+        );
+      } finally {
+        await bff.stop();
+        await redis?.stop();
+      }
+    }
+  } finally {
+    await cloud.close();
+  }
+  const data = {
+    store,
+    catalog: { services: 4 + CATALOG.services, regions: CATALOG.regions.length },
+    readConcurrency: READ_CONCURRENCY,
+    warmupRequests: WARMUP_REQUESTS,
+    settleMs: SETTLE_MS,
+    runs,
   };
   return { ...data, ...targetsOf(data) };
 }
 
-/** No target in issue 7: the figure is reported. */
-export function targetsOf(r) {
-  return {
-    targets: [],
-    reported: [
-      reported({
-        id: 'rss',
-        name: `Memory: BFF RSS with ${count(r.sessions)} stored sessions (SQLite), after serving each once`,
-        value: r.rssMiB.afterServingAll,
-        unit: 'MiB',
-        note: `baseline ${r.rssMiB.baseline} MiB, peak ${r.rssMiB.peakWhileServing} MiB; ${r.failedReads} failed reads`,
-      }),
-    ],
-  };
-}
+const plan = (quick) => ({ storedSessions: quick ? 1000 : 10_000 });
 
 export const steps = [
-  {
-    name: 'memory',
-    plan: (quick) => ({ storedSessions: quick ? 1000 : 10_000 }),
-    run: async (ctx) => {
-      const { login, cloudsFile } = await ctx.demo();
-      const { serverDist } = await ctx.build();
-      const bff = await ctx.startBff('bff-memory', cloudsFile);
-      try {
-        return await measureMemory({
-          serverDist,
-          bff,
-          login,
-          sessionSecret: ctx.sessionSecret,
-          sessionCount: ctx.plan.storedSessions,
-        });
-      } finally {
-        await bff.stop();
-      }
-    },
-  },
+  { name: 'memory', plan, run: (ctx) => run(ctx, 'SQLite') },
+  { name: 'memoryRedis', plan, run: (ctx) => run(ctx, 'Redis') },
 ];
 
 export function section({ measurements }) {
-  const r = measurements.memory;
-  if (!r) return null;
-  const copies = count(r.sessions - 1);
+  const stores = [measurements.memory, measurements.memoryRedis].filter((m) => m?.runs);
+  if (stores.length === 0) return null;
+  const rows = stores.flatMap((m) =>
+    m.runs.map((r) => [
+      m.store,
+      r.label,
+      `${r.recordBytes} B`,
+      `${r.catalogBytes} B`,
+      `${r.rssMiB.baseline} MiB`,
+      `${r.rssMiB.peakWhileServing} MiB`,
+      `${r.rssMiB.afterServingAll} MiB`,
+      r.redisUsedMiB
+        ? `${r.redisUsedMiB.before} → ${r.redisUsedMiB.after} MiB`
+        : `${r.sqliteFilesMiB} MiB on disk`,
+      `${(r.serveAllMs / 1000).toFixed(1)} s`,
+      String(r.failedReads),
+    ]),
+  );
+  const first = stores[0];
+  const copies = count(first.runs[0].sessions - 1);
   return [
     '## Memory',
     '',
-    `${count(r.sessions)} sessions in the BFF's SQLite store (${r.sqliteFilesMiB} MiB on disk, ${r.sessionJsonBytes} bytes of JSON each). Signing in ${copies} times is not possible within the per-user token budget, so one real signed-in session was copied under ${copies} new ids through the express-session Store API of the BFF's own \`SqliteSessionStore\` (${(r.insertMs / 1000).toFixed(1)} s); then every one of them was read once over HTTP (\`GET /api/token\` with its signed cookie, ${r.readConcurrency} at a time, ${(r.serveAllMs / 1000).toFixed(1)} s, ${r.failedReads} failures), so the BFF really served them all.`,
+    `Issue 16 item 2: ${count(first.runs[0].sessions)} sessions of one user of a cloud whose catalog lists ${first.catalog.services} services in ${first.catalog.regions} regions (the demo cloud's own 4 services and generated ones). Signing in ${copies} times is not possible within the per-user token budget, so one real signed-in session was copied under ${copies} new ids at the storage level (\`bench/lib/copy-sessions.mjs\`: its record and, where the build keeps them, its ledger and its catalogs); then every one of them was read once over HTTP (\`GET /api/token\` with its signed cookie, ${first.readConcurrency} at a time), so the BFF really served them all. "Before" is the BFF of the baseline commit, measured the same way in the same run. Record and catalog are per session; RSS is the BFF's VmRSS after ${first.warmupRequests} warm-up requests, at its sampled peak while serving, and ${first.settleMs / 1000} s after.`,
     '',
     table(
-      ['moment', 'BFF VmRSS'],
       [
-        [`after start-up and ${r.warmupRequests} warm-up requests`, `${r.rssMiB.baseline} MiB`],
-        [`after ${copies} sessions were written to the store`, `${r.rssMiB.afterInsert} MiB`],
-        ['peak sampled while serving each session once', `${r.rssMiB.peakWhileServing} MiB`],
-        [`${r.settleMs / 1000} s after serving all of them`, `${r.rssMiB.afterServingAll} MiB`],
+        'store',
+        'BFF',
+        'record',
+        'catalog beside it',
+        'RSS at start',
+        'RSS peak',
+        'RSS after',
+        'store',
+        'serving all',
+        'failed',
       ],
+      rows,
     ),
     '',
-    `Sessions live in the store, not in the process: writing them changed the BFF's RSS by ${(r.rssMiB.afterInsert - r.rssMiB.baseline).toFixed(1)} MiB. Serving each of them once (${copies} requests, ${r.readConcurrency} at a time) raised it by ${(r.rssMiB.afterServingAll - r.rssMiB.baseline).toFixed(1)} MiB, which V8 had not returned ${r.settleMs / 1000} s later; RSS alone cannot tell retained objects from heap V8 simply keeps (that would take a heap snapshot after a forced GC, not done here).`,
+    `The record is what every request reads, parses and hashes; the catalog beside it is read by the catalog and networks pages only. With the catalog in the record, serving each session once made the BFF parse and hash the whole catalog ${copies} times; Redis holds one catalog per live token either way (docs/decisions/0014-catalog-stored-per-token.md says why they are not shared between sessions).`,
   ].join('\n');
 }

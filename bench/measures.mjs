@@ -14,5 +14,16 @@ import * as networks from './measure-networks.mjs';
 import * as singleFlight from './measure-single-flight.mjs';
 import * as spaWeight from './measure-spa-weight.mjs';
 import * as tokenStatus from './measure-token-status.mjs';
+import * as tokenStatusVsExpress from './measure-token-status-vs-express.mjs';
 
-export const measures = [login, networks, singleFlight, tokenStatus, loadClient, memory, spaWeight, browser];
+export const measures = [
+  login,
+  networks,
+  singleFlight,
+  tokenStatus,
+  tokenStatusVsExpress,
+  loadClient,
+  memory,
+  spaWeight,
+  browser,
+];

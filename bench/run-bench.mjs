@@ -7,7 +7,9 @@
  * carries its own targets) and stops everything it started.
  * Options: --quick (fewer repetitions, for trying the script), --no-build (reuse bench/tmp/build),
  * --only=login,networks,... (some steps; the lab is only touched when a selected step needs it),
- * --no-lab-start (a lab step fails when the lab is down instead of starting it).
+ * --no-lab-start (a lab step fails when the lab is down instead of starting it),
+ * --baseline=<git ref> (steps that compare before and after also run the BFF built from that commit,
+ * side by side in the same run).
  * Quick and --only runs write under bench/tmp, never over bench/results.json.
  * Not part of `npm test`.
  */
@@ -18,6 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { writeBenchCloudsYaml } from './lib/bench-clouds-yaml.mjs';
+import { buildBaseline } from './lib/baseline-build.mjs';
 import { ensureLab, startBff, startRedis } from './lib/processes.mjs';
 import { measures } from './measures.mjs';
 import { writeReportFiles } from './write-report.mjs';
@@ -28,6 +31,8 @@ const args = new Set(process.argv.slice(2));
 const isQuick = args.has('--quick');
 const labDir = process.env.OSLAB_DIR ?? '/tmp/api-access-lab';
 const DEMO_NETWORKS = 10_000;
+const baselineRef =
+  [...args].find((arg) => arg.startsWith('--baseline='))?.slice('--baseline='.length) ?? null;
 const steps = measures.flatMap((measure) => measure.steps);
 const only = [...args]
   .find((arg) => arg.startsWith('--only='))
@@ -165,9 +170,24 @@ async function main() {
     results.build = { built: built.built, tscClean: built.tscClean ?? null };
     return built;
   });
-  const startBffOn = async (name, cloudsFile, extraEnv = {}) => {
+  const baseline = once(async () => {
+    if (!baselineRef) return null;
+    log(`building the baseline BFF of ${baselineRef}`);
+    results.baseline = buildBaseline(repoDir, baselineRef, path.join(benchDir, 'tmp', 'build'));
+    return results.baseline;
+  });
+  const startBffOn = async (name, cloudsFile, extraEnv = {}, build_ = null) => {
     const { serverDist, webDist } = await build();
-    return startBff({ repoDir, serverDist, webDist, name, tempDir, cloudsFile, sessionSecret, extraEnv });
+    return startBff({
+      repoDir,
+      serverDist: build_?.serverDist ?? serverDist,
+      webDist,
+      name,
+      tempDir,
+      cloudsFile,
+      sessionSecret,
+      extraEnv,
+    });
   };
   const lab = once(async () => {
     log(`lab: ${ensureLab(repoDir, { mayStart: !args.has('--no-lab-start') })}`);
@@ -220,6 +240,7 @@ async function main() {
           build,
           lab,
           demo,
+          baseline,
           startBff: startBffOn,
           startRedis: () => startRedis(tempDir),
         });

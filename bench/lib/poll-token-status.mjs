@@ -8,9 +8,12 @@
  * request, then the load warms up, then the measured window starts. Every answer is checked as
  * the SPA would read it: 200, a token with time left, the same token id as before.
  *
- * Input (stdin, JSON): { url, cookies, warmupSeconds, durationSeconds, timeoutMs }.
- * Output (stdout, JSON): counts, latency percentiles, connections opened.
+ * Input (stdin, JSON): { url, cookies, warmupSeconds, durationSeconds, timeoutMs, serverPid? }.
+ * Output (stdout, JSON): counts, latency percentiles, connections opened, and with `serverPid` the
+ * CPU time that server process spent in the measured window (user + system, from /proc): CPU per
+ * request holds still when other work on the machine takes the cores, where req/s does not.
  */
+import fs from 'node:fs';
 import http from 'node:http';
 
 const input = JSON.parse(
@@ -20,7 +23,13 @@ const input = JSON.parse(
     process.stdin.on('end', () => resolve(text));
   }),
 );
-const { url, cookies, warmupSeconds, durationSeconds, timeoutMs = 10_000 } = input;
+const { url, cookies, warmupSeconds, durationSeconds, timeoutMs = 10_000, serverPid = null } = input;
+
+/** utime + stime of a process in ms (fields 14 and 15 of /proc/PID/stat, in clock ticks of 10 ms). */
+function cpuMsOf(pid) {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
 const { hostname, port } = new URL(url);
 
 function getToken(agent, cookie) {
@@ -103,9 +112,11 @@ const openMs = performance.now() - openStarted;
 await Promise.all(sessions.map((session) => poll(session, Date.now() + warmupSeconds * 1000)));
 const connectionsBefore = counts.connectionsOpened;
 isRecording = true;
+const cpuBefore = serverPid ? cpuMsOf(serverPid) : null;
 const startedAt = performance.now();
 await Promise.all(sessions.map((session) => poll(session, Date.now() + durationSeconds * 1000)));
 const elapsedSeconds = (performance.now() - startedAt) / 1000;
+const serverCpuMs = serverPid ? cpuMsOf(serverPid) - cpuBefore : null;
 for (const session of sessions) session.agent.destroy();
 
 latencies.sort((a, b) => a - b);
@@ -120,6 +131,9 @@ process.stdout.write(
     openAllConnectionsMs: Math.round(openMs),
     requestsPerSecond: Math.round(counts.requests / elapsedSeconds),
     latencyMs: { p50: at(0.5), p90: at(0.9), p99: at(0.99), max: at(1) },
+    ...(serverPid
+      ? { serverCpuMs, serverCpuUsPerRequest: Number(((serverCpuMs * 1000) / counts.requests).toFixed(1)) }
+      : {}),
     problems,
   }),
 );

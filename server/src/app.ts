@@ -133,6 +133,8 @@ export function createApp(deps: AppDeps): Express {
   api.use(sessions);
   const csrf = createCsrf({ secrets: deps.secrets, secureCookies: config.secureCookies });
   api.use(csrf.protect);
+  // The token status the SPA polls comes first: a request tries every router before its own.
+  api.use(createTokensRouter(new TokensService(auth)));
   api.use(csrf.router);
   api.use(createCloudsRouter(deps.clouds));
   // Passcode guesses count like password guesses (and a receipt allows only a few, see second-factor-service).
@@ -147,7 +149,6 @@ export function createApp(deps: AppDeps): Express {
   api.post(['/session', '/session/mfa'], loginThrottle.limit);
   api.use(createSignInRouter(new SignInService(auth), config.secureCookies));
   api.use(createSecondFactorRouter(new SecondFactorService(auth)));
-  api.use(createTokensRouter(new TokensService(auth)));
   api.use(createScopesRouter(new ScopesService(auth)));
   api.use(createInspectorRouter(new InspectorService(auth, sharedState.window)));
   api.use(createCatalogRouter(new CatalogService(auth)));

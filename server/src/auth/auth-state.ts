@@ -54,8 +54,11 @@ export interface AuthState {
    */
   signInMethod?: 'websso';
   current: LedgerEntry;
-  /** The current token's catalog (fetched from /v3/auth/catalog when the token body had none). */
-  catalog: Catalog | null;
+  /**
+   * Only in records written before the catalog moved beside the ledger (session-catalog.ts reads
+   * it once): the record holds no catalog any more (docs/decisions/0014-catalog-stored-per-token.md).
+   */
+  catalog?: Catalog | null;
 }
 
 /**

@@ -56,7 +56,7 @@ export function createAuthServices(options: AuthOptions): AuthServices {
   );
   const access = new TokenAccess(clouds, issuer, ledger, secretBox, renewals, now);
   const opener = new SessionOpener(clouds, ledger, secretBox, logger, options.keepPasswordForReissue, now);
-  const catalog = new SessionCatalog(clouds, access);
+  const catalog = new SessionCatalog(clouds, access, ledger);
   return {
     clouds,
     ledger,

@@ -44,6 +44,7 @@ export class SessionOpener {
       obtained.issued,
       obtained.receivedAtMs,
       cloud.identity,
+      obtained.catalog,
     );
     session.auth = {
       cloud: cloud.config.name,
@@ -57,7 +58,6 @@ export class SessionOpener {
       ...(outcome.requiresPasscode ? { requiresPasscode: true } : {}),
       ...(outcome.signInMethod ? { signInMethod: outcome.signInMethod } : {}),
       current,
-      catalog: obtained.catalog,
     };
     return describeSession(session.auth);
   }

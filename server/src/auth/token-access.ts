@@ -1,4 +1,3 @@
-import type { Catalog } from '../contract/catalog.js';
 import { MfaRequiredError, TokenExpiredError } from '../platform/errors.js';
 import type { SecretBox } from '../platform/secret-box.js';
 import type { Flight } from '../platform/shared-state/single-flight.js';
@@ -23,10 +22,12 @@ const RENEW_BEFORE_SECONDS = 120;
 const PASSCODE_TOKEN_EXPIRED_MESSAGE =
   'The token expired, and this account needs a fresh passcode for a new one: reissue it with your passcode, or sign in again.';
 
-/** One renewal, shared by every concurrent request of the session that waited for it. */
+/**
+ * One renewal, shared by every concurrent request of the session that waited for it. Its catalog
+ * is kept beside the ledger entry, so the flight (in Redis with replicas) carries the entry alone.
+ */
 export interface Renewal {
   entry: LedgerEntry;
-  catalog: Catalog | null;
 }
 
 /**
@@ -69,8 +70,9 @@ export class TokenAccess {
           obtained.issued,
           obtained.receivedAtMs,
           cloud.identity,
+          obtained.catalog,
         );
-        return { entry, catalog: obtained.catalog };
+        return { entry };
       },
       (settled) => settled.entry.issuedAtMs >= receivedAt,
     );
@@ -147,8 +149,9 @@ export class TokenAccess {
       obtained.issued,
       obtained.receivedAtMs,
       cloud.identity,
+      obtained.catalog,
     );
-    makeCurrent(auth, { entry, catalog: obtained.catalog });
+    makeCurrent(auth, { entry });
     return describeSession(auth);
   }
 }
@@ -156,7 +159,8 @@ export class TokenAccess {
 /** A renewal or a project switch becomes the session's current token (idempotent for a shared one). */
 export function makeCurrent(auth: AuthState, renewal: Renewal): void {
   auth.current = renewal.entry;
-  auth.catalog = renewal.catalog;
+  // A record from before 0014 carried the catalog of its first token: it is not this token's.
+  delete auth.catalog;
 }
 
 /** Keystone's answer to a call made with a token that is no longer good (catalog, projects). */

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Catalog } from '../contract/catalog.js';
 import type { LogoutResult } from '../contract/session.js';
 import type { IdentityClient, IssuedToken } from '../openstack/keystone/identity-client.js';
 import { NotAuthenticatedError } from '../platform/errors.js';
@@ -12,12 +13,22 @@ import type { LedgerEntry } from './auth-state.js';
  * (docs/decisions/0009-token-ledger.md, 0010-atomic-session-writes.md).
  */
 export interface TokenLedgerStore {
-  /** Adds an entry; false when the session is closed (signed out): the token must not live on. */
-  append(sessionId: string, entry: LedgerEntry): Promise<boolean>;
+  /**
+   * Adds an entry, and its token's catalog when there is one, in one atomic step; false when the
+   * session is closed (signed out): the token must not live on.
+   */
+  append(sessionId: string, entry: LedgerEntry, catalog: Catalog | null): Promise<boolean>;
+  /**
+   * A token's catalog, kept beside its ledger entry and not in the session record: only the pages
+   * that need it read it (docs/decisions/0014-catalog-stored-per-token.md). Null when none is kept.
+   */
+  readCatalog(sessionId: string, tokenId: string): Promise<Catalog | null>;
+  /** Keeps a catalog fetched after the token was recorded; false when the session is closed. */
+  keepCatalog(sessionId: string, entry: LedgerEntry, catalog: Catalog): Promise<boolean>;
   /** Every entry not yet expired, in no particular order. */
   list(sessionId: string): Promise<LedgerEntry[]>;
   markRevoked(sessionId: string, tokenId: string): Promise<void>;
-  /** Closes the session for good (its tombstone) and takes its entries, in one atomic step. */
+  /** Closes the session for good (its tombstone), drops its catalogs and takes its entries, atomically. */
   close(sessionId: string): Promise<LedgerEntry[]>;
 }
 
@@ -42,7 +53,8 @@ export class TokenLedger {
   ) {}
 
   /**
-   * Records a token Keystone just issued for the session. A token obtained for a session that was
+   * Records a token Keystone just issued for the session, with its catalog (kept beside the entry,
+   * never in the session record). A token obtained for a session that was
    * signed out meanwhile (a renewal still in flight) is revoked at once and the request ends 401.
    */
   async record(
@@ -50,6 +62,7 @@ export class TokenLedger {
     issued: IssuedToken,
     receivedAtMs: number,
     identity: IdentityClient,
+    catalog: Catalog | null,
   ): Promise<LedgerEntry> {
     // Anchor the lifetime to our clock: Keystone's own span, started at receipt.
     const lifetimeMs = Math.max(0, issued.expiresAt.getTime() - issued.issuedAt.getTime());
@@ -71,7 +84,7 @@ export class TokenLedger {
     };
     let isAppended: boolean;
     try {
-      isAppended = await this.store.append(sessionId, entry);
+      isAppended = await this.store.append(sessionId, entry, catalog);
     } catch (error) {
       // The store failed (Redis away): the token would be recorded nowhere, so it must not live on.
       await identity.revokeToken(issued.token).catch(() => false);
@@ -81,6 +94,16 @@ export class TokenLedger {
     const revoked = await identity.revokeToken(issued.token).catch(() => false);
     this.logger.info({ revoked }, 'a token issued after sign-out was revoked at once');
     throw new NotAuthenticatedError('You signed out while this token was being issued; it was revoked.');
+  }
+
+  /** The catalog kept for this entry's token, or null. */
+  readCatalog(sessionId: string, entry: LedgerEntry): Promise<Catalog | null> {
+    return this.store.readCatalog(sessionId, entry.id);
+  }
+
+  /** Keeps a catalog fetched later (a token body without one); a closed session keeps nothing. */
+  async keepCatalog(sessionId: string, entry: LedgerEntry, catalog: Catalog): Promise<void> {
+    await this.store.keepCatalog(sessionId, entry, catalog);
   }
 
   /** Newest first. */

@@ -37,6 +37,11 @@ export interface DemoCloudOptions {
   tokenLifetimeSeconds?: number;
   clockSkewSeconds?: number;
   tokenCreationsPerMinute?: number;
+  /**
+   * Generated services added to the catalog, each in the given regions (names of their own: they
+   * serve nothing), so that tests and the bench can size a catalog like a real cloud's.
+   */
+  extraCatalog?: { services: number; regions: string[] };
 }
 
 export interface DemoCloud {
@@ -152,6 +157,10 @@ export async function startDemoCloud(options: DemoCloudOptions = {}): Promise<De
       registry,
       receipts: new ReceiptRegistry(() => registry.now()),
       limiter: new TokenCreationLimiter(perMinute),
+      extraCatalog: {
+        services: checkInteger('extraCatalog.services', options.extraCatalog?.services ?? 0, 0, 1000),
+        regions: options.extraCatalog?.regions ?? [],
+      },
       inventory: new NetworkInventory({
         profile,
         regions: spec.regions,

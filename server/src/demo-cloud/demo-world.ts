@@ -46,6 +46,8 @@ export interface DemoWorld {
   receipts: ReceiptRegistry;
   limiter: TokenCreationLimiter;
   inventory: NetworkInventory;
+  /** Catalog entries beyond the profile's own four services, to size a catalog like a real cloud's. */
+  extraCatalog: { services: number; regions: string[] };
 }
 
 export function findProject(world: DemoWorld, id: string | null): DemoProject | undefined {
@@ -126,6 +128,14 @@ function serviceDefs(world: DemoWorld): ServiceDef[] {
         isNhn ? `${url}/compute/${region}/v2/${projectId}` : `${url}/compute/${region}/v2.1`,
     },
     { type: 'image', name: 'glance', regions: spec.regions, urlFor: (region) => `${url}/image/${region}` },
+    // Nothing listens behind these either: services a real cloud lists (object store, DNS, ...).
+    ...Array.from({ length: world.extraCatalog.services }, (_, index) => ({
+      type: `extra-${index + 1}`,
+      name: `extra-service-${index + 1}`,
+      regions: world.extraCatalog.regions,
+      urlFor: (region: string, projectId: string) =>
+        `https://extra-${index + 1}.${region.toLowerCase()}.cloud.example/v1/AUTH_${projectId}`,
+    })),
   ];
 }
 

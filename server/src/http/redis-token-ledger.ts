@@ -1,16 +1,19 @@
 import type { LedgerEntry } from '../auth/auth-state.js';
+import type { Catalog } from '../contract/catalog.js';
 import type { TokenLedgerStore } from '../auth/token-ledger.js';
 import type { GuardedRedis } from '../platform/shared-state/guarded-redis.js';
 
 /**
- * Redis keys of one session: its record (connect-redis), its tombstone once destroyed, and its
+ * Redis keys of one session: its record (connect-redis), its tombstone once destroyed, its
  * token ledger, a hash with one field per token and one `<id>:revoked` field per revocation, so
- * that no write ever rewrites another request's entry.
+ * that no write ever rewrites another request's entry, and its tokens' catalogs, a hash with one
+ * field per token and one `<id>:expires` field (docs/decisions/0014-catalog-stored-per-token.md).
  */
 export interface RedisSessionKeys {
   session(sid: string): string;
   closed(sid: string): string;
   ledger(sid: string): string;
+  catalogs(sid: string): string;
 }
 
 export function redisSessionKeys(prefix = 'api-access:'): RedisSessionKeys {
@@ -18,24 +21,52 @@ export function redisSessionKeys(prefix = 'api-access:'): RedisSessionKeys {
     session: (sid) => `${prefix}sess:${sid}`,
     closed: (sid) => `${prefix}closed:${sid}`,
     ledger: (sid) => `${prefix}ledger:${sid}`,
+    catalogs: (sid) => `${prefix}catalogs:${sid}`,
   };
 }
 
-// KEYS[1] closed, KEYS[2] ledger; ARGV[1] token id, ARGV[2] entry JSON, ARGV[3] its expiry (unix ms).
-// The hash lives as long as its longest-lived token.
-const appendScript = `
+// KEYS[1] catalogs; ARGV[1] token id, ARGV[2] catalog JSON, ARGV[3] its token's expiry (unix ms).
+// Catalogs of expired tokens are dropped here (Redis 7.0 has no expiry per field); the hash lives
+// as long as its longest-lived token. Called from scripts that checked the tombstone first.
+const keepCatalogLua = `
+local function keepCatalog(key, id, json, expires)
+  local now = tonumber(redis.call('TIME')[1]) * 1000
+  local fields = redis.call('HGETALL', key)
+  for i = 1, #fields, 2 do
+    local field = fields[i]
+    if string.sub(field, -8) == ':expires' and tonumber(fields[i + 1]) <= now then
+      redis.call('HDEL', key, field, string.sub(field, 1, -9))
+    end
+  end
+  redis.call('HSET', key, id, json, id .. ':expires', expires)
+  local ttl = tonumber(expires) - now
+  local current = redis.call('PTTL', key)
+  if ttl > 0 and (current < 0 or ttl > current) then redis.call('PEXPIRE', key, ttl) end
+end`;
+
+// KEYS[1] closed, KEYS[2] ledger, KEYS[3] catalogs; ARGV[1] token id, ARGV[2] entry JSON,
+// ARGV[3] its expiry (unix ms), ARGV[4] its catalog JSON or ''. The hash lives as long as its
+// longest-lived token.
+const appendScript = `${keepCatalogLua}
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
 local ttl = tonumber(ARGV[3]) - tonumber(redis.call('TIME')[1]) * 1000
 local current = redis.call('PTTL', KEYS[2])
 if ttl > 0 and (current < 0 or ttl > current) then redis.call('PEXPIRE', KEYS[2], ttl) end
+if ARGV[4] ~= '' then keepCatalog(KEYS[3], ARGV[1], ARGV[4], ARGV[3]) end
 return 1`;
 
-// KEYS[1] closed, KEYS[2] ledger, KEYS[3] session record; ARGV[1] tombstone lifetime (ms).
+// KEYS[1] closed, KEYS[2] catalogs; ARGV as keepCatalog's.
+const keepCatalogScript = `${keepCatalogLua}
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+keepCatalog(KEYS[2], ARGV[1], ARGV[2], ARGV[3])
+return 1`;
+
+// KEYS[1] closed, KEYS[2] ledger, KEYS[3] session record, KEYS[4] catalogs; ARGV[1] tombstone lifetime (ms).
 const closeScript = `
 redis.call('SET', KEYS[1], '1', 'PX', ARGV[1])
 local entries = redis.call('HGETALL', KEYS[2])
-redis.call('DEL', KEYS[2], KEYS[3])
+redis.call('DEL', KEYS[2], KEYS[3], KEYS[4])
 return entries`;
 
 // KEYS[1] closed, KEYS[2] ledger; ARGV[1] field. Only into a live ledger: a revocation racing a
@@ -53,14 +84,34 @@ export class RedisTokenLedger implements TokenLedgerStore {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async append(sessionId: string, entry: LedgerEntry): Promise<boolean> {
+  async append(sessionId: string, entry: LedgerEntry, catalog: Catalog | null): Promise<boolean> {
     const appended = await this.redis.send((client) =>
       client.eval(appendScript, {
-        keys: [this.keys.closed(sessionId), this.keys.ledger(sessionId)],
-        arguments: [entry.id, JSON.stringify(entry), String(entry.expiresAtMs)],
+        keys: [this.keys.closed(sessionId), this.keys.ledger(sessionId), this.keys.catalogs(sessionId)],
+        arguments: [
+          entry.id,
+          JSON.stringify(entry),
+          String(entry.expiresAtMs),
+          catalog ? JSON.stringify(catalog) : '',
+        ],
       }),
     );
     return appended === 1;
+  }
+
+  async readCatalog(sessionId: string, tokenId: string): Promise<Catalog | null> {
+    const json = await this.redis.send((client) => client.hGet(this.keys.catalogs(sessionId), tokenId));
+    return typeof json === 'string' ? (JSON.parse(json) as Catalog) : null;
+  }
+
+  async keepCatalog(sessionId: string, entry: LedgerEntry, catalog: Catalog): Promise<boolean> {
+    const kept = await this.redis.send((client) =>
+      client.eval(keepCatalogScript, {
+        keys: [this.keys.closed(sessionId), this.keys.catalogs(sessionId)],
+        arguments: [entry.id, JSON.stringify(catalog), String(entry.expiresAtMs)],
+      }),
+    );
+    return kept === 1;
   }
 
   async list(sessionId: string): Promise<LedgerEntry[]> {
@@ -80,7 +131,12 @@ export class RedisTokenLedger implements TokenLedgerStore {
   async close(sessionId: string): Promise<LedgerEntry[]> {
     const flat = (await this.redis.send((client) =>
       client.eval(closeScript, {
-        keys: [this.keys.closed(sessionId), this.keys.ledger(sessionId), this.keys.session(sessionId)],
+        keys: [
+          this.keys.closed(sessionId),
+          this.keys.ledger(sessionId),
+          this.keys.session(sessionId),
+          this.keys.catalogs(sessionId),
+        ],
         arguments: [String(this.closedTtlMs)],
       }),
     )) as string[];

@@ -52,10 +52,11 @@ if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
 redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
 return 1`;
 
-// KEYS[1] session, KEYS[2] its tombstone; ARGV[1] the tombstone's lifetime (ms).
+// KEYS[1] session, KEYS[2] its tombstone, KEYS[3] its tokens' catalogs; ARGV[1] the tombstone's
+// lifetime (ms). The catalogs belong to the session alone: they go with it, whatever ended it.
 const destroyScript = `
 redis.call('SET', KEYS[2], '1', 'PX', ARGV[1])
-return redis.call('DEL', KEYS[1])`;
+return redis.call('DEL', KEYS[1], KEYS[3])`;
 
 class RedisSessionStore extends RedisStore {
   constructor(
@@ -83,29 +84,64 @@ class RedisSessionStore extends RedisStore {
     const ttlSeconds = expires === null ? this.defaultTtlSeconds : Math.ceil((expires - Date.now()) / 1000);
     if (ttlSeconds <= 0) return this.destroy(sid, cb);
     return settle(
-      this.redis.send((client) =>
-        client.eval(setUnlessClosedScript, {
+      this.redis.send(async (client) => {
+        const written = await client.eval(setUnlessClosedScript, {
           keys: [this.keys.session(sid), this.keys.closed(sid)],
           arguments: [JSON.stringify(sess), String(ttlSeconds)],
-        }),
-      ),
+        });
+        if (expires !== null) this.rememberExpiry(sid, expires);
+        return written;
+      }),
       cb,
     );
   }
 
+  /**
+   * Rolling sessions touch on every request: as in the SQLite store, the expiry is only sent when
+   * it moves by a tenth of the idle timeout or a minute, whichever is less (the stored expiry lags
+   * the cookie's by at most that much). A touch skipped answers at once, so express-session also
+   * writes the answer in one piece instead of holding its last byte for a Redis round trip.
+   */
   override touch(sid: string, sess: session.SessionData, cb?: StoreCallback): Promise<unknown> {
+    const expires = this.expiryOf(sess);
+    const written = this.lastWrittenExpiry.get(sid);
+    if (written !== undefined && Math.abs(expires - written) < this.touchGranularityMs) {
+      cb?.(null);
+      return Promise.resolve();
+    }
     return settle(
-      this.redis.send(() => super.touch(sid, sess)),
+      this.redis.send(async () => {
+        await super.touch(sid, sess);
+        this.rememberExpiry(sid, expires);
+      }),
       cb,
     );
+  }
+
+  private readonly lastWrittenExpiry = new Map<string, number>();
+
+  private get touchGranularityMs(): number {
+    return Math.min(60_000, (this.defaultTtlSeconds * 1000) / 10);
+  }
+
+  private expiryOf(sess: session.SessionData): number {
+    const expires = sess.cookie?.expires;
+    return expires ? new Date(expires).getTime() : Date.now() + this.defaultTtlSeconds * 1000;
+  }
+
+  private rememberExpiry(sid: string, expires: number): void {
+    // Bounded: forgetting an entry only costs one extra write.
+    if (this.lastWrittenExpiry.size >= 100_000) this.lastWrittenExpiry.clear();
+    this.lastWrittenExpiry.set(sid, expires);
   }
 
   /** Deletes the session and leaves its tombstone (sign-out, a new id at sign-in, a timeout). */
   override destroy(sid: string, cb?: StoreCallback): Promise<unknown> {
+    this.lastWrittenExpiry.delete(sid);
     return settle(
       this.redis.send((client) =>
         client.eval(destroyScript, {
-          keys: [this.keys.session(sid), this.keys.closed(sid)],
+          keys: [this.keys.session(sid), this.keys.closed(sid), this.keys.catalogs(sid)],
           arguments: [String(DEFAULT_CLOSED_TTL_MS)],
         }),
       ),

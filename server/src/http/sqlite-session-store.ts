@@ -127,12 +127,23 @@ export class SqliteSessionStore extends session.Store {
     this.run(callback, () => this.closeSession(sid));
   }
 
-  /** The tombstone and the delete in one transaction; the ledger's close runs inside it too. */
+  /**
+   * The tombstone and the delete in one transaction, with what else belongs to the session only
+   * (its tokens' catalogs, see onClose); the ledger's close runs inside it too.
+   */
   closeSession(sid: string): void {
     this.db.transaction(() => {
       this.statements.close.run(sid, this.now() + this.closedTtlMs);
       this.statements.destroy.run(sid);
+      for (const hook of this.closeHooks) hook(sid);
     })();
+  }
+
+  private readonly closeHooks: ((sid: string) => void)[] = [];
+
+  /** Runs inside every close of a session (sign-out, a new id, a timeout, an unreadable session). */
+  onClose(hook: (sid: string) => void): void {
+    this.closeHooks.push(hook);
   }
 
   /** The same database, for the token ledger and its transactions. */

@@ -69,9 +69,9 @@ describe.each(['sqlite', 'redis'] as const)('the %s session store', (kind) => {
 
   it('keeps every entry of concurrent appends, lists the unexpired ones, and marks revocations', async () => {
     const ids = Array.from({ length: 50 }, (_, index) => `t${index}`);
-    const appended = await Promise.all(ids.map((id) => opened.ledger.append('s2', entry(id))));
+    const appended = await Promise.all(ids.map((id) => opened.ledger.append('s2', entry(id), null)));
     expect(appended.every(Boolean)).toBe(true);
-    await opened.ledger.append('s2', entry('gone', -1000));
+    await opened.ledger.append('s2', entry('gone', -1000), null);
     await opened.ledger.markRevoked('s2', 't7');
     const listed = await opened.ledger.list('s2');
     expect(listed.map((e) => e.id).sort()).toEqual([...ids].sort());
@@ -80,19 +80,59 @@ describe.each(['sqlite', 'redis'] as const)('the %s session store', (kind) => {
 
   it('closes a ledger in one step: its entries come back once, the session is gone, and later appends are refused', async () => {
     await set('s3');
-    await opened.ledger.append('s3', entry('a'));
-    await opened.ledger.append('s3', entry('b'));
+    await opened.ledger.append('s3', entry('a'), null);
+    await opened.ledger.append('s3', entry('b'), null);
     const taken = await opened.ledger.close('s3');
     expect(taken.map((e) => e.id).sort()).toEqual(['a', 'b']);
     expect(await get('s3')).toBeNull();
-    expect(await opened.ledger.append('s3', entry('late'))).toBe(false);
+    expect(await opened.ledger.append('s3', entry('late'), null)).toBe(false);
     await set('s3');
     expect(await get('s3')).toBeNull();
     expect(await opened.ledger.close('s3')).toEqual([]);
   });
 
+  it("keeps each token's catalog beside its entry, and no catalog once the session is closed or destroyed", async () => {
+    const catalog = { services: [{ type: 'network', name: 'neutron', endpoints: [] }], regions: ['R1'] };
+    await set('s5');
+    await opened.ledger.append('s5', entry('a'), catalog);
+    await opened.ledger.append('s5', entry('b'), null);
+    expect(await opened.ledger.readCatalog('s5', 'a')).toEqual(catalog);
+    expect(await opened.ledger.readCatalog('s5', 'b')).toBeNull();
+    expect(await opened.ledger.keepCatalog('s5', entry('b'), catalog)).toBe(true);
+    expect(await opened.ledger.readCatalog('s5', 'b')).toEqual(catalog);
+    // A catalog fetched by a request still in flight at sign-out is not kept.
+    await opened.ledger.close('s5');
+    expect(await opened.ledger.readCatalog('s5', 'a')).toBeNull();
+    expect(await opened.ledger.keepCatalog('s5', entry('c'), catalog)).toBe(false);
+    expect(await opened.ledger.readCatalog('s5', 'c')).toBeNull();
+
+    // Destroyed without a ledger close (an unreadable session, express-session's own destroy).
+    await set('s6');
+    await opened.ledger.append('s6', entry('a'), catalog);
+    await destroy('s6');
+    expect(await opened.ledger.readCatalog('s6', 'a')).toBeNull();
+  });
+
+  it.runIf(kind === 'redis')(
+    'sends a rolling expiry to Redis only when it moves by a tenth of the idle timeout',
+    async () => {
+      const withExpiry = (inMs: number) =>
+        ({ cookie: { originalMaxAge: 60_000, expires: new Date(Date.now() + inMs) }, createdAt: 1 }) as never;
+      const touch = (inMs: number) =>
+        call<void>((done) => opened.store.touch!('s7', withExpiry(inMs), () => done(null)));
+      const client = createClient({ url: redis.url });
+      await client.connect();
+      await call<void>((done) => opened.store.set('s7', withExpiry(60_000), done));
+      await touch(63_000); // 3 s later than written: under the 6 s granularity, nothing sent
+      expect(await client.pTTL('api-access:sess:s7')).toBeLessThanOrEqual(60_000);
+      await touch(120_000);
+      expect(await client.pTTL('api-access:sess:s7')).toBeGreaterThan(100_000);
+      await client.close();
+    },
+  );
+
   it('does not bring a closed ledger back when a revocation races the sign-out', async () => {
-    await opened.ledger.append('s4', entry('a'));
+    await opened.ledger.append('s4', entry('a'), null);
     await opened.ledger.close('s4');
     await opened.ledger.markRevoked('s4', 'a');
     expect(await opened.ledger.list('s4')).toEqual([]);
