@@ -1,19 +1,21 @@
 import { expect, test as base } from './fixtures.js';
-import { startTlsDeployment, type TlsDeployment } from './support/tls-deployment.js';
+import { startTlsDeployment, type DeploymentOptions, type TlsDeployment } from './support/tls-deployment.js';
 
 /** Low enough for a story to reach: the fourth sign-in attempt from one address in a minute is refused. */
 export const loginAttemptsPerMinutePerAddress = 3;
 
 interface TlsFixtures {
+  /** Where browsers reach nginx (`test.use` it for a fixed name and port): 127.0.0.1 and a free port. */
+  publicAddress: Pick<DeploymentOptions, 'publicHost' | 'httpsPort'>;
   /** nginx over https in front of two BFF replicas sharing Redis (docs/deploy.md), for this test alone. */
   tlsDeployment: TlsDeployment;
 }
 
 export const test = base.extend<TlsFixtures>({
+  publicAddress: [{}, { option: true }],
   tlsDeployment: [
-    // eslint-disable-next-line no-empty-pattern
-    async ({}, use) => {
-      const deployment = await startTlsDeployment({ loginAttemptsPerMinutePerAddress });
+    async ({ publicAddress }, use) => {
+      const deployment = await startTlsDeployment({ loginAttemptsPerMinutePerAddress, ...publicAddress });
       try {
         await use(deployment);
       } finally {

@@ -20,7 +20,7 @@
 FEDERATION=${OSLAB_FEDERATION:-1}
 # Comma-separated; each one becomes a `[federation] trusted_dashboard` line. 8181 is playwright's
 # E2E_PORT default, /api/sso/callback the BFF's WebSSO callback.
-TRUSTED_DASHBOARDS=${OSLAB_TRUSTED_DASHBOARDS:-http://127.0.0.1:8181/api/sso/callback}
+TRUSTED_DASHBOARDS=${OSLAB_TRUSTED_DASHBOARDS:-http://127.0.0.1:8181/api/sso/callback,https://localhost:8443/api/sso/callback}
 
 FED_KEYSTONE_PORT=5100
 FED_IDP_PORT=5101

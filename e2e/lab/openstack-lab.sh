@@ -669,7 +669,7 @@ usage() {
 usage: openstack-lab.sh start|stop|status|reset|check   (npm run lab -- MODE)
 env: OSLAB_DIR (/tmp/api-access-lab)  OSLAB_TOKEN_EXPIRATION (3600)  OSLAB_FAST_HASH (1)
      OSLAB_TOKEN_CACHE_TIME (300)  OSLAB_QUOTA_NETWORK (100)  OSLAB_RESEED (0)
-     OSLAB_FEDERATION (1)  OSLAB_TRUSTED_DASHBOARDS (http://127.0.0.1:8181/api/sso/callback)
+     OSLAB_FEDERATION (1)  OSLAB_TRUSTED_DASHBOARDS (http://127.0.0.1:8181/api/sso/callback,https://localhost:8443/api/sso/callback)
 EOF
 }
 

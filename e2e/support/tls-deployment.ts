@@ -29,6 +29,12 @@ const run = promisify(execFile);
 export interface DeploymentOptions {
   /** LOGIN_ATTEMPTS_PER_MINUTE_PER_ADDRESS of both replicas. */
   loginAttemptsPerMinutePerAddress: number;
+  /**
+   * The name and https port browsers use (PUBLIC_URL of both replicas): a fixed one where Keystone
+   * must trust the SSO callback in advance. Default: 127.0.0.1 and a port free at start.
+   */
+  publicHost?: string;
+  httpsPort?: number;
 }
 
 export interface Replica {
@@ -71,7 +77,9 @@ export async function startTlsDeployment(options: DeploymentOptions): Promise<Tl
   };
   try {
     const certificates = await makeCertificates(dir);
-    const [redisPort, httpPort, httpsPort, ...replicaPorts] = await freePorts(5);
+    const [redisPort, httpPort, freeHttpsPort, ...replicaPorts] = await freePorts(5);
+    const httpsPort = options.httpsPort ?? freeHttpsPort!;
+    const publicHost = options.publicHost ?? '127.0.0.1';
 
     const redis = new ManagedProcess('redis-server', redisServerPath, [
       ...['--port', String(redisPort), '--bind', '127.0.0.1'],
@@ -86,6 +94,7 @@ export async function startTlsDeployment(options: DeploymentOptions): Promise<Tl
       sessionSecret: randomBytes(36).toString('base64url'),
       loginAttemptsPerMinutePerAddress: options.loginAttemptsPerMinutePerAddress,
       home: dir,
+      publicUrl: `https://${publicHost}:${httpsPort}`,
     });
     const replicas = replicaPorts.map((port) => {
       const child = new ManagedProcess(`BFF replica :${port}`, process.execPath, [bffMain], {
@@ -120,7 +129,7 @@ export async function startTlsDeployment(options: DeploymentOptions): Promise<Tl
     ]);
     processes.push(nginx);
     const caCertificate = fs.readFileSync(certificates.ca, 'utf8');
-    const url = `https://127.0.0.1:${httpsPort}`;
+    const url = `https://${publicHost}:${httpsPort}`;
     await nginx.waitUntil(
       () => isHttpsOk(`${url}/api/health`, caCertificate),
       'answering over https',
@@ -158,6 +167,7 @@ function replicaEnvironment(settings: {
   sessionSecret: string;
   loginAttemptsPerMinutePerAddress: number;
   home: string;
+  publicUrl: string;
 }): Record<string, string> {
   const shipped = parseEnvFile(fs.readFileSync(envTemplate, 'utf8'));
   const overrides: Record<string, string> = {
@@ -166,8 +176,9 @@ function replicaEnvironment(settings: {
     SESSION_SECRET: settings.sessionSecret,
     LOGIN_ATTEMPTS_PER_MINUTE_PER_ADDRESS: String(settings.loginAttemptsPerMinutePerAddress),
     LOG_LEVEL: 'warn',
+    PUBLIC_URL: settings.publicUrl,
   };
-  for (const name of ['OS_CLIENT_CONFIG_FILE', 'REDIS_URL', 'SESSION_SECRET', 'LOG_LEVEL'])
+  for (const name of ['OS_CLIENT_CONFIG_FILE', 'REDIS_URL', 'SESSION_SECRET', 'LOG_LEVEL', 'PUBLIC_URL'])
     if (!(name in shipped)) throw new Error(`${envTemplate} no longer sets ${name}: update this test.`);
   return {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
