@@ -6,7 +6,7 @@ import { defineConfig } from 'vitest/config';
 const contractDir = fileURLToPath(new URL('./server/src/contract', import.meta.url));
 const bffPort = process.env.PORT ?? '8080';
 const firstLoadShared =
-  /web\/src\/(lib\/(preferences|api-client|query-client|error-message|download-text|generated-text)\.ts|lib\/i18n\/(messages|messages-credentials|messages-scopes|messages-sso|load-messages)\.ts|lib\/i18n\/i18n-context\.tsx|components\/ui\/(button|notice|field|copy-button|region-picker|badge|details-list|date-time)\.tsx|api\/[a-z-]+\.ts|features\/session\/(queries|scope-queries)\.ts|features\/login\/(build-login-request|looks-like-openrc)\.ts)$|server\/src\/contract\/(errors|common|session|clouds|endpoint-selection|catalog|token|scopes)\.ts$/;
+  /web\/src\/(lib\/(preferences|api-client|query-client|error-message|download-text|generated-text|use-query-params)\.ts|lib\/i18n\/(messages|messages-credentials|messages-scopes|messages-sso|load-messages)\.ts|lib\/i18n\/i18n-context\.tsx|components\/ui\/(button|notice|field|copy-button|region-picker|badge|details-list|date-time)\.tsx|api\/[a-z-]+\.ts|features\/session\/(queries|scope-queries)\.ts|features\/login\/(build-login-request|looks-like-openrc)\.ts)$|server\/src\/contract\/(errors|common|session|clouds|endpoint-selection|catalog|token|scopes)\.ts$/;
 
 // One config for the SPA build, the dev server and every Vitest project.
 export default defineConfig({

@@ -26,22 +26,28 @@ export function redisSessionKeys(prefix = 'api-access:'): RedisSessionKeys {
 }
 
 // KEYS[1] catalogs; ARGV[1] token id, ARGV[2] catalog JSON, ARGV[3] its token's expiry (unix ms).
-// Catalogs of expired tokens are dropped here (Redis 7.0 has no expiry per field); the hash lives
-// as long as its longest-lived token. Called from scripts that checked the tombstone first.
+// Catalogs of expired tokens are dropped here (Redis 7.0 has no expiry per field), and one whose
+// token has expired already is not written (it would create the hash with no expiry); the hash lives
+// as long as its longest-lived token. Only the `:expires` fields are read, not every catalog.
+// Called from scripts that checked the tombstone first.
 const keepCatalogLua = `
 local function keepCatalog(key, id, json, expires)
   local now = tonumber(redis.call('TIME')[1]) * 1000
-  local fields = redis.call('HGETALL', key)
-  for i = 1, #fields, 2 do
-    local field = fields[i]
-    if string.sub(field, -8) == ':expires' and tonumber(fields[i + 1]) <= now then
-      redis.call('HDEL', key, field, string.sub(field, 1, -9))
+  local expiring = {}
+  for _, field in ipairs(redis.call('HKEYS', key)) do
+    if string.sub(field, -8) == ':expires' then table.insert(expiring, field) end
+  end
+  if #expiring > 0 then
+    local values = redis.call('HMGET', key, unpack(expiring))
+    for i, field in ipairs(expiring) do
+      if tonumber(values[i]) <= now then redis.call('HDEL', key, field, string.sub(field, 1, -9)) end
     end
   end
-  redis.call('HSET', key, id, json, id .. ':expires', expires)
   local ttl = tonumber(expires) - now
+  if ttl <= 0 then return end
+  redis.call('HSET', key, id, json, id .. ':expires', expires)
   local current = redis.call('PTTL', key)
-  if ttl > 0 and (current < 0 or ttl > current) then redis.call('PEXPIRE', key, ttl) end
+  if current < 0 or ttl > current then redis.call('PEXPIRE', key, ttl) end
 end`;
 
 // KEYS[1] closed, KEYS[2] ledger, KEYS[3] catalogs; ARGV[1] token id, ARGV[2] entry JSON,
@@ -52,7 +58,9 @@ if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
 local ttl = tonumber(ARGV[3]) - tonumber(redis.call('TIME')[1]) * 1000
 local current = redis.call('PTTL', KEYS[2])
-if ttl > 0 and (current < 0 or ttl > current) then redis.call('PEXPIRE', KEYS[2], ttl) end
+if ttl > 0 and (current < 0 or ttl > current) then redis.call('PEXPIRE', KEYS[2], ttl)
+-- A token recorded after it expired (a clock behind Redis's): never a ledger without an expiry.
+elseif current < 0 then redis.call('PEXPIRE', KEYS[2], 1000) end
 if ARGV[4] ~= '' then keepCatalog(KEYS[3], ARGV[1], ARGV[4], ARGV[3]) end
 return 1`;
 
@@ -99,9 +107,13 @@ export class RedisTokenLedger implements TokenLedgerStore {
     return appended === 1;
   }
 
+  /** The token's catalog while the token lives (as the SQLite store: `expires > now`). */
   async readCatalog(sessionId: string, tokenId: string): Promise<Catalog | null> {
-    const json = await this.redis.send((client) => client.hGet(this.keys.catalogs(sessionId), tokenId));
-    return typeof json === 'string' ? (JSON.parse(json) as Catalog) : null;
+    const [json, expires] = await this.redis.send((client) =>
+      client.hmGet(this.keys.catalogs(sessionId), [tokenId, `${tokenId}:expires`]),
+    );
+    if (typeof json !== 'string' || Number(expires) <= this.now()) return null;
+    return JSON.parse(json) as Catalog;
   }
 
   async keepCatalog(sessionId: string, entry: LedgerEntry, catalog: Catalog): Promise<boolean> {

@@ -113,6 +113,23 @@ describe.each(['sqlite', 'redis'] as const)('the %s session store', (kind) => {
     expect(await opened.ledger.readCatalog('s6', 'a')).toBeNull();
   });
 
+  it('keeps no catalog, and leaves no key without an expiry, for a token that expired meanwhile', async () => {
+    // A second-factor or SSO session uses its token to the last second: the catalog fetched with
+    // it may come back after the token expired (or a replica's clock is behind Redis's).
+    const catalog = { services: [{ type: 'network', name: 'neutron', endpoints: [] }], regions: ['R1'] };
+    await set('s8');
+    expect(await opened.ledger.keepCatalog('s8', entry('late', -1000), catalog)).toBe(true);
+    expect(await opened.ledger.readCatalog('s8', 'late')).toBeNull();
+    await opened.ledger.append('s8', entry('gone', -1000), catalog);
+    if (kind === 'redis') {
+      const client = createClient({ url: redis.url });
+      await client.connect();
+      for (const key of ['api-access:catalogs:s8', 'api-access:ledger:s8'])
+        expect(await client.pTTL(key), key).not.toBe(-1); // -2 (no key) or a positive expiry
+      await client.close();
+    }
+  });
+
   it.runIf(kind === 'redis')(
     'sends a rolling expiry to Redis only when it moves by a tenth of the idle timeout',
     async () => {

@@ -1,5 +1,6 @@
 import { useEffect, useLayoutEffect, type ComponentType, type ReactNode } from 'react';
 import { useLocation } from 'wouter';
+import { canonicalPath } from './canonical-path';
 import { buildLoginPath, clearSessionQueries, createAppQueryClient } from '../lib/query-client';
 import type { Language } from '../lib/i18n/messages';
 import { LeaveSessionContext, type LeaveSession } from './leave-session';
@@ -69,7 +70,7 @@ export function createApp(
 ) {
   const navigation = new AppNavigation();
   const queryClient = createAppQueryClient({
-    isOnAuthScreen: () => navigation.pathname === '/login',
+    isOnAuthScreen: () => canonicalPath(navigation.pathname) === '/login',
     onAuthLost: (lost) => navigation.navigate(buildLoginPath(lost), { replace: true }),
   });
   const leaveSession: LeaveSession = (to) =>

@@ -1,5 +1,6 @@
 import { lazy, Suspense, type ComponentType, type ReactNode } from 'react';
 import { Route, Switch, useLocation } from 'wouter';
+import { canonicalPath } from './canonical-path';
 import { useI18n } from '../lib/i18n/i18n-context';
 import { LoginPage } from '../features/login/login-page';
 import { TokenPage } from '../features/token/token-page';
@@ -76,7 +77,7 @@ const signedInPages: Record<string, ComponentType> = {
 
 function SignedInPage() {
   const [pathname] = useLocation();
-  const Page = signedInPages[pathname] ?? NotFound;
+  const Page = signedInPages[canonicalPath(pathname)] ?? NotFound;
   return <Page />;
 }
 
@@ -94,7 +95,7 @@ export function AppRoutes() {
       <Route path="/projects">
         <ProjectPickerLayout />
       </Route>
-      <Route path={/^\/(catalog|networks|credentials|inspector)?$/}>
+      <Route path={/^\/(catalog|networks|credentials|inspector)?\/*$/i}>
         <SignedInLayout>
           <SignedInPage />
         </SignedInLayout>

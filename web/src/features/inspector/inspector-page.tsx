@@ -1,12 +1,12 @@
 import { useQuery } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
-import { useSearchParams } from 'wouter';
 import { describeScope } from '../../api/token-scope';
 import { Button } from '../../components/ui/button';
 import { controlClass } from '../../components/ui/field';
 import { Notice } from '../../components/ui/notice';
 import { describeError } from '../../lib/error-message';
 import { useI18n } from '../../lib/i18n/i18n-context';
+import { useQueryParams } from '../../lib/use-query-params';
 import { InspectionResult } from './inspection-result';
 import { issuedTokensQueryOptions } from '../../api/issued-tokens-queries';
 import { useInspectTokenMutation } from './queries';
@@ -22,7 +22,7 @@ export function InspectorPage() {
   const inspect = useInspectTokenMutation();
   const [pasted, setPasted] = useState('');
   // The token page links here with a token's ledger id (never the token) to preselect it.
-  const [searchParams] = useSearchParams();
+  const searchParams = useQueryParams();
   const [pickedId, setPickedId] = useState(() => {
     const linked = searchParams.get('tokenId') ?? '';
     return /^[a-z0-9]{8,64}$/.test(linked) ? linked : '';

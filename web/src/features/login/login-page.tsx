@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { useMemo, useState, type FormEvent } from 'react';
-import { useLocation, useSearchParams } from 'wouter';
+import { useLocation } from 'wouter';
 import type { CloudSummary } from '@contract/clouds';
 import type { SessionInfo } from '@contract/session';
 import { SSO_ERROR_PARAM, SSO_REASON_PARAM, ssoRefusals } from '@contract/sso';
@@ -10,6 +10,7 @@ import { SelectField } from '../../components/ui/field';
 import { Notice } from '../../components/ui/notice';
 import { describeError } from '../../lib/error-message';
 import { useI18n } from '../../lib/i18n/i18n-context';
+import { useQueryParams } from '../../lib/use-query-params';
 import type { MessageKey } from '../../lib/i18n/messages';
 import { readPreference, writePreference } from '../../lib/preferences';
 import { ApplicationCredentialFields } from './application-credential-fields';
@@ -45,7 +46,7 @@ const ssoErrors = [
 export function LoginPage() {
   const { t } = useI18n();
   const [, navigate] = useLocation();
-  const [searchParams] = useSearchParams();
+  const searchParams = useQueryParams();
   const cloudsQuery = useQuery(cloudsQueryOptions());
   const signIn = useSignInMutation();
   const [values, setValues] = useState<LoginFormValues>(emptyLoginForm);
