@@ -116,6 +116,23 @@ describe('POST /api/sso/callback refuses', () => {
     expectSecretsNowhere(app, [token], [answer.body]);
   });
 
+  it('sends a refused "Renew through SSO" back to the signed-in page, whose session holds as it was', async () => {
+    const browser = new ApiSession(app.url);
+    const signedIn = await browser.post('/api/session', {
+      cloud: 'demo',
+      username: demo.credentials.username,
+      password: demo.credentials.password,
+    });
+    expect(signedIn.status).toBe(201);
+    const answer = await browser.navigate('POST', '/api/sso/callback', {
+      form: { token: 'gAAAAABnotarealtoken0123456789' },
+      headers: { Origin: keystoneOrigin },
+    });
+    expect(answer.location).toBe('/?sso_error=forbidden&sso_reason=not_started');
+    expect((await browser.get('/api/session')).status).toBe(200);
+    await browser.delete('/api/session');
+  });
+
   it('a token posted by another site than Keystone, even in a browser that started SSO', async () => {
     const token = await passwordToken();
     const browser = await startedBrowser();

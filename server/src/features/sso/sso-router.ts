@@ -91,7 +91,9 @@ function backToLoginPage(markerCookie: string, secureCookies: boolean): ErrorReq
     res.clearCookie(markerCookie, ssoMarkerCookieOptions(secureCookies));
     res.setHeader('Cache-Control', 'no-store');
     const reason = error instanceof SsoRefusedError ? `&${SSO_REASON_PARAM}=${error.reason}` : '';
-    res.redirect(303, `/login?${SSO_ERROR_PARAM}=${encodeURIComponent(code)}${reason}`);
+    // A refused "Renew through SSO" leaves the signed-in session as it was: back to its page.
+    const page = req.session?.auth ? '/' : '/login';
+    res.redirect(303, `${page}?${SSO_ERROR_PARAM}=${encodeURIComponent(code)}${reason}`);
   };
 }
 

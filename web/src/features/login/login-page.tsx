@@ -3,13 +3,13 @@ import { useMemo, useState, type FormEvent } from 'react';
 import { useLocation } from 'wouter';
 import type { CloudSummary } from '@contract/clouds';
 import type { SessionInfo } from '@contract/session';
-import { SSO_ERROR_PARAM, SSO_REASON_PARAM, ssoRefusals } from '@contract/sso';
 import { cloudsQueryOptions } from '../../api/clouds-queries';
 import { Button } from '../../components/ui/button';
 import { SelectField } from '../../components/ui/field';
 import { Notice } from '../../components/ui/notice';
 import { describeError } from '../../lib/error-message';
 import { useI18n } from '../../lib/i18n/i18n-context';
+import { ssoErrorMessage } from '../../lib/sso-error-message';
 import { useQueryParams } from '../../lib/use-query-params';
 import type { MessageKey } from '../../lib/i18n/messages';
 import { readPreference, writePreference } from '../../lib/preferences';
@@ -32,16 +32,6 @@ import { RegionField } from './region-field';
 import { useOpenrcImport } from './use-openrc-import';
 
 const reasons = ['not_authenticated', 'token_expired', 'signed_out'] as const;
-// The codes the BFF's SSO start and callback send a failed navigation back with (?sso_error=).
-const ssoErrors = [
-  'forbidden',
-  'invalid_credentials',
-  'not_found',
-  'rate_limited',
-  'upstream_unavailable',
-  'upstream_error',
-  'store_unavailable',
-] as const;
 
 export function LoginPage() {
   const { t } = useI18n();
@@ -57,12 +47,7 @@ export function LoginPage() {
   const clouds = useMemo(() => cloudsQuery.data?.clouds ?? [], [cloudsQuery.data]);
   const cloud: CloudSummary | undefined = clouds.find((c) => c.name === values.cloud);
   const reason = reasons.find((r) => r === searchParams.get('reason'));
-  const ssoErrorParam = searchParams.get(SSO_ERROR_PARAM);
-  const ssoError = ssoErrorParam ? (ssoErrors.find((code) => code === ssoErrorParam) ?? 'other') : null;
-  const ssoReason = ssoRefusals.find((reason) => reason === searchParams.get(SSO_REASON_PARAM));
-  const ssoMessage = ssoReason
-    ? (`sso.reason.${ssoReason}` as MessageKey)
-    : ssoError && (`sso.error.${ssoError}` as MessageKey);
+  const ssoMessage = ssoErrorMessage(searchParams);
 
   // Once the clouds arrive, pick the cloud from the URL (after a lost session), else the last one used.
   // (Adjusting state while rendering, as React recommends over an effect for derived state.)

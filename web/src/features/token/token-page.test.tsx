@@ -160,6 +160,16 @@ describe('TokenPage', () => {
     expect(calls.some((c) => c.path === '/api/token/reissue')).toBe(false);
   });
 
+  it('says why a "Renew through SSO" came back refused, on the page whose token still holds', async () => {
+    mockFetch({
+      ...baseRoutes(),
+      'GET /api/session': { ...sessionInfo, reissueNeedsPassword: true, signInMethod: 'websso' },
+    });
+    renderApp('/?sso_error=forbidden&sso_reason=replayed');
+    expect((await screen.findByRole('alert')).textContent).toMatch(/completed already/);
+    expect(await screen.findByRole('link', { name: 'Renew through SSO' })).toBeTruthy();
+  });
+
   it('warns that an SSO token ends soon', async () => {
     mockFetch({
       ...baseRoutes(makeTokenInfo({ secondsLeft: 300 })),

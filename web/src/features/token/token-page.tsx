@@ -4,6 +4,8 @@ import { sessionQueryOptions } from '../../api/session-queries';
 import { Notice } from '../../components/ui/notice';
 import { describeError } from '../../lib/error-message';
 import { useI18n } from '../../lib/i18n/i18n-context';
+import { ssoErrorMessage } from '../../lib/sso-error-message';
+import { useQueryParams } from '../../lib/use-query-params';
 import { CopyAsPanel } from './copy-as-panel';
 import { CountdownPanel } from './countdown-panel';
 import { IssuedTokensList } from './issued-tokens-list';
@@ -31,6 +33,8 @@ export function TokenPage() {
       : undefined,
   );
   const cloud = cloudsQuery.data?.clouds.find((c) => c.name === token?.cloud);
+  // A "Renew through SSO" that came back refused: the session still holds its earlier token.
+  const ssoMessage = ssoErrorMessage(useQueryParams());
 
   return (
     <main id="main" className="mx-auto w-full max-w-4xl space-y-6 px-4 py-6">
@@ -38,6 +42,7 @@ export function TokenPage() {
         <h1 className="text-2xl font-semibold">{t('token.title')}</h1>
         <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">{t('token.intro')}</p>
       </div>
+      {ssoMessage && <Notice tone="error">{t(ssoMessage)}</Notice>}
       {tokenQuery.isPending && <p>{t('app.loading')}</p>}
       {tokenQuery.isError && <Notice tone="error">{describeError(tokenQuery.error, t)}</Notice>}
       {token && secondsLeft !== undefined && (
