@@ -24,8 +24,8 @@ const cloudParamSchema = z.object({ cloud: z.string().min(1).max(200) });
 
 /**
  * GET /api/sso/{cloud}/start and POST /api/sso/callback. Both are browser navigations, not API
- * calls: a failure sends the browser back to the login page with `?sso_error=<code>` (the SPA
- * explains it) when the request asks for HTML, and answers the usual JSON error otherwise. The
+ * calls: a failure sends the browser back with `?sso_error=<code>` (the SPA explains it) when the
+ * request asks for HTML, and answers the usual JSON error otherwise. The
  * callback is a cross-site form post from Keystone, so it has no CSRF token of ours: the marker
  * cookie and the Origin check stand in for it (docs/decisions/0016-websso-callback-marker.md).
  */
@@ -73,8 +73,9 @@ export function createSsoRouter(options: SsoRouterOptions): Router {
 }
 
 /**
- * A navigation that failed lands on the login page, which names the reason in the operator's
- * language; anything else (curl, tests) gets the JSON error from the one error handler.
+ * A navigation that failed lands on the login page, or on the API access page when a signed-in
+ * session holds (a refused "Renew through SSO"); either names the reason in the operator's
+ * language. Anything else (curl, tests) gets the JSON error from the one error handler.
  */
 function backToLoginPage(markerCookie: string, secureCookies: boolean): ErrorRequestHandler {
   return (error: unknown, req, res, next) => {
