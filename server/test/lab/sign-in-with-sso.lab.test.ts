@@ -38,6 +38,30 @@ async function signInWithSso(token: string, browser = new ApiSession(app.url)) {
   return { browser, callback };
 }
 
+/** Signed in with SSO as `user`, then scoped to one of the mapped projects. */
+async function ssoSessionIn(user: 'alice' | 'bob', project: 'fed-demo' | 'fed-ops') {
+  const { browser } = await signInWithSso(await obtainFederatedToken(lab, user));
+  const scoped = await browser.post('/api/session/scope', {
+    kind: 'project',
+    projectId: federation.projects[project].id,
+  });
+  expect(scoped.status, JSON.stringify(scoped.body)).toBe(200);
+  return browser;
+}
+
+/**
+ * "Renew through SSO" as behind TLS, where Keystone is another site: its form post carries the
+ * marker (SameSite=None), not the SameSite=Strict session cookie.
+ */
+async function renewCrossSite(browser: ApiSession, user: 'alice' | 'bob') {
+  await browser.navigate('GET', `/api/sso/${federation.cloud}/start`);
+  browser.forgetCookie('api-access.sid');
+  return browser.navigate('POST', '/api/sso/callback', {
+    form: { token: await obtainFederatedToken(lab, user) },
+    headers: { Origin: keystoneOrigin },
+  });
+}
+
 describe('sign in with SSO (real federation)', () => {
   it('alice: an unscoped session, exactly her mapped project, a rescope Keystone accepts, sign-out revokes both', async () => {
     const token = await obtainFederatedToken(lab, 'alice');
@@ -95,11 +119,7 @@ describe('sign in with SSO (real federation)', () => {
   });
 
   it('"renew through SSO" from a project comes back to that project', async () => {
-    const { browser } = await signInWithSso(await obtainFederatedToken(lab, 'bob'));
-    await browser.post('/api/session/scope', {
-      kind: 'project',
-      projectId: federation.projects['fed-ops'].id,
-    });
+    const browser = await ssoSessionIn('bob', 'fed-ops');
     const { callback } = await signInWithSso(await obtainFederatedToken(lab, 'bob'), browser);
     expect(callback.location).toBe('/');
     const session = await browser.get<SessionInfo>('/api/session');
@@ -108,11 +128,7 @@ describe('sign in with SSO (real federation)', () => {
   });
 
   it('a federated user gets an application credential for scripts, which Keystone accepts without the IdP', async () => {
-    const { browser } = await signInWithSso(await obtainFederatedToken(lab, 'alice'));
-    await browser.post('/api/session/scope', {
-      kind: 'project',
-      projectId: federation.projects['fed-demo'].id,
-    });
+    const browser = await ssoSessionIn('alice', 'fed-demo');
     const created = await browser.post('/api/application-credentials', { name: `sso-${Date.now()}` });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     const { id, secret } = created.body as { id: string; secret: string };
@@ -131,20 +147,9 @@ describe('sign in with SSO (real federation)', () => {
   });
 
   it('renewing cross-site (no session cookie with Keystone’s post) still retires the earlier session’s tokens', async () => {
-    const { browser } = await signInWithSso(await obtainFederatedToken(lab, 'alice'));
-    await browser.post('/api/session/scope', {
-      kind: 'project',
-      projectId: federation.projects['fed-demo'].id,
-    });
+    const browser = await ssoSessionIn('alice', 'fed-demo');
     const earlier = (await browser.get('/api/token/secret')).body.token as string;
-    await browser.navigate('GET', `/api/sso/${federation.cloud}/start`);
-    // Behind TLS Keystone is another site: its form post carries the marker (SameSite=None), not
-    // the SameSite=Strict session cookie.
-    browser.forgetCookie('api-access.sid');
-    const callback = await browser.navigate('POST', '/api/sso/callback', {
-      form: { token: await obtainFederatedToken(lab, 'alice') },
-      headers: { Origin: keystoneOrigin },
-    });
+    const callback = await renewCrossSite(browser, 'alice');
     expect(callback.location).toBe('/');
     expect((await browser.get<SessionInfo>('/api/session')).body.project?.name).toBe('fed-demo');
     await expect.poll(() => isTokenValid(lab, earlier)).toBe(false);
@@ -158,23 +163,14 @@ describe('single sign-on replacing a session (review findings)', () => {
     const signedIn = await browser.post('/api/session', { cloud: 'lab', password: lab.users.demo.password });
     expect(signedIn.status).toBe(201);
     const passwordToken = (await browser.get('/api/token/secret')).body.token as string;
-    await browser.navigate('GET', `/api/sso/${federation.cloud}/start`);
-    browser.forgetCookie('api-access.sid');
-    const callback = await browser.navigate('POST', '/api/sso/callback', {
-      form: { token: await obtainFederatedToken(lab, 'alice') },
-      headers: { Origin: keystoneOrigin },
-    });
+    const callback = await renewCrossSite(browser, 'alice');
     expect(callback.location).toBe('/');
     await expect.poll(() => isValidAtKeystone(passwordToken)).toBe(false);
     await browser.delete('/api/session');
   });
 
   it('another user coming back from the IdP is not put into the earlier user’s project', async () => {
-    const { browser } = await signInWithSso(await obtainFederatedToken(lab, 'alice'));
-    await browser.post('/api/session/scope', {
-      kind: 'project',
-      projectId: federation.projects['fed-demo'].id,
-    });
+    const browser = await ssoSessionIn('alice', 'fed-demo');
     // The IdP's session belongs to bob now (a shared workstation): bob also has fed-demo.
     const { callback } = await signInWithSso(await obtainFederatedToken(lab, 'bob'), browser);
     expect(callback.location).toBe('/');
