@@ -270,23 +270,10 @@ fed_stop() {
 }
 
 fed_status() {
-  local rc=0 pid=""
-  if pid=$(fed_apache_pid) && is_fed_keystone_healthy; then
-    log "federation keystone up   pid $pid  $FED_KEYSTONE_URL/v3 (apache2 + mod_wsgi + mod_auth_openidc)"
-  else
-    rc=3
-    if [[ -n ${pid-} ]]; then log "federation keystone DOWN (pid $pid alive but $FED_KEYSTONE_URL/v3 does not answer 200)"
-    elif is_port_open "$FED_KEYSTONE_PORT"; then log "federation keystone DOWN (port $FED_KEYSTONE_PORT held by a process this lab did not start)"
-    else log "federation keystone DOWN"; fi
-  fi
-  pid=""
-  if pid=$(fed_idp_pid) && is_fed_idp_healthy; then
-    log "federation idp      up   pid $pid  $FED_IDP_URL (TLS $FED_IDP_TLS_URL)"
-  else
-    rc=3
-    if [[ -n ${pid-} ]]; then log "federation idp      DOWN (pid $pid alive but does not answer on $FED_IDP_PORT and $FED_IDP_TLS_PORT)"
-    elif is_port_open "$FED_IDP_PORT"; then log "federation idp      DOWN (port $FED_IDP_PORT held by a process this lab did not start)"
-    else log "federation idp      DOWN"; fi
-  fi
+  local rc=0
+  report_service "federation keystone" fed_apache_pid is_fed_keystone_healthy "$FED_KEYSTONE_PORT" \
+    "$FED_KEYSTONE_URL/v3 (apache2 + mod_wsgi + mod_auth_openidc)" || rc=3
+  report_service "federation idp     " fed_idp_pid is_fed_idp_healthy "$FED_IDP_PORT" \
+    "$FED_IDP_URL (TLS $FED_IDP_TLS_URL)" || rc=3
   return $rc
 }

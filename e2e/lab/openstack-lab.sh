@@ -618,25 +618,24 @@ cmd_stop() {
   log "stopped; ports $KEYSTONE_PORT and $NEUTRON_PORT free$([[ -d $FED ]] && printf ', and %s %s %s' "$FED_KEYSTONE_PORT" "$FED_IDP_PORT" "$FED_IDP_TLS_PORT") ($(since "$t0"))"
 }
 
+# report_service LABEL PID_FUNCTION HEALTH_FUNCTION PORT WHERE: one `status` line for a service
+# this lab starts; returns 3 when it is down (and says whether another process holds its port).
+report_service() {
+  local label=$1 pid_of=$2 is_healthy=$3 port=$4 where=$5 pid=""
+  if pid=$("$pid_of") && "$is_healthy"; then
+    log "$label up   pid $pid  $where"
+    return 0
+  fi
+  if [[ -n $pid ]]; then log "$label DOWN (pid $pid alive but $where does not answer)"
+  elif is_port_open "$port"; then log "$label DOWN (port $port held by a process this lab did not start)"
+  else log "$label DOWN"; fi
+  return 3
+}
+
 cmd_status() {
-  local rc=0 pid
-  if pid=$(keystone_pid) && is_keystone_healthy; then
-    log "keystone up   pid $pid  $KEYSTONE_URL/v3"
-  else
-    rc=3
-    if [[ -n ${pid-} ]]; then log "keystone DOWN (pid $pid alive but $KEYSTONE_URL/v3 does not answer 200)"
-    elif is_port_open "$KEYSTONE_PORT"; then log "keystone DOWN (port $KEYSTONE_PORT held by a process this lab did not start)"
-    else log "keystone DOWN"; fi
-  fi
-  pid=""
-  if pid=$(neutron_pid) && is_neutron_healthy; then
-    log "neutron  up   pid $pid  $NEUTRON_URL"
-  else
-    rc=3
-    if [[ -n ${pid-} ]]; then log "neutron  DOWN (pid $pid alive but $NEUTRON_URL/ does not answer 200)"
-    elif is_port_open "$NEUTRON_PORT"; then log "neutron  DOWN (port $NEUTRON_PORT held by a process this lab did not start)"
-    else log "neutron  DOWN"; fi
-  fi
+  local rc=0
+  report_service keystone keystone_pid is_keystone_healthy "$KEYSTONE_PORT" "$KEYSTONE_URL/v3" || rc=3
+  report_service "neutron " neutron_pid is_neutron_healthy "$NEUTRON_PORT" "$NEUTRON_URL/" || rc=3
   if fed_is_on || [[ -d $FED ]]; then fed_status || rc=3; fi
   log "data $LAB_DIR"
   return $rc
