@@ -29,6 +29,24 @@ export function summarize(values, digits = 2) {
 }
 
 /**
+ * `measure`, taken again once when it fails before any work was done upstream: a pooled keep-alive
+ * socket the server closed at that moment ("fetch failed"), or an upstream 502/503/504 on a loaded
+ * shared lab (error.isRetryable). `onRetry` counts it, so the report can say how many there were.
+ */
+function retriedOnce(measure, onRetry) {
+  return async () => {
+    try {
+      return await measure();
+    } catch (error) {
+      if (!(error instanceof TypeError && error.message === 'fetch failed') && !error?.isRetryable)
+        throw error;
+      onRetry();
+      return measure();
+    }
+  };
+}
+
+/**
  * Runs `pairs` alternating pairs of two measured calls (A first on even pairs, B first on odd
  * ones, so neither side always gets the warmer cache), after `warmup` unrecorded pairs.
  * Each call returns its own duration in ms (so per-call setup stays outside the timing).
@@ -36,19 +54,7 @@ export function summarize(values, digits = 2) {
  */
 export async function runAlternatingPairs({ warmup, pairs, runA: measureA, runB: measureB }) {
   let retries = 0;
-  // A pooled keep-alive socket the server closed at the same moment fails before any work is done
-  // upstream ("fetch failed"): that sample is taken again, once, and the retry is counted.
-  const retried = (measure) => async () => {
-    try {
-      return await measure();
-    } catch (error) {
-      // Likewise an upstream 502/503/504 on a loaded shared lab (error.isRetryable): retried once, counted.
-      if (!(error instanceof TypeError && error.message === 'fetch failed') && !error?.isRetryable)
-        throw error;
-      retries += 1;
-      return measure();
-    }
-  };
+  const retried = (measure) => retriedOnce(measure, () => (retries += 1));
   const runA = retried(measureA);
   const runB = retried(measureB);
   for (let i = 0; i < warmup; i += 1) {
@@ -98,16 +104,7 @@ export async function runAlternatingRounds({ warmup, rounds, runs, reference }) 
   const names = Object.keys(runs);
   if (!names.includes(reference)) throw new Error(`no side named ${reference}`);
   let retries = 0;
-  const retried = (measure) => async () => {
-    try {
-      return await measure();
-    } catch (error) {
-      if (!(error instanceof TypeError && error.message === 'fetch failed') && !error?.isRetryable)
-        throw error;
-      retries += 1;
-      return measure();
-    }
-  };
+  const retried = (measure) => retriedOnce(measure, () => (retries += 1));
   const calls = Object.fromEntries(names.map((name) => [name, retried(runs[name])]));
   const samples = Object.fromEntries(names.map((name) => [name, []]));
   for (let round = -warmup; round < rounds; round += 1) {
