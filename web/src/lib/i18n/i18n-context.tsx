@@ -1,4 +1,12 @@
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useLayoutEffect,
+  useMemo,
+  useState,
+  type ReactNode,
+} from 'react';
 import { readPreference, writePreference } from '../preferences';
 import { loadMessages, messagesFor } from './load-messages';
 import type { Language, MessageKey } from './messages';
@@ -48,7 +56,9 @@ export function I18nProvider({
       () => undefined, // offline: keep the current language; the choice is saved for the next load
     );
   }, []);
-  useEffect(() => {
+  // A layout effect runs in the commit that shows the new words, so a screen reader never reads
+  // Russian under lang="en" (a passive effect runs a task later).
+  useLayoutEffect(() => {
     document.documentElement.lang = language;
   }, [language]);
   const value = useMemo<I18nValue>(
