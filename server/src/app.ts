@@ -28,14 +28,19 @@ import { ssoCallbackUrl } from './features/sso/sso-callback-url.js';
 import { SsoMarkerSigner } from './features/sso/sso-marker.js';
 import { createSsoRouter } from './features/sso/sso-router.js';
 import { SsoService } from './features/sso/sso-service.js';
-import { createTokensRouter } from './features/tokens/tokens-router.js';
+import { createTokenStatusRouter, createTokensRouter } from './features/tokens/tokens-router.js';
 import { TokensService } from './features/tokens/tokens-service.js';
 import { createCsrf } from './http/csrf.js';
 import { apiNotFound, createErrorHandler } from './http/error-handler.js';
 import { requestLog } from './http/request-log.js';
 import { requireJsonBody } from './http/require-json.js';
 import { securityHeaders } from './http/security-headers.js';
-import { createSessionMiddleware, endUnreadableSession } from './http/session-middleware.js';
+import {
+  createSessionMiddleware,
+  endUnreadableSession,
+  sessionCookieName,
+} from './http/session-middleware.js';
+import { createStoredSessionReader } from './http/stored-session-reader.js';
 import type { Logger } from './platform/logger.js';
 import { createMemorySharedState, type SharedState } from './platform/shared-state/shared-state.js';
 
@@ -96,12 +101,24 @@ export function createApp(deps: AppDeps): Express {
   app.use(securityHeaders);
 
   const api = express.Router();
+  const tokens = new TokensService(auth);
+  // The read the SPA polls: a signed-in session straight from the store (ADR 0018).
+  api.use(
+    createTokenStatusRouter(
+      tokens,
+      createStoredSessionReader({
+        store: deps.sessionStore,
+        secrets: deps.secrets,
+        cookieName: sessionCookieName(config.secureCookies),
+        absoluteTimeoutMs: config.sessionAbsoluteTimeoutMs,
+      }),
+    ),
+  );
   api.use(createHealthRouter(deps.isStoreReachable));
   const sessions = createSessionMiddleware({
     store: deps.sessionStore,
     secrets: deps.secrets,
     secureCookies: config.secureCookies,
-    idleTimeoutMs: config.sessionIdleTimeoutMs,
     absoluteTimeoutMs: config.sessionAbsoluteTimeoutMs,
     onAbsoluteTimeout: (sessionId, ended) => {
       const identity = ended ? (auth.clouds.find(ended.cloud)?.identity ?? null) : null;
@@ -133,8 +150,8 @@ export function createApp(deps: AppDeps): Express {
   api.use(sessions);
   const csrf = createCsrf({ secrets: deps.secrets, secureCookies: config.secureCookies });
   api.use(csrf.protect);
-  // The token status the SPA polls comes first: a request tries every router before its own.
-  api.use(createTokensRouter(new TokensService(auth)));
+  // The tokens router comes first: a request tries every router before its own.
+  api.use(createTokensRouter(tokens));
   api.use(csrf.router);
   api.use(createCloudsRouter(deps.clouds));
   // Passcode guesses count like password guesses (and a receipt allows only a few, see second-factor-service).

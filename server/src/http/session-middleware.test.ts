@@ -47,7 +47,6 @@ beforeAll(async () => {
       store,
       secrets: ['a-test-secret-that-is-long-enough-0123456789'],
       secureCookies: false,
-      idleTimeoutMs: 60_000,
       absoluteTimeoutMs: 3_600_000,
     }),
   );
@@ -101,8 +100,7 @@ describe('session middleware at the absolute timeout', () => {
         store: timeoutStore,
         secrets: ['a-test-secret-that-is-long-enough-0123456789'],
         secureCookies: false,
-        idleTimeoutMs: 60_000,
-        absoluteTimeoutMs: 200,
+          absoluteTimeoutMs: 200,
       }),
     );
     app.post('/sign-in', (req, res) => {

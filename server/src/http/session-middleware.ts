@@ -1,3 +1,5 @@
+import { parse as parseCookieHeader } from 'cookie';
+import { sign, unsign } from 'cookie-signature';
 import type { CookieOptions, ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import session from 'express-session';
 import { NotAuthenticatedError, StoreUnavailableError } from '../platform/errors.js';
@@ -8,7 +10,6 @@ export interface SessionMiddlewareOptions {
   store: session.Store;
   secrets: string[];
   secureCookies: boolean;
-  idleTimeoutMs: number;
   absoluteTimeoutMs: number;
   /**
    * A session ended by the absolute timeout: its tokens must die with it, as at sign-out (nobody
@@ -20,6 +21,10 @@ export interface SessionMiddlewareOptions {
 /**
  * The browser holds only an opaque, signed session id: HttpOnly, SameSite=Strict, and behind TLS
  * Secure with the __Host- prefix (no Domain, Path=/). Everything else stays in the store.
+ * The cookie has no Max-Age: it ends with the browser, and the idle timeout is the store's expiry,
+ * moved by every request (OWASP Session Management: non-persistent session cookies, timeouts
+ * enforced on the server). So no answer needs to roll the cookie, and none re-signs it
+ * (docs/decisions/0018-read-only-token-status.md).
  */
 export function sessionCookieName(secureCookies: boolean): string {
   return secureCookies ? '__Host-api-access' : 'api-access.sid';
@@ -37,16 +42,42 @@ export function clearSessionCookie(res: Response, secureCookies: boolean): void 
   res.clearCookie(sessionCookieName(secureCookies), sessionCookieOptions(secureCookies));
 }
 
+export interface VerifiedSessionCookie {
+  id: string;
+  /** Signed with the first secret: false while a rotation is under way and the cookie is older. */
+  isSignedWithCurrentSecret: boolean;
+}
+
+/**
+ * The session id of a request's cookie when one of the secrets signed it: express-session's own
+ * format, `s:` + the id + `.` + its HMAC-SHA256 (cookie-signature, compared in constant time).
+ */
+export function verifySessionCookie(
+  cookieHeader: string | undefined,
+  cookieName: string,
+  secrets: readonly string[],
+): VerifiedSessionCookie | null {
+  if (!cookieHeader) return null;
+  const value = parseCookieHeader(cookieHeader)[cookieName];
+  if (!value?.startsWith('s:')) return null;
+  for (const [index, secret] of secrets.entries()) {
+    const id = unsign(value.slice(2), secret);
+    if (id !== false) return { id, isSignedWithCurrentSecret: index === 0 };
+  }
+  return null;
+}
+
 export function createSessionMiddleware(options: SessionMiddlewareOptions): RequestHandler {
+  const cookieName = sessionCookieName(options.secureCookies);
   const middleware = session({
-    name: sessionCookieName(options.secureCookies),
+    name: cookieName,
     secret: options.secrets,
     store: options.store,
     resave: false,
     saveUninitialized: false,
-    rolling: true,
+    rolling: false,
     unset: 'destroy',
-    cookie: { ...sessionCookieOptions(options.secureCookies), maxAge: options.idleTimeoutMs },
+    cookie: sessionCookieOptions(options.secureCookies),
   });
   return (req, res, next) => {
     let isLoaded = false;
@@ -65,6 +96,7 @@ export function createSessionMiddleware(options: SessionMiddlewareOptions): Requ
         return;
       }
       const created = req.session.createdAt;
+      if (created !== undefined && options.secrets.length > 1) resignDuringRotation(req, res, options);
       if (created !== undefined && Date.now() - created > options.absoluteTimeoutMs) {
         options.onAbsoluteTimeout?.(req.sessionID, req.session.auth);
         options.store.destroy(req.sessionID, (destroyError?: unknown) => {
@@ -84,6 +116,24 @@ export function createSessionMiddleware(options: SessionMiddlewareOptions): Requ
       next();
     });
   };
+}
+
+/**
+ * A rotation is under way (SESSION_SECRET lists more than one) and this cookie was signed with
+ * an older secret: sign it again with the current one, so the older secret can go once every
+ * session in use has been seen (docs/deploy.md). With no rolling cookie, nothing else would.
+ * A new id set later in this answer (sign-in) or a cleared cookie (sign-out) comes after this
+ * line and wins.
+ */
+function resignDuringRotation(req: Request, res: Response, options: SessionMiddlewareOptions): void {
+  const cookieName = sessionCookieName(options.secureCookies);
+  const verified = verifySessionCookie(req.headers.cookie, cookieName, options.secrets);
+  if (!verified || verified.isSignedWithCurrentSecret || verified.id !== req.sessionID) return;
+  res.cookie(
+    cookieName,
+    `s:${sign(verified.id, options.secrets[0]!)}`,
+    sessionCookieOptions(options.secureCookies),
+  );
 }
 
 function forgetSession(req: Request): void {

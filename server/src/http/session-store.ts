@@ -89,7 +89,8 @@ class RedisSessionStore extends RedisStore {
           keys: [this.keys.session(sid), this.keys.closed(sid)],
           arguments: [JSON.stringify(sess), String(ttlSeconds)],
         });
-        if (expires !== null) this.rememberExpiry(sid, expires);
+        // A session cookie without expiry (the default) lives by the store's idle timeout.
+        this.rememberExpiry(sid, expires ?? Date.now() + ttlSeconds * 1000);
         return written;
       }),
       cb,

@@ -85,9 +85,9 @@ describe('sessions at rest', () => {
     const info = (await api.get('/api/token')).body;
     await app.close();
     app = await startTestApp([demoCloudConfig(demo, 'demo')], { dataDir });
-    // The browser keeps its cookie; the rolling session sets it again, and the client keeps that.
-    const restarted = new ApiSession(app.url);
-    const after = await restarted.request('GET', '/api/token', undefined, { Cookie: api.cookieHeader ?? '' });
+    // The browser keeps its cookie.
+    const restarted = api.at(app.url);
+    const after = await restarted.get('/api/token');
     expect(after.status, JSON.stringify(after.body)).toBe(200);
     expect(after.body.id).toBe(info.id);
     expect((await restarted.get('/api/token/secret')).body.token).toBe(second);

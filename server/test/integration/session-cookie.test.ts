@@ -52,6 +52,23 @@ describe('session cookie', () => {
     expect(decodeURIComponent(cookie.split(';')[0]!.split('=')[1]!)).toMatch(/^s:[\w-]+\.[\w/+]+$/);
   });
 
+  it('lives only as long as the browser: no Max-Age or Expires, set at sign-in and never again while unchanged', async () => {
+    const app = await testApp([demoCloudConfig(demo, 'demo')]);
+    const api = new ApiSession(app.url);
+    const signIn = await api.post('/api/session', login());
+    expect(signIn.status).toBe(201);
+    const cookie = signIn.headers.getSetCookie().find((line) => line.startsWith('api-access.sid=')) ?? '';
+    expect(cookie).toMatch(/; HttpOnly/);
+    // The idle timeout is kept by the store (OWASP: non-persistent session cookies, timeouts
+    // enforced on the server), so there is nothing for a response to roll.
+    expect(cookie).not.toMatch(/Max-Age|Expires/i);
+    for (const path of ['/api/token', '/api/session', '/api/token/secret']) {
+      const answer = await api.get(path);
+      expect(answer.status).toBe(200);
+      expect(answer.headers.getSetCookie().filter((line) => line.startsWith('api-access.sid='))).toEqual([]);
+    }
+  });
+
   it('gets a new session id at sign-in: the pre-login id (fixation) is worth nothing afterwards', async () => {
     const app = await testApp([demoCloudConfig(demo, 'demo')]);
     const api = new ApiSession(app.url);

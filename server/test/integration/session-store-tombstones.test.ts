@@ -148,6 +148,21 @@ describe.each(['sqlite', 'redis'] as const)('the %s session store', (kind) => {
     },
   );
 
+  it.runIf(kind === 'redis')(
+    'throttles the touches of a session whose cookie has no expiry (the store keeps the idle timeout)',
+    async () => {
+      const browserSession = { cookie: { originalMaxAge: null }, createdAt: 1 } as never;
+      const client = createClient({ url: redis.url });
+      await client.connect();
+      await call<void>((done) => opened.store.set('s9', browserSession, done));
+      // Shortened behind the store's back: a touch that reaches Redis would lengthen it again.
+      await client.pExpire('api-access:sess:s9', 30_000);
+      await call<void>((done) => opened.store.touch!('s9', browserSession, () => done(null)));
+      expect(await client.pTTL('api-access:sess:s9')).toBeLessThanOrEqual(30_000);
+      await client.close();
+    },
+  );
+
   it('does not bring a closed ledger back when a revocation races the sign-out', async () => {
     await opened.ledger.append('s4', entry('a'), null);
     await opened.ledger.close('s4');

@@ -1,8 +1,31 @@
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import { reissueRequestSchema, tokenIdParamSchema } from '../../contract/token.js';
 import { parseInput } from '../../http/parse-input.js';
 import { sessionHandle } from '../../http/session-middleware.js';
+import { readOnlySessionHandle, type StoredSignedInSession } from '../../http/stored-session-reader.js';
 import type { TokensService } from './tokens-service.js';
+
+/**
+ * The token status the SPA polls, first under /api and before express-session: a signed-in
+ * session is read from the store as it is (docs/decisions/0018-read-only-token-status.md).
+ * Anything but that plain case goes on, to the same route behind express-session below.
+ */
+export function createTokenStatusRouter(
+  tokens: TokensService,
+  readStoredSession: (req: Request) => Promise<StoredSignedInSession | null>,
+): Router {
+  const router = Router();
+  router.get('/token', async (req, res, next) => {
+    const stored = await readStoredSession(req);
+    if (!stored) {
+      next();
+      return;
+    }
+    const receivedAt = res.locals.receivedAt as number | undefined;
+    res.json(tokens.status(readOnlySessionHandle(stored, receivedAt)));
+  });
+  return router;
+}
 
 export function createTokensRouter(tokens: TokensService): Router {
   const router = Router();
