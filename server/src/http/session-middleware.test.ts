@@ -100,7 +100,7 @@ describe('session middleware at the absolute timeout', () => {
         store: timeoutStore,
         secrets: ['a-test-secret-that-is-long-enough-0123456789'],
         secureCookies: false,
-          absoluteTimeoutMs: 200,
+        absoluteTimeoutMs: 200,
       }),
     );
     app.post('/sign-in', (req, res) => {
