@@ -83,6 +83,9 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
   app.set('query parser', 'simple');
+  // Every API answer is Cache-Control: no-store, so nothing keeps it to revalidate: an ETag would
+  // only cost a SHA-1 of each body. The SPA's files keep theirs (express.static makes its own).
+  app.set('etag', false);
 
   const sharedState = deps.sharedState ?? createMemorySharedState();
   const auth = createAuthServices({

@@ -72,6 +72,35 @@ describe('GET /api/token, read from the stored session', () => {
     expect(calls.destroy).toBe(0);
   });
 
+  it('carries no ETag, like every API answer: they are never stored, so a validator is only work', async () => {
+    const app = await testApp([demoCloudConfig(demo, 'demo')]);
+    const api = new ApiSession(app.url);
+    expect((await api.post('/api/session', login())).status).toBe(201);
+    for (const path of ['/api/token', '/api/session', '/api/clouds', '/api/catalog']) {
+      const answer = await api.get(path);
+      expect(answer.status, path).toBe(200);
+      expect(answer.headers.get('cache-control'), path).toBe('no-store');
+      expect(answer.headers.get('etag'), path).toBeNull();
+    }
+  });
+
+  it("leaves the SPA's files their validators: an ETag on the assets, Last-Modified on the page", async () => {
+    const staticDir = fs.mkdtempSync(path.join(os.tmpdir(), 'api-access-spa-'));
+    fs.writeFileSync(path.join(staticDir, 'index.html'), '<!doctype html><title>API Access</title>');
+    fs.writeFileSync(path.join(staticDir, 'app.js'), 'console.log(1);');
+    const app = await testApp([demoCloudConfig(demo, 'demo')], { staticDir });
+    expect((await fetch(`${app.url}/app.js`)).headers.get('etag')).toMatch(/^W\/"/);
+    const page = await fetch(`${app.url}/catalog`);
+    expect(page.headers.get('cache-control')).toBe('no-cache');
+    const lastModified = page.headers.get('last-modified')!;
+    expect(lastModified).toBeTruthy();
+    // As a browser revalidates (fetch() would add Cache-Control: no-cache to a conditional request).
+    const revalidated = await fetch(`${app.url}/catalog`, {
+      headers: { 'If-Modified-Since': lastModified, 'Cache-Control': 'max-age=0' },
+    });
+    expect(revalidated.status).toBe(304);
+  });
+
   it('sends a cookie signed with an earlier secret the express-session way, which signs it again', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'api-access-rotation-'));
     const clouds = [demoCloudConfig(demo, 'demo')];
