@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import { parse as parseCookieHeader } from 'cookie';
 import { sign, unsign } from 'cookie-signature';
 import type { CookieOptions, ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
@@ -55,7 +56,7 @@ export interface VerifiedSessionCookie {
 export function verifySessionCookie(
   cookieHeader: string | undefined,
   cookieName: string,
-  secrets: readonly string[],
+  secrets: readonly (string | KeyObject)[],
 ): VerifiedSessionCookie | null {
   if (!cookieHeader) return null;
   const value = parseCookieHeader(cookieHeader)[cookieName];

@@ -69,3 +69,43 @@ describe('SQLite session store', () => {
     expect(await call((cb) => store.get('t', cb))).not.toBeNull();
   });
 });
+
+describe('SQLite session store, reads for a read-only request', () => {
+  it('shares one frozen record while the stored text is unchanged, and reads a change at once, even from another process', async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sessions-')), 'sessions.db');
+    const now = 1_000_000;
+    const store = openStore(file, () => now);
+    const other = openStore(file, () => now); // another BFF process on the same file
+    const signedIn = (project: string) =>
+      ({ ...sessionExpiringAt(now + 60_000), createdAt: 1, auth: { current: { project } } }) as never;
+    await call((cb) => store.set('sid-a', signedIn('demo'), cb));
+
+    const first = await call<session.SessionData | null>((cb) => store.getForReading('sid-a', cb));
+    const second = await call<session.SessionData | null>((cb) => store.getForReading('sid-a', cb));
+    expect(second).toBe(first);
+    expect(Object.isFrozen(first!.auth!.current)).toBe(true);
+    // express-session's own read is a fresh object it may change.
+    const forExpressSession = await call<session.SessionData | null>((cb) => store.get('sid-a', cb));
+    expect(forExpressSession).not.toBe(first);
+    expect(Object.isFrozen(forExpressSession)).toBe(false);
+
+    await call((cb) => other.set('sid-a', signedIn('other'), cb));
+    const changed = await call<session.SessionData | null>((cb) => store.getForReading('sid-a', cb));
+    expect((changed!.auth!.current as unknown as { project: string }).project).toBe('other');
+
+    await call((cb) => other.destroy('sid-a', cb));
+    expect(await call((cb) => store.getForReading('sid-a', cb))).toBeNull();
+  });
+
+  it('keeps at most a bounded number of shared records', async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sessions-')), 'sessions.db');
+    const now = 1_000_000;
+    const store = new SqliteSessionStore(file, { defaultTtlMs: 60_000, now: () => now, sharedReads: 3 });
+    stores.push(store);
+    for (const sid of ['a', 'b', 'c', 'd', 'e']) {
+      await call((cb) => store.set(sid, { ...sessionExpiringAt(now + 60_000), createdAt: 1 } as never, cb));
+      await call((cb) => store.getForReading(sid, cb));
+    }
+    expect(store.sharedReadCount).toBe(3);
+  });
+});

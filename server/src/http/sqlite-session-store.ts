@@ -28,7 +28,14 @@ export class SqliteSessionStore extends session.Store {
 
   constructor(
     readonly file: string,
-    options: { defaultTtlMs: number; purgeIntervalMs?: number; now?: () => number; closedTtlMs?: number },
+    options: {
+      defaultTtlMs: number;
+      purgeIntervalMs?: number;
+      now?: () => number;
+      closedTtlMs?: number;
+      /** How many records getForReading() keeps parsed (1,000 by default: a few MB). */
+      sharedReads?: number;
+    },
   ) {
     super();
     fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
@@ -48,6 +55,7 @@ export class SqliteSessionStore extends session.Store {
     this.closedTtlMs = options.closedTtlMs ?? DEFAULT_CLOSED_TTL_MS;
     this.defaultTtlMs = options.defaultTtlMs;
     this.touchGranularityMs = Math.min(60_000, options.defaultTtlMs / 10);
+    this.sharedReadsLimit = options.sharedReads ?? 1000;
     this.statements = {
       get: this.db.prepare<[string, number], { sess: string }>(
         'SELECT sess FROM sessions WHERE sid = ? AND expires > ?',
@@ -74,6 +82,8 @@ export class SqliteSessionStore extends session.Store {
   readonly now: () => number;
   readonly closedTtlMs: number;
   private readonly lastWrittenExpiry = new Map<string, number>();
+  private readonly sharedReads = new Map<string, { text: string; record: session.SessionData }>();
+  private readonly sharedReadsLimit: number;
   private readonly touchGranularityMs: number;
   private readonly defaultTtlMs: number;
 
@@ -87,6 +97,32 @@ export class SqliteSessionStore extends session.Store {
       const row = this.statements.get.get(sid, this.now());
       return row ? (JSON.parse(row.sess) as session.SessionData) : null;
     });
+  }
+
+  /**
+   * The record for a request that only reads it (http/stored-session-reader.ts): deeply frozen,
+   * and the same object for as long as the stored text is the same, so a poll parses nothing new.
+   * The text is read and compared every time, so a write by this process or another one on the
+   * same file is seen at once. Never for express-session, which changes what get() returns.
+   */
+  getForReading(sid: string, callback: (err: unknown, session?: session.SessionData | null) => void): void {
+    this.run(callback, () => {
+      const row = this.statements.get.get(sid, this.now());
+      if (!row) return null;
+      const shared = this.sharedReads.get(sid);
+      if (shared?.text === row.sess) return shared.record;
+      const record = deepFreeze(JSON.parse(row.sess) as session.SessionData);
+      // Bounded, oldest first: forgetting one costs a parse.
+      if (!shared && this.sharedReads.size >= this.sharedReadsLimit)
+        this.sharedReads.delete(this.sharedReads.keys().next().value!);
+      this.sharedReads.set(sid, { text: row.sess, record });
+      return record;
+    });
+  }
+
+  /** How many records getForReading() holds (for its test). */
+  get sharedReadCount(): number {
+    return this.sharedReads.size;
   }
 
   override set(sid: string, sess: session.SessionData, callback?: (err?: unknown) => void): void {
@@ -124,6 +160,7 @@ export class SqliteSessionStore extends session.Store {
   /** Deletes the session and leaves its tombstone (sign-out, a new id at sign-in, a timeout). */
   override destroy(sid: string, callback?: (err?: unknown) => void): void {
     this.lastWrittenExpiry.delete(sid);
+    this.sharedReads.delete(sid);
     this.run(callback, () => this.closeSession(sid));
   }
 
@@ -186,4 +223,12 @@ export class SqliteSessionStore extends session.Store {
     }
     callback?.(null, value);
   }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
 }

@@ -1,3 +1,4 @@
+import { createSecretKey } from 'node:crypto';
 import type { Request } from 'express';
 import type session from 'express-session';
 import type { AuthState, SessionHandle } from '../auth/auth-state.js';
@@ -9,8 +10,11 @@ export interface StoredSignedInSession {
   auth: AuthState;
 }
 
+type GetCallback = (err: unknown, session?: session.SessionData | null) => void;
+
 export interface StoredSessionReaderOptions {
-  store: session.Store;
+  /** The SQLite store also offers getForReading(): a frozen record shared while it is unchanged. */
+  store: session.Store & { getForReading?: (sid: string, callback: GetCallback) => void };
   /** express-session's secrets: the first signs, every one verifies (rotation). */
   secrets: string[];
   cookieName: string;
@@ -33,32 +37,47 @@ export interface StoredSessionReaderOptions {
  * written: only the store's expiry is moved, as express-session's touch does, so polling keeps a
  * session alive exactly as before.
  */
-export function createStoredSessionReader(
-  options: StoredSessionReaderOptions,
-): (req: Request) => Promise<StoredSignedInSession | null> {
+export type StoredSessionReader = (
+  req: Request,
+  onRead: (stored: StoredSignedInSession | null) => void,
+) => void;
+
+export function createStoredSessionReader(options: StoredSessionReaderOptions): StoredSessionReader {
   const now = options.now ?? Date.now;
   const { store } = options;
-  return async (req) => {
-    const cookie = verifySessionCookie(req.headers.cookie, options.cookieName, options.secrets);
-    if (!cookie?.isSignedWithCurrentSecret) return null;
+
+  // Keys made once: an HMAC under a string secret derives its key again on every call.
+  const keys = options.secrets.map((secret) => createSecretKey(Buffer.from(secret, 'utf8')));
+  // Callbacks rather than promises: this runs on every poll of every open page.
+  return (req, onRead) => {
+    const cookie = verifySessionCookie(req.headers.cookie, options.cookieName, keys);
+    if (!cookie?.isSignedWithCurrentSecret) {
+      onRead(null);
+      return;
+    }
     const { id } = cookie;
-    const record = await new Promise<session.SessionData | null>((resolve) => {
-      store.get(id, (error: unknown, stored?: session.SessionData | null) =>
-        resolve(error ? null : (stored ?? null)),
-      );
+    const read: (sid: string, callback: GetCallback) => void = store.getForReading ?? store.get;
+    read.call(store, id, (error, record) => {
+      const auth = error ? undefined : record?.auth;
+      const createdAt = record?.createdAt;
+      if (
+        !record ||
+        !auth?.current ||
+        (createdAt !== undefined && now() - createdAt > options.absoluteTimeoutMs)
+      ) {
+        onRead(null);
+        return;
+      }
+      touchStoredSession(store, id, record, now());
+      onRead({ id, auth });
     });
-    if (!record?.auth?.current) return null;
-    const createdAt = record.createdAt;
-    if (createdAt !== undefined && now() - createdAt > options.absoluteTimeoutMs) return null;
-    touchStoredSession(store, id, record, now());
-    return { id, auth: record.auth };
   };
 }
 
 /**
- * express-session's touch: the stored expiry moves by the cookie's own max age, or the store's
- * idle timeout when the cookie has none (the stores throttle the writes). A failed touch loses
- * nothing the answer needs; the next request touches again.
+ * express-session's touch: the stored expiry moves by the cookie's own max age (sessions from
+ * before the cookie lost its Max-Age), or else by the store's idle timeout; the stores throttle
+ * the writes. A failed touch loses nothing the answer needs; the next request touches again.
  */
 function touchStoredSession(
   store: session.Store,
@@ -68,11 +87,14 @@ function touchStoredSession(
 ): void {
   if (!store.touch) return;
   const maxAge = record.cookie?.originalMaxAge;
-  const cookie = {
-    ...record.cookie,
-    expires: typeof maxAge === 'number' ? new Date(nowMs + maxAge) : undefined,
-  };
-  store.touch(id, { ...record, cookie } as session.SessionData, () => undefined);
+  const touched =
+    typeof maxAge === 'number'
+      ? ({
+          ...record,
+          cookie: { ...record.cookie, expires: new Date(nowMs + maxAge) },
+        } as session.SessionData)
+      : record;
+  store.touch(id, touched, () => undefined);
 }
 
 /** A SessionHandle over a read-only session: a write is a programming error, never silently lost. */

@@ -1,8 +1,8 @@
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import { reissueRequestSchema, tokenIdParamSchema } from '../../contract/token.js';
 import { parseInput } from '../../http/parse-input.js';
 import { sessionHandle } from '../../http/session-middleware.js';
-import { readOnlySessionHandle, type StoredSignedInSession } from '../../http/stored-session-reader.js';
+import { readOnlySessionHandle, type StoredSessionReader } from '../../http/stored-session-reader.js';
 import type { TokensService } from './tokens-service.js';
 
 /**
@@ -12,17 +12,22 @@ import type { TokensService } from './tokens-service.js';
  */
 export function createTokenStatusRouter(
   tokens: TokensService,
-  readStoredSession: (req: Request) => Promise<StoredSignedInSession | null>,
+  readStoredSession: StoredSessionReader,
 ): Router {
   const router = Router();
-  router.get('/token', async (req, res, next) => {
-    const stored = await readStoredSession(req);
-    if (!stored) {
-      next();
-      return;
-    }
-    const receivedAt = res.locals.receivedAt as number | undefined;
-    res.json(tokens.status(readOnlySessionHandle(stored, receivedAt)));
+  router.get('/token', (req, res, next) => {
+    readStoredSession(req, (stored) => {
+      if (!stored) {
+        next();
+        return;
+      }
+      try {
+        const receivedAt = res.locals.receivedAt as number | undefined;
+        res.json(tokens.status(readOnlySessionHandle(stored, receivedAt)));
+      } catch (error) {
+        next(error);
+      }
+    });
   });
   return router;
 }
