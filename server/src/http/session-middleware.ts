@@ -97,7 +97,6 @@ export function createSessionMiddleware(options: SessionMiddlewareOptions): Requ
         return;
       }
       const created = req.session.createdAt;
-      if (created !== undefined && options.secrets.length > 1) resignDuringRotation(req, res, options);
       if (created !== undefined && Date.now() - created > options.absoluteTimeoutMs) {
         options.onAbsoluteTimeout?.(req.sessionID, req.session.auth);
         options.store.destroy(req.sessionID, (destroyError?: unknown) => {
@@ -114,6 +113,7 @@ export function createSessionMiddleware(options: SessionMiddlewareOptions): Requ
         });
         return;
       }
+      if (created !== undefined && options.secrets.length > 1) resignDuringRotation(req, res, options);
       next();
     });
   };

@@ -22,6 +22,11 @@ export interface StoredSessionReaderOptions {
   now?: () => number;
 }
 
+export type StoredSessionReader = (
+  req: Request,
+  onRead: (stored: StoredSignedInSession | null) => void,
+) => void;
+
 /**
  * Reads the signed-in session a request's cookie names, for the one read the SPA polls
  * (`GET /api/token`), without express-session's per-request work: building its Session and
@@ -32,20 +37,13 @@ export interface StoredSessionReaderOptions {
  * `s:<id>.<HMAC>`, checked with cookie-signature as express-session checks it), a record in the
  * store that is signed in and not past the absolute timeout. Everything else (no or a forged
  * cookie, one signed with an older secret to sign again, no record, a store error, a session to
- * end) resolves `null`, and the request goes on to express-session, which answers it as it
- * always did. The record is never
- * written: only the store's expiry is moved, as express-session's touch does, so polling keeps a
- * session alive exactly as before.
+ * end) is called back with `null`, and the request goes on to express-session, which answers it
+ * as it always did. The record is never written: only the store's expiry is moved, as
+ * express-session's touch does, so polling keeps a session alive exactly as before.
  */
-export type StoredSessionReader = (
-  req: Request,
-  onRead: (stored: StoredSignedInSession | null) => void,
-) => void;
-
 export function createStoredSessionReader(options: StoredSessionReaderOptions): StoredSessionReader {
   const now = options.now ?? Date.now;
   const { store } = options;
-
   // Keys made once: an HMAC under a string secret derives its key again on every call.
   const keys = options.secrets.map((secret) => createSecretKey(Buffer.from(secret, 'utf8')));
   // Callbacks rather than promises: this runs on every poll of every open page.
