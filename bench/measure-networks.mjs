@@ -152,8 +152,9 @@ export const steps = [
     name: 'networks',
     plan: (quick) => ({
       rounds: quick ? 5 : 25,
-      // ~200 networks: a full list costs Neutron ~0.4 s (more on a loaded box); fewer rounds keep the run short.
-      manyNetworkRounds: quick ? 3 : 15,
+      // ~200 networks: a full list costs Neutron ~0.3 s (more on a loaded box). As many rounds as the
+      // few-networks case: with 15, the median of the one-page case moved by ±0.05 between runs.
+      manyNetworkRounds: quick ? 3 : 25,
       warmupRounds: quick ? 1 : 3,
       benchNetworks: quick ? 30 : 200,
     }),

@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { AppError } from '../platform/errors.js';
 
 class UnsupportedMediaTypeError extends AppError {
@@ -7,11 +7,14 @@ class UnsupportedMediaTypeError extends AppError {
 
 /** The API speaks JSON only: a body of any other type is refused instead of silently ignored. */
 export const requireJsonBody: RequestHandler = (req, _res, next) => {
-  const hasBody =
-    Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
-  if (hasBody && !req.is('application/json')) {
+  if (hasRequestBody(req) && !req.is('application/json')) {
     next(new UnsupportedMediaTypeError('Send the request body as application/json.'));
     return;
   }
   next();
 };
+
+/** The request carries a body (a length above zero, or a chunked one). */
+export function hasRequestBody(req: Request): boolean {
+  return Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+}

@@ -98,7 +98,7 @@ class RedisSessionStore extends RedisStore {
   }
 
   /**
-   * Rolling sessions touch on every request: as in the SQLite store, the expiry is only sent when
+   * Every request touches its session: as in the SQLite store, the expiry is only sent when
    * it moves by a tenth of the idle timeout or a minute, whichever is less (the stored expiry lags
    * the cookie's by at most that much). A touch skipped answers at once, so express-session also
    * writes the answer in one piece instead of holding its last byte for a Redis round trip.

@@ -97,15 +97,35 @@ describe('SQLite session store, reads for a read-only request', () => {
     expect(await call((cb) => store.getForReading('sid-a', cb))).toBeNull();
   });
 
-  it('keeps at most a bounded number of shared records', async () => {
+  it('keeps at most a bounded number of shared records, the least recently read going first, and none of a large record', async () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sessions-')), 'sessions.db');
     const now = 1_000_000;
     const store = new SqliteSessionStore(file, { defaultTtlMs: 60_000, now: () => now, sharedReads: 3 });
     stores.push(store);
-    for (const sid of ['a', 'b', 'c', 'd', 'e']) {
-      await call((cb) => store.set(sid, { ...sessionExpiringAt(now + 60_000), createdAt: 1 } as never, cb));
-      await call((cb) => store.getForReading(sid, cb));
-    }
+    const read = (sid: string) => call<session.SessionData | null>((cb) => store.getForReading(sid, cb));
+    for (const sid of ['a', 'b', 'c', 'd', 'big'])
+      await call((cb) =>
+        store.set(
+          sid,
+          {
+            ...sessionExpiringAt(now + 60_000),
+            createdAt: 1,
+            ...(sid === 'big' ? { pad: 'x'.repeat(20_000) } : {}),
+          } as never,
+          cb,
+        ),
+      );
+    const a = await read('a');
+    const b = await read('b');
+    await read('c');
+    expect(await read('a')).toBe(a); // read again: now the most recent
+    await read('d'); // one too many: b goes, not a
     expect(store.sharedReadCount).toBe(3);
+    expect(await read('a')).toBe(a);
+    expect(await read('b')).not.toBe(b);
+    // A record from before the catalog moved out can be 64 KB: read, not kept.
+    const big = await read('big');
+    expect(big).toMatchObject({ createdAt: 1 });
+    expect(await read('big')).not.toBe(big);
   });
 });

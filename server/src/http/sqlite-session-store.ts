@@ -21,6 +21,9 @@ import session from 'express-session';
  */
 export const DEFAULT_CLOSED_TTL_MS = 60 * 60_000;
 
+/** getForReading() keeps records up to this size (today's are about 1.3 KB, ADR 14). */
+const MAX_SHARED_RECORD_CHARS = 8192;
+
 export class SqliteSessionStore extends session.Store {
   private readonly db: Database.Database;
   private readonly purgeTimer: NodeJS.Timeout;
@@ -110,10 +113,17 @@ export class SqliteSessionStore extends session.Store {
       const row = this.statements.get.get(sid, this.now());
       if (!row) return null;
       const shared = this.sharedReads.get(sid);
-      if (shared?.text === row.sess) return shared.record;
+      // Least recently read first out: a hit moves to the end of the Map's order.
+      this.sharedReads.delete(sid);
+      if (shared?.text === row.sess) {
+        this.sharedReads.set(sid, shared);
+        return shared.record;
+      }
       const record = deepFreeze(JSON.parse(row.sess) as session.SessionData);
-      // Bounded, oldest first: forgetting one costs a parse.
-      if (!shared && this.sharedReads.size >= this.sharedReadsLimit)
+      // A record from before the catalog moved out (ADR 14) can be 64 KB: read, not kept.
+      if (row.sess.length > MAX_SHARED_RECORD_CHARS) return record;
+      // Bounded: forgetting one costs a parse.
+      if (this.sharedReads.size >= this.sharedReadsLimit)
         this.sharedReads.delete(this.sharedReads.keys().next().value!);
       this.sharedReads.set(sid, { text: row.sess, record });
       return record;
@@ -134,7 +144,7 @@ export class SqliteSessionStore extends session.Store {
   }
 
   /**
-   * Rolling sessions touch on every request; a write is only worth it when the expiry moves by
+   * Every request touches its session; a write is only worth it when the expiry moves by
    * a tenth of the idle timeout or a minute, whichever is less: the stored expiry then lags the
    * cookie's by at most that much.
    */

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import type session from 'express-session';
@@ -75,6 +76,38 @@ describe('GET /api/token, read from the stored session', () => {
     expect(calls.get).toBe(0);
     expect(calls.set).toBe(0);
     expect(calls.destroy).toBe(0);
+  });
+
+  it('sends a request with a body the express-session way, which refuses what it refuses', async () => {
+    const app = await testApp([demoCloudConfig(demo, 'demo')]);
+    const api = new ApiSession(app.url);
+    expect((await api.post('/api/session', login())).status).toBe(201);
+    // fetch() sends no body with a GET; a hand-made client may.
+    const withBody = (contentType: string, body: string) =>
+      new Promise<{ status: number }>((resolve, reject) => {
+        const request = http.request(
+          `${app.url}/api/token`,
+          {
+            method: 'GET',
+            headers: {
+              Cookie: api.cookieHeader!,
+              'Content-Type': contentType,
+              'Content-Length': Buffer.byteLength(body),
+            },
+          },
+          (response) => {
+            response.resume();
+            response.on('end', () => resolve({ status: response.statusCode! }));
+          },
+        );
+        request.on('error', reject);
+        request.end(body);
+      });
+    expect((await withBody('text/plain', 'hello')).status).toBe(415);
+    expect((await withBody('application/json', '{"broken"')).status).toBe(400);
+    expect((await withBody('application/json', JSON.stringify({ pad: 'x'.repeat(20_000) }))).status).toBe(
+      413,
+    );
   });
 
   it('carries no ETag, like every API answer: they are never stored, so a validator is only work', async () => {

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { reissueRequestSchema, tokenIdParamSchema } from '../../contract/token.js';
 import { parseInput } from '../../http/parse-input.js';
+import { hasRequestBody } from '../../http/require-json.js';
 import { sessionHandle } from '../../http/session-middleware.js';
 import { readOnlySessionHandle, type StoredSessionReader } from '../../http/stored-session-reader.js';
 import type { TokensService } from './tokens-service.js';
@@ -16,6 +17,11 @@ export function createTokenStatusRouter(
 ): Router {
   const router = Router();
   router.get('/token', (req, res, next) => {
+    // A body (which no client of this read sends) is refused or parsed below, as on every route.
+    if (hasRequestBody(req)) {
+      next();
+      return;
+    }
     readStoredSession(req, (stored) => {
       if (!stored) {
         next();
