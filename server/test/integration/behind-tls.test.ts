@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoCloud, type DemoCloud } from '../../src/demo-cloud/demo-cloud.js';
 import { demoCloudConfig } from '../support/demo-cloud-config.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { testAppsClosedAfterAll, type TestApp } from '../support/test-app.js';
 
 /**
  * Issue 13, item 7: the BFF behind a TLS-terminating proxy (SECURE_COOKIES=true, TRUST_PROXY),
@@ -11,23 +11,14 @@ import { startTestApp, type TestApp } from '../support/test-app.js';
  */
 
 let demo: DemoCloud;
-const running: TestApp[] = [];
-
 beforeAll(async () => {
   demo = await startDemoCloud({ profile: 'default' });
 });
-afterAll(async () => {
-  for (const app of running.splice(0)) await app.close();
-  await demo.close();
-});
+afterAll(() => demo.close());
+const testApp = testAppsClosedAfterAll();
 
 async function appBehindTls(): Promise<TestApp> {
-  const app = await startTestApp([demoCloudConfig(demo, 'demo')], {
-    secureCookies: true,
-    trustProxy: 'loopback',
-  });
-  running.push(app);
-  return app;
+  return testApp([demoCloudConfig(demo, 'demo')], { secureCookies: true, trustProxy: 'loopback' });
 }
 
 /** One request as nginx forwards it after terminating TLS. */
@@ -77,8 +68,7 @@ describe('behind TLS (SECURE_COOKIES=true, TRUST_PROXY)', () => {
     }
     // Over plain HTTP (a laptop, no proxy) a browser ignores HSTS anyway; a development server
     // on http://127.0.0.1 must not send it.
-    const plain = await startTestApp([demoCloudConfig(demo, 'demo')]);
-    running.push(plain);
+    const plain = await testApp([demoCloudConfig(demo, 'demo')]);
     const answer = await fetch(`${plain.url}/api/health`);
     expect(answer.headers.get('strict-transport-security')).toBeNull();
   });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoCloud, type DemoCloud } from '../../src/demo-cloud/demo-cloud.js';
 import { ApiSession } from '../support/api-session.js';
 import { demoCloudConfig, sleep } from '../support/demo-cloud-config.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { testAppsClosedAfterAll } from '../support/test-app.js';
 
 /**
  * Issue 6 "Sessions and browser": the session cookie's attributes, a new id at sign-in (session
@@ -10,21 +10,11 @@ import { startTestApp, type TestApp } from '../support/test-app.js';
  */
 
 let demo: DemoCloud;
-const running: TestApp[] = [];
-
 beforeAll(async () => {
   demo = await startDemoCloud({ profile: 'default' });
 });
-afterAll(async () => {
-  for (const app of running.splice(0)) await app.close();
-  await demo.close();
-});
-
-async function testApp(...args: Parameters<typeof startTestApp>): Promise<TestApp> {
-  const app = await startTestApp(...args);
-  running.push(app);
-  return app;
-}
+afterAll(() => demo.close());
+const testApp = testAppsClosedAfterAll();
 
 const login = () => ({ cloud: 'demo', password: demo.credentials.password });
 

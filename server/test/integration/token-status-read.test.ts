@@ -8,7 +8,7 @@ import { startDemoCloud, type DemoCloud } from '../../src/demo-cloud/demo-cloud.
 import { readOnlySessionHandle } from '../../src/http/stored-session-reader.js';
 import { ApiSession } from '../support/api-session.js';
 import { demoCloudConfig } from '../support/demo-cloud-config.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { testAppsClosedAfterAll } from '../support/test-app.js';
 
 /**
  * Issue 16 item 1: the token status the SPA polls is read from the store without express-session's
@@ -18,21 +18,11 @@ import { startTestApp, type TestApp } from '../support/test-app.js';
  */
 
 let demo: DemoCloud;
-const running: TestApp[] = [];
-
 beforeAll(async () => {
   demo = await startDemoCloud({ profile: 'default' });
 });
-afterAll(async () => {
-  for (const app of running.splice(0)) await app.close();
-  await demo.close();
-});
-
-async function testApp(...args: Parameters<typeof startTestApp>): Promise<TestApp> {
-  const app = await startTestApp(...args);
-  running.push(app);
-  return app;
-}
+afterAll(() => demo.close());
+const testApp = testAppsClosedAfterAll();
 
 const login = () => ({ cloud: 'demo', password: demo.credentials.password });
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoCloud, type DemoCloud } from '../../src/demo-cloud/demo-cloud.js';
 import { ApiSession, type ApiAnswer } from '../support/api-session.js';
 import { demoCloudConfig, sleep } from '../support/demo-cloud-config.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { testAppsClosedAfterAll, type TestApp } from '../support/test-app.js';
 
 /**
  * Issue 13 item 6 "Errors that become 500": a session whose sealed values no configured key opens
@@ -15,24 +15,14 @@ import { startTestApp, type TestApp } from '../support/test-app.js';
  */
 
 let demo: DemoCloud;
-const running: TestApp[] = [];
-
 beforeAll(async () => {
   demo = await startDemoCloud({ profile: 'default' });
 });
-afterAll(async () => {
-  for (const app of running.splice(0)) await app.close();
-  await demo.close();
-});
+afterAll(() => demo.close());
+const testApp = testAppsClosedAfterAll();
 
 const oldSecret = 'the-old-session-secret-that-is-long-enough-0123456789';
 const newSecret = 'the-new-session-secret-that-is-long-enough-9876543210';
-
-async function testApp(...args: Parameters<typeof startTestApp>): Promise<TestApp> {
-  const app = await startTestApp(...args);
-  running.push(app);
-  return app;
-}
 
 /** The same browser against another app on the same store. */
 function moveTo(api: ApiSession, app: TestApp): ApiSession {

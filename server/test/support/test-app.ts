@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
+import { afterAll } from 'vitest';
 import type session from 'express-session';
 import { createApp, type AppConfig } from '../../src/app.js';
 import { createCloudRegistry, type CloudConfig } from '../../src/config/clouds-config.js';
@@ -115,5 +116,21 @@ export function testAppConfig(dataDir: string, overrides: Partial<AppConfig> = {
     // Only the WebSSO callback URL is built from it; e2e's BFF listens there (E2E_PORT's default).
     publicUrl: 'http://127.0.0.1:8181',
     ...appOverrides,
+  };
+}
+
+/**
+ * startTestApp for one test file: every app it starts is closed after the file's tests
+ * (registers the afterAll hook; call it at the top level of the file).
+ */
+export function testAppsClosedAfterAll(): (...args: Parameters<typeof startTestApp>) => Promise<TestApp> {
+  const running: TestApp[] = [];
+  afterAll(async () => {
+    for (const app of running.splice(0)) await app.close();
+  });
+  return async (...args) => {
+    const app = await startTestApp(...args);
+    running.push(app);
+    return app;
   };
 }
