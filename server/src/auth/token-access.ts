@@ -8,11 +8,11 @@ import {
   type LedgerEntry,
   type SessionHandle,
 } from './auth-state.js';
-import type { CloudDirectory } from './cloud-directory.js';
+import type { Cloud, CloudDirectory } from './cloud-directory.js';
 import type { SessionInfo } from '../contract/session.js';
 import type { TokenScope } from '../openstack/keystone/identity-client.js';
 import { describeSession } from './describe-session.js';
-import { budgetKeyOf, type GivenCredentials, type TokenIssuer } from './token-issuer.js';
+import { budgetKeyOf, type GivenCredentials, type ObtainedToken, type TokenIssuer } from './token-issuer.js';
 import { scopeOf } from './token-scope.js';
 import type { TokenLedger } from './token-ledger.js';
 
@@ -65,14 +65,7 @@ export class TokenAccess {
         const cloud = this.clouds.of(auth);
         // The same scope as the current token: project, domain or system.
         const obtained = await this.issuer.obtainFresh(session.id, auth, cloud, scopeOf(auth.current), given);
-        const entry = await this.ledger.record(
-          session.id,
-          obtained.issued,
-          obtained.receivedAtMs,
-          cloud.identity,
-          obtained.catalog,
-        );
-        return { entry };
+        return { entry: await this.recordObtained(session, cloud, obtained) };
       },
       (settled) => settled.entry.issuedAtMs >= receivedAt,
     );
@@ -144,15 +137,23 @@ export class TokenAccess {
     const obtained = canRenewSilently(auth)
       ? await this.issuer.obtainFresh(session.id, auth, cloud, scope)
       : await this.issuer.rescope(cloud, this.reveal(session, auth.current), scope, budgetKeyOf(auth));
-    const entry = await this.ledger.record(
+    makeCurrent(auth, { entry: await this.recordObtained(session, cloud, obtained) });
+    return describeSession(auth);
+  }
+
+  /** A token just obtained goes into the session's ledger (with its catalog) before anything uses it. */
+  private recordObtained(
+    session: SessionHandle,
+    cloud: Cloud,
+    obtained: ObtainedToken,
+  ): Promise<LedgerEntry> {
+    return this.ledger.record(
       session.id,
       obtained.issued,
       obtained.receivedAtMs,
       cloud.identity,
       obtained.catalog,
     );
-    makeCurrent(auth, { entry });
-    return describeSession(auth);
   }
 }
 
