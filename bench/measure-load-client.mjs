@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { ms, table } from './lib/markdown.mjs';
+import { runTokenStatusPoller } from './lib/run-token-status-poller.mjs';
 
 const CPU_PER_REQUEST_MS = 0.5;
 const TIMEOUT_MS = 10_000;
@@ -32,8 +32,6 @@ process.on('message', (message) => {
 });
 `;
 
-const pollerPath = fileURLToPath(new URL('./lib/poll-token-status.mjs', import.meta.url));
-
 function ask(child, message, key) {
   return new Promise((resolve) => {
     const onMessage = (reply) => {
@@ -55,21 +53,6 @@ function acceptSpread(acceptedAt) {
     acceptedWithin1s: offsets.filter((offset) => offset <= 1000).length,
     lastAcceptedAfterMs: Math.round(offsets.at(-1) ?? 0),
   };
-}
-
-function runPoller(url, connections, durationSeconds) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [pollerPath], { stdio: ['pipe', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (chunk) => (out += chunk));
-    child.once('exit', (code) =>
-      code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`poller exited ${code}`)),
-    );
-    const cookies = Array.from({ length: connections }, (_, index) => `session=${index}`);
-    child.stdin.end(
-      JSON.stringify({ url, cookies, warmupSeconds: 0, durationSeconds, timeoutMs: TIMEOUT_MS }),
-    );
-  });
 }
 
 export async function measureLoadClient({ connections, durationSeconds }) {
@@ -99,7 +82,13 @@ export async function measureLoadClient({ connections, durationSeconds }) {
     // autocannon's last connections still arrive after it stops; let them land before the reset.
     await new Promise((resolve) => setTimeout(resolve, 2000));
     server.send('reset');
-    const poller = await runPoller(url, connections, durationSeconds);
+    const poller = await runTokenStatusPoller({
+      url,
+      cookies: Array.from({ length: connections }, (_, index) => `session=${index}`),
+      warmupSeconds: 0,
+      durationSeconds,
+      timeoutMs: TIMEOUT_MS,
+    });
     const pollerRun = {
       requests: poller.requests,
       timeouts: poller.timeouts,

@@ -6,10 +6,10 @@ import { table } from './lib/markdown.mjs';
 import { findFreePort, stopChild } from './lib/processes.mjs';
 import { median, summarize } from './lib/stats.mjs';
 import { reported, target } from './lib/targets.mjs';
+import { runTokenStatusPoller } from './lib/run-token-status-poller.mjs';
 
 const CONNECTIONS = 20;
 const LIMIT = 2;
-const pollerPath = fileURLToPath(new URL('./lib/poll-token-status.mjs', import.meta.url));
 const repoDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /**
@@ -32,19 +32,6 @@ app.get('/api/token', (req, res) => {
   res.json({ ...entry, serverTime: new Date(now).toISOString(), secondsLeft: Math.floor((expiresAtMs - now) / 1000) });
 });
 const server = app.listen(Number(process.env.PORT), '127.0.0.1', () => process.send('listening'));`;
-
-function poll({ url, cookies, serverPid, seconds, warmupSeconds }) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [pollerPath], { stdio: ['pipe', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (chunk) => (out += chunk));
-    child.once('error', reject);
-    child.once('exit', (code) =>
-      code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`poller exited ${code}`)),
-    );
-    child.stdin.end(JSON.stringify({ url, cookies, warmupSeconds, durationSeconds: seconds, serverPid }));
-  });
-}
 
 async function startBare(body) {
   const port = await findFreePort();
@@ -69,7 +56,13 @@ export async function measureVsExpress({ servers, rounds, seconds, warmupSeconds
     const order = round % 2 === 0 ? servers : [...servers].reverse();
     const rps = {};
     for (const server of order) {
-      const run = await poll({ ...server, seconds, warmupSeconds });
+      const run = await runTokenStatusPoller({
+        url: server.url,
+        cookies: server.cookies,
+        serverPid: server.serverPid,
+        warmupSeconds,
+        durationSeconds: seconds,
+      });
       rps[server.id] = run.requestsPerSecond;
       perServer[server.id].rps.push(run.requestsPerSecond);
       perServer[server.id].cpuUs.push(run.serverCpuUsPerRequest);

@@ -1,12 +1,9 @@
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { signIn } from './lib/api-session.mjs';
 import { ms, table } from './lib/markdown.mjs';
 import { target } from './lib/targets.mjs';
+import { runTokenStatusPoller } from './lib/run-token-status-poller.mjs';
 
 const TIMEOUT_MS = 10_000;
-
-const pollerPath = fileURLToPath(new URL('./lib/poll-token-status.mjs', import.meta.url));
 
 /**
  * Token status: GET /api/token under load, each session signed in on its own and polling on its
@@ -28,20 +25,6 @@ export async function signInMany(bff, login, count, concurrency = 10) {
   return sessions;
 }
 
-/** Runs bench/lib/poll-token-status.mjs in its own process; resolves with its JSON report. */
-function runPoller({ url, cookies, warmupSeconds, durationSeconds }) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [pollerPath], { stdio: ['pipe', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (chunk) => (out += chunk));
-    child.once('error', reject);
-    child.once('exit', (code) =>
-      code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`token-status poller exited with ${code}`)),
-    );
-    child.stdin.end(JSON.stringify({ url, cookies, warmupSeconds, durationSeconds, timeoutMs: TIMEOUT_MS }));
-  });
-}
-
 export async function measureTokenStatus({
   bff,
   demoCloud,
@@ -61,11 +44,12 @@ export async function measureTokenStatus({
   for (const sessionCount of concurrencies) {
     const upstreamBefore = demoCloud.stats.requests;
     const tokensIssuedBefore = demoCloud.stats.tokensIssued;
-    const run = await runPoller({
+    const run = await runTokenStatusPoller({
       url: bff.url,
       cookies: cookies.slice(0, sessionCount),
       warmupSeconds,
       durationSeconds,
+      timeoutMs: TIMEOUT_MS,
     });
     runs[`${sessionCount} sessions`] = {
       sessions: sessionCount,
