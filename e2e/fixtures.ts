@@ -1,16 +1,22 @@
 import { test as base, expect } from '@playwright/test';
 import { AppHeader } from './pages/app-header.js';
+import { IdentityProviderPage } from './pages/identity-provider-page.js';
 import { CatalogPage } from './pages/catalog-page.js';
 import { InspectorPage } from './pages/inspector-page.js';
 import { LoginPage } from './pages/login-page.js';
 import { NetworksPage } from './pages/networks-page.js';
 import { ProjectPickerPage } from './pages/project-picker-page.js';
 import { TokenPage } from './pages/token-page.js';
-import { readLabFacts, type LabFacts } from '../server/test/support/lab-facts.js';
+import { federationOf } from '../server/test/support/federation.js';
+import { readLabFacts, type LabFacts, type LabFederation } from '../server/test/support/lab-facts.js';
 import { watchForTokenLeaks } from './support/token-leaks.js';
 
 interface Fixtures {
   lab: LabFacts;
+  /** The lab's federation (SSO stories): its Keystone, identity provider, users and cloud. */
+  federation: LabFederation;
+  /** The federation's identity provider's own pages. */
+  identityProvider: IdentityProviderPage;
   loginPage: LoginPage;
   tokenPage: TokenPage;
   appHeader: AppHeader;
@@ -50,6 +56,12 @@ export const test = base.extend<Fixtures>({
   // eslint-disable-next-line no-empty-pattern
   lab: async ({}, use) => {
     await use(readLabFacts());
+  },
+  federation: async ({ lab }, use) => {
+    await use(federationOf(lab));
+  },
+  identityProvider: async ({ page, federation }, use) => {
+    await use(new IdentityProviderPage(page, federation.idpUrl));
   },
   loginPage: async ({ page }, use) => {
     await use(new LoginPage(page));

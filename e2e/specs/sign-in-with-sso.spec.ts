@@ -1,6 +1,4 @@
-import { federationOf } from '../../server/test/support/federation.js';
 import { expect, test } from '../fixtures.js';
-import { IdentityProviderPage } from '../pages/identity-provider-page.js';
 import { expectNoSeriousA11yViolations } from '../support/a11y.js';
 import { expectVisibleFocus, tabTo } from '../support/keyboard.js';
 import { isTokenValidAtKeystone, readTokenProjectAtKeystone } from '../support/lab.js';
@@ -14,13 +12,13 @@ import { isTokenValidAtKeystone, readTokenProjectAtKeystone } from '../support/l
 test('an operator signs in with SSO, gets exactly the mapped project, copies a token Keystone accepts, and sign-out revokes it', async ({
   page,
   lab,
+  federation,
+  identityProvider: idp,
   loginPage,
   projectPickerPage,
   tokenPage,
 }) => {
-  const federation = federationOf(lab);
   const alice = federation.users.alice;
-  const idp = new IdentityProviderPage(page, federation.idpUrl);
   let copied = '';
 
   await test.step('the SSO-only cloud shows no password form, only "Sign in with Lab IdP"', async () => {
@@ -62,15 +60,14 @@ test('an operator signs in with SSO, gets exactly the mapped project, copies a t
 });
 
 test('a user in two groups sees both projects, and "Renew through SSO" brings a new token for the same project', async ({
-  page,
   lab,
+  federation,
+  identityProvider: idp,
   loginPage,
   projectPickerPage,
   tokenPage,
 }) => {
-  const federation = federationOf(lab);
   const bob = federation.users.bob;
-  const idp = new IdentityProviderPage(page, federation.idpUrl);
   let first = '';
 
   await test.step('sign in with SSO as bob: fed-demo and fed-ops are offered', async () => {
@@ -101,12 +98,10 @@ test('a user in two groups sees both projects, and "Renew through SSO" brings a 
 
 test('a user no rule maps never gets a session: Keystone refuses at its own page', async ({
   page,
-  lab,
+  federation,
+  identityProvider: idp,
   loginPage,
 }) => {
-  const federation = federationOf(lab);
-  const idp = new IdentityProviderPage(page, federation.idpUrl);
-
   await loginPage.startSso({ cloud: federation.cloud, label: 'Lab IdP' });
   await idp.expectOpen();
   const keystoneAnswer = page.waitForResponse((response) => response.url().includes('/websso'));
@@ -119,15 +114,14 @@ test('a user no rule maps never gets a session: Keystone refuses at its own page
 
 test('the SSO sign-in is axe-clean, speaks Russian, and works with the keyboard alone', async ({
   page,
-  lab,
+  federation,
+  identityProvider: idp,
   loginPage,
   appHeader,
   projectPickerPage,
   tokenPage,
 }) => {
-  const federation = federationOf(lab);
   const alice = federation.users.alice;
-  const idp = new IdentityProviderPage(page, federation.idpUrl);
 
   await test.step('axe-clean light and dark, and in Russian', async () => {
     await loginPage.openFor(federation.cloud);

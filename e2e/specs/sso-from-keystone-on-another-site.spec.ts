@@ -1,5 +1,3 @@
-import { federationOf } from '../../server/test/support/federation.js';
-import { IdentityProviderPage } from '../pages/identity-provider-page.js';
 import { isTokenValidAtKeystone } from '../support/lab.js';
 import { expect, test } from '../tls-fixtures.js';
 
@@ -15,13 +13,13 @@ test.use({ publicAddress: { publicHost: 'localhost', httpsPort: 8443 } });
 test('behind TLS, with Keystone on another site: SSO signs in, renewal retires the earlier token, sign-out revokes', async ({
   page,
   lab,
+  federation,
+  identityProvider: idp,
   tlsDeployment,
   loginPage,
   projectPickerPage,
   tokenPage,
 }) => {
-  const federation = federationOf(lab);
-  const idp = new IdentityProviderPage(page, federation.idpUrl);
   let first = '';
 
   await test.step('Sign in with Lab IdP: the marker crosses back with Keystone’s post, and a Secure session begins', async () => {
