@@ -13,7 +13,7 @@ import { createCredentialsRouter } from './features/credentials/credentials-rout
 import { CredentialsService } from './features/credentials/credentials-service.js';
 import { createCloudsRouter } from './features/clouds/clouds-router.js';
 import { createHealthRouter } from './features/health/health-router.js';
-import { createNetworksRouter } from './features/networks/networks-router.js';
+import { createNetworksReadRouter, createNetworksRouter } from './features/networks/networks-router.js';
 import { NetworksService } from './features/networks/networks-service.js';
 import { createInspectorRouter } from './features/inspector/inspector-router.js';
 import { InspectorService } from './features/inspector/inspector-service.js';
@@ -105,18 +105,16 @@ export function createApp(deps: AppDeps): Express {
 
   const api = express.Router();
   const tokens = new TokensService(auth);
-  // The read the SPA polls: a signed-in session straight from the store (ADR 0018).
-  api.use(
-    createTokenStatusRouter(
-      tokens,
-      createStoredSessionReader({
-        store: deps.sessionStore,
-        secrets: deps.secrets,
-        cookieName: sessionCookieName(config.secureCookies),
-        absoluteTimeoutMs: config.sessionAbsoluteTimeoutMs,
-      }),
-    ),
-  );
+  const networks = new NetworksService(auth, config.upstreamTimeoutMs);
+  // The reads the SPA polls or pages through: a signed-in session straight from the store (ADR 0018).
+  const readStoredSession = createStoredSessionReader({
+    store: deps.sessionStore,
+    secrets: deps.secrets,
+    cookieName: sessionCookieName(config.secureCookies),
+    absoluteTimeoutMs: config.sessionAbsoluteTimeoutMs,
+  });
+  api.use(createTokenStatusRouter(tokens, readStoredSession));
+  api.use(createNetworksReadRouter(networks, readStoredSession));
   api.use(createHealthRouter(deps.isStoreReachable));
   const sessions = createSessionMiddleware({
     store: deps.sessionStore,
@@ -172,7 +170,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(createScopesRouter(new ScopesService(auth)));
   api.use(createInspectorRouter(new InspectorService(auth, sharedState.window)));
   api.use(createCatalogRouter(new CatalogService(auth)));
-  api.use(createNetworksRouter(new NetworksService(auth, config.upstreamTimeoutMs)));
+  api.use(createNetworksRouter(networks));
   api.use(createCredentialsRouter(new CredentialsService(auth)));
   api.use(loginThrottle.recordFailure);
   api.use(endUnreadableSession(config.secureCookies));

@@ -97,12 +97,36 @@ export interface SessionHandle {
    * while this request read its copy of the session, so the request shares that renewal.
    */
   readonly receivedAt?: number;
+  /**
+   * Read straight from the store for a request that only reads (ADR 0018): nothing in it can be
+   * written, so whatever would write (a renewal) throws SessionWriteNeededError first, and the
+   * request is served again with express-session.
+   */
+  readonly isReadOnly?: boolean;
+  /**
+   * The ledger entry whose token an upstream refused while this request was served read-only: the
+   * request served again renews it before its first upstream call instead of asking again.
+   */
+  readonly rejectedTokenId?: string;
   auth: AuthState | undefined;
   /** A sign-in waiting for its passcode (optional so that simple test doubles need not model it). */
   pendingMfa?: PendingMfa | undefined;
   /** New id, same nothing: called at login against session fixation. */
   regenerate(): Promise<void>;
   destroy(): Promise<void>;
+}
+
+/**
+ * A request served from a read-only session reached something that writes the session (a token
+ * renewal): nothing was written or obtained; serve it again with express-session.
+ */
+export class SessionWriteNeededError extends Error {
+  constructor(
+    /** Set when an upstream refused the current token (its ledger entry id). */
+    readonly rejectedTokenId?: string,
+  ) {
+    super('this request needs a writable session');
+  }
 }
 
 /** The signed-in state, or 401. A record from before the token ledger has no `current`: sign in again. */

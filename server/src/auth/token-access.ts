@@ -4,6 +4,7 @@ import type { Flight } from '../platform/shared-state/single-flight.js';
 import {
   canRenewSilently,
   requireAuth,
+  SessionWriteNeededError,
   type AuthState,
   type LedgerEntry,
   type SessionHandle,
@@ -57,6 +58,8 @@ export class TokenAccess {
    * A request that arrives after a renewal finished is a new reissue.
    */
   async renew(session: SessionHandle, given: GivenCredentials = {}): Promise<void> {
+    // Before Keystone is asked: a token obtained for a session that cannot point at it is waste.
+    if (session.isReadOnly) throw new SessionWriteNeededError();
     const receivedAt = session.receivedAt ?? this.now();
     const result = await this.renewals.run(
       session.id,
@@ -90,6 +93,7 @@ export class TokenAccess {
         await this.renew(session);
         auth = requireAuth(session);
       } catch (error) {
+        if (error instanceof SessionWriteNeededError) throw error;
         // The current token still works: a renewal refused (the budget, a second factor the session
         // did not know of) or failed (Keystone away) must not fail this call. Once it has expired,
         // say why.
@@ -102,26 +106,29 @@ export class TokenAccess {
     } else if (secondsLeft <= 0) {
       throw expiredError(auth);
     }
+    // A token refused upstream while this request was served read-only is not offered again.
+    if (session.rejectedTokenId !== auth.current.id) {
+      try {
+        return await work(this.reveal(session, auth.current), auth);
+      } catch (error) {
+        if (!isUnauthorized(error)) throw error;
+      }
+    }
+    if (!canRenewSilently(auth)) throw expiredError(auth);
+    if (session.isReadOnly) throw new SessionWriteNeededError(auth.current.id);
     try {
-      return await work(this.reveal(session, auth.current), auth);
-    } catch (error) {
-      if (!isUnauthorized(error)) throw error;
-      if (!canRenewSilently(auth)) throw expiredError(auth);
-      try {
-        await this.renew(session);
-      } catch (renewError) {
-        if (renewError instanceof MfaRequiredError)
-          throw new TokenExpiredError(PASSCODE_TOKEN_EXPIRED_MESSAGE);
-        throw renewError;
-      }
-      const renewed = requireAuth(session);
-      try {
-        return await work(this.reveal(session, renewed.current), renewed);
-      } catch (retryError) {
-        if (isUnauthorized(retryError))
-          throw new TokenExpiredError('The cloud still refuses a freshly issued token.');
-        throw retryError;
-      }
+      await this.renew(session);
+    } catch (renewError) {
+      if (renewError instanceof MfaRequiredError) throw new TokenExpiredError(PASSCODE_TOKEN_EXPIRED_MESSAGE);
+      throw renewError;
+    }
+    const renewed = requireAuth(session);
+    try {
+      return await work(this.reveal(session, renewed.current), renewed);
+    } catch (retryError) {
+      if (isUnauthorized(retryError))
+        throw new TokenExpiredError('The cloud still refuses a freshly issued token.');
+      throw retryError;
     }
   }
 

@@ -175,8 +175,10 @@ export function endUnreadableSession(secureCookies: boolean): ErrorRequestHandle
 /** Adapts express-session's session to the services' SessionHandle. */
 export function sessionHandle(req: Request): SessionHandle {
   const receivedAt = req.res?.locals.receivedAt;
+  const rejectedTokenId = req.res?.locals.rejectedTokenId;
   return {
     ...(typeof receivedAt === 'number' ? { receivedAt } : {}),
+    ...(typeof rejectedTokenId === 'string' ? { rejectedTokenId } : {}),
     get id() {
       return req.session.id;
     },

@@ -102,6 +102,7 @@ export function readOnlySessionHandle(stored: StoredSignedInSession, receivedAt?
   };
   return {
     id: stored.id,
+    isReadOnly: true,
     ...(receivedAt === undefined ? {} : { receivedAt }),
     get auth() {
       return stored.auth;

@@ -1,9 +1,9 @@
 import { Router } from 'express';
 import { reissueRequestSchema, tokenIdParamSchema } from '../../contract/token.js';
 import { parseInput } from '../../http/parse-input.js';
-import { hasRequestBody } from '../../http/require-json.js';
 import { sessionHandle } from '../../http/session-middleware.js';
-import { readOnlySessionHandle, type StoredSessionReader } from '../../http/stored-session-reader.js';
+import type { StoredSessionReader } from '../../http/stored-session-reader.js';
+import { answerFromStoredSession } from '../../http/stored-session-route.js';
 import type { TokensService } from './tokens-service.js';
 
 /**
@@ -16,25 +16,10 @@ export function createTokenStatusRouter(
   readStoredSession: StoredSessionReader,
 ): Router {
   const router = Router();
-  router.get('/token', (req, res, next) => {
-    // A body (which no client of this read sends) is refused or parsed below, as on every route.
-    if (hasRequestBody(req)) {
-      next();
-      return;
-    }
-    readStoredSession(req, (stored) => {
-      if (!stored) {
-        next();
-        return;
-      }
-      try {
-        const receivedAt = res.locals.receivedAt as number | undefined;
-        res.json(tokens.status(readOnlySessionHandle(stored, receivedAt)));
-      } catch (error) {
-        next(error);
-      }
-    });
-  });
+  router.get(
+    '/token',
+    answerFromStoredSession(readStoredSession, (session) => tokens.status(session)),
+  );
   return router;
 }
 
