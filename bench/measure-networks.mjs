@@ -25,12 +25,12 @@ export const KEEP_ALIVE_OPTIONS = {
 export const CHOSEN_OPTION = 'https';
 
 /**
- * Where the BFF's part of a call goes, measured once with the BFF instrumented (not by this run):
- * the few-networks case misses or meets its 1.10 from run to run (1.086, 1.09, 1.109 in the last
- * three full runs), so the split says what there is to win.
+ * Where the BFF's part of a call goes, measured with the BFF instrumented (not by this run): a
+ * preload timing each GET /api/networks from its 'request' event to its first write, and undici's
+ * diagnostics channel for the upstream call. It says what was won and what is left.
  */
 const BFF_SHARE =
-  "**The BFF's part of a few-networks call (measured once on this lab with timers around the upstream call, one call every ~80 ms, medians of 60; not by this run).** Neutron's answer as the BFF receives it: 38.9 ms, against 38.4 ms for a direct client (a new connection costs Neutron about 0.1 ms: 38.4 ms with one per call). Inside the BFF before the call, 1.0 ms: express-session, the catalog and the token read and opened. After it, 1.3 ms: the body parsed and checked, the answer written, the session touched. The hop from the client to the BFF, about 0.4 ms. That is about 3 ms in all against a 38 ms Neutron answer, 1.08 before any noise; with the lab's Keystone and Neutron on the same two cores, one round's ratio spreads over ±0.1, so the median of 25 lands on either side of 1.10.";
+  "**The BFF's part of a few-networks call (measured on this lab with the BFF instrumented, a call every ~110 ms, medians of 155 calls; not by this run).** The BFF's own time, from the request's arrival to the answer's first write less the upstream call, was 2.3 ms (1.4 before the call, 0.9 after). Two changes took it to 1.56 ms (0.96 before, 0.58 after). Upstream calls go through undici's `request()` instead of `fetch()`, which has no Fetch API objects or web streams per call: 0.35 ms. The networks are read from the stored session without express-session while the token needs no renewal (ADR 0018): 0.42 ms. The rest of the difference to a direct client is not the BFF's work. A cold round trip on this virtual machine (one request every 35 ms) from the bench to a bare Node server takes 1.15 ms, and to the BFF's `/api/health` 1.76 ms. The new connection per call to a plain-http Neutron costs about 0.3 ms (the BFF's own time is 1.25 ms with `always`). Neutron's answer as the BFF receives it is as long as the direct client's.";
 
 /**
  * Networks: GET /api/networks through each BFF vs the very request the BFF makes to Neutron
