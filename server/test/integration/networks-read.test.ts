@@ -1,13 +1,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
-import type session from 'express-session';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NetworkPage } from '../../src/contract/networks.js';
 import { startDemoCloud, type DemoCloud } from '../../src/demo-cloud/demo-cloud.js';
 import { ApiSession } from '../support/api-session.js';
 import { demoCloudConfig } from '../support/demo-cloud-config.js';
+import { storedSessions, watchStore } from '../support/session-store-probes.js';
 import { testAppsClosedAfterAll, type TestApp } from '../support/test-app.js';
 
 /**
@@ -29,29 +28,6 @@ afterAll(async () => {
   await shortLived.close();
 });
 const testApp = testAppsClosedAfterAll();
-
-/** Counts the store's calls from now on. */
-function watchStore(store: session.Store) {
-  const calls = { get: 0, getForReading: 0, set: 0, destroy: 0 };
-  for (const method of Object.keys(calls) as (keyof typeof calls)[]) {
-    const methods = store as unknown as Record<string, (...args: unknown[]) => unknown>;
-    const original = methods[method]!.bind(store);
-    methods[method] = (...args: unknown[]) => {
-      calls[method] += 1;
-      return original(...args);
-    };
-  }
-  return calls;
-}
-
-function storedSessions(app: TestApp): number {
-  const db = new Database(path.join(app.dataDir, 'sessions.db'), { readonly: true });
-  try {
-    return (db.prepare('SELECT COUNT(*) AS n FROM sessions').get() as { n: number }).n;
-  } finally {
-    db.close();
-  }
-}
 
 async function signedIn(app: TestApp, cloud: DemoCloud): Promise<ApiSession> {
   const api = new ApiSession(app.url);
@@ -78,7 +54,7 @@ describe('GET /api/networks, read from the stored session', () => {
       expect(page.headers.getSetCookie()).toEqual([]);
       expect(page.headers.get('cache-control')).toBe('no-store');
     }
-    expect(calls).toEqual({ get: 0, getForReading: 3, set: 0, destroy: 0 });
+    expect(calls).toMatchObject({ get: 0, getForReading: 3, set: 0, destroy: 0 });
     expect(demo.stats.tokensIssued).toBe(issued);
   });
 

@@ -8,6 +8,7 @@ import { startDemoCloud, type DemoCloud } from '../../src/demo-cloud/demo-cloud.
 import { readOnlySessionHandle } from '../../src/http/stored-session-reader.js';
 import { ApiSession } from '../support/api-session.js';
 import { demoCloudConfig } from '../support/demo-cloud-config.js';
+import { watchStore } from '../support/session-store-probes.js';
 import { testAppsClosedAfterAll } from '../support/test-app.js';
 
 /**
@@ -25,20 +26,6 @@ afterAll(() => demo.close());
 const testApp = testAppsClosedAfterAll();
 
 const login = () => ({ cloud: 'demo', password: demo.credentials.password });
-
-/** Counts the store's calls from now on. */
-function watchStore(store: session.Store) {
-  const calls = { get: 0, getForReading: 0, set: 0, touch: 0, destroy: 0 };
-  for (const method of Object.keys(calls) as (keyof typeof calls)[]) {
-    const methods = store as unknown as Record<string, (...args: unknown[]) => unknown>;
-    const original = methods[method]!.bind(store);
-    methods[method] = (...args: unknown[]) => {
-      calls[method] += 1;
-      return original(...args);
-    };
-  }
-  return calls;
-}
 
 /** Every read of a record, whichever way (express-session's get, the shared read of the SQLite store). */
 const reads = (calls: ReturnType<typeof watchStore>) => calls.get + calls.getForReading;

@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoCloud, type DemoCloud } from '../../src/demo-cloud/demo-cloud.js';
 import { ApiSession, type ApiAnswer } from '../support/api-session.js';
 import { demoCloudConfig, sleep } from '../support/demo-cloud-config.js';
+import { storedSessions } from '../support/session-store-probes.js';
 import { testAppsClosedAfterAll, type TestApp } from '../support/test-app.js';
 
 /**
@@ -33,15 +33,6 @@ function expectSignInAgain(answer: ApiAnswer): void {
   expect(answer.status, JSON.stringify(answer.body)).toBe(401);
   expect((answer.body as any).error.code).toBe('not_authenticated');
   expect((answer.body as any).error.message).toMatch(/sign in again/i);
-}
-
-function storedSessions(app: TestApp): number {
-  const db = new Database(path.join(app.dataDir, 'sessions.db'), { readonly: true });
-  try {
-    return (db.prepare('SELECT COUNT(*) AS n FROM sessions').get() as { n: number }).n;
-  } finally {
-    db.close();
-  }
 }
 
 describe('a session no current key opens', () => {
