@@ -48,7 +48,14 @@ export function answerFromStoredSession(
         return;
       }
       // The status read is synchronous: no promise for it (it runs on every poll of every page).
-      if (body instanceof Promise) body.then((value) => res.json(value), fail);
+      // A throw while answering goes to the error handler too (as from an Express 5 async route),
+      // never to an unhandled rejection.
+      if (body instanceof Promise)
+        body
+          .then((value) => {
+            res.json(value);
+          })
+          .catch(fail);
       else res.json(body);
     });
   };

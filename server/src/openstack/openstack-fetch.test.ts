@@ -1,8 +1,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UpstreamError, UpstreamUnavailableError } from '../platform/errors.js';
-import { openstackFetch } from './openstack-fetch.js';
+import { MAX_UPSTREAM_BODY_BYTES, openstackFetch, USER_AGENT } from './openstack-fetch.js';
 
 /**
  * The one door to the upstreams, against a plain Node server playing each answer: what the
@@ -39,7 +40,34 @@ beforeAll(async () => {
           res.writeHead(302, { Location: 'http://elsewhere.example/steal' }).end();
           return;
         case '/head':
-          res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': '7' }).end();
+          // The length the body would have: past the cap, which does not apply to a HEAD.
+          res.writeHead(200, {
+            'Content-Type': 'application/json',
+            'Content-Length': String(MAX_UPSTREAM_BODY_BYTES + 1),
+          });
+          res.end();
+          return;
+        case '/gzip':
+        case '/deflate':
+        case '/br': {
+          const json = Buffer.from(JSON.stringify({ networks: [{ id: 'n1', name: 'compressed' }] }));
+          const encode = { '/gzip': gzipSync, '/deflate': deflateSync, '/br': brotliCompressSync }[req.url];
+          res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Encoding': req.url.slice(1) });
+          res.end(encode(json));
+          return;
+        }
+        case '/gzip-bomb':
+          // 9 MiB of spaces, about 9 KiB on the wire.
+          res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' });
+          res.end(gzipSync(Buffer.alloc(MAX_UPSTREAM_BODY_BYTES + 1024 * 1024, ' ')));
+          return;
+        case '/bad-gzip':
+          res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' });
+          res.end('{"not": "gzip"}');
+          return;
+        case '/zstd':
+          res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Encoding': 'zstd' });
+          res.end('(zstd bytes)');
           return;
         case '/slow-headers':
           setTimeout(() => res.writeHead(200).end('{}'), 2_000).unref();
@@ -89,6 +117,8 @@ describe('openstackFetch', () => {
     expect(request.headers['content-type']).toBe('application/json');
     expect(request.headers.accept).toBe('application/json');
     expect(request.headers['x-auth-token']).toBe('admin');
+    expect(request.headers['user-agent']).toBe(USER_AGENT);
+    expect(request.headers['accept-encoding']).toBe('gzip, deflate, br');
     expect(JSON.parse(request.body)).toEqual({ auth: { identity: { methods: ['password'] } } });
   });
 
@@ -98,7 +128,33 @@ describe('openstackFetch', () => {
     expect(answer.body).toEqual({ NeutronError: { message: 'not here' } });
   });
 
-  it('answers a HEAD without reading a body', async () => {
+  it('undoes gzip, deflate and br', async () => {
+    for (const path of ['/gzip', '/deflate', '/br']) {
+      const answer = await openstackFetch(`${origin}${path}`, { service: 'Neutron', timeoutMs: 1_000 });
+      expect(answer.body, path).toEqual({ networks: [{ id: 'n1', name: 'compressed' }] });
+    }
+  });
+
+  it('caps a compressed body at its decompressed size', async () => {
+    await expect(
+      openstackFetch(`${origin}/gzip-bomb`, { service: 'Neutron', timeoutMs: 5_000 }),
+    ).rejects.toThrow(
+      new UpstreamError(
+        'Neutron answered with a larger body, more than the 8 MiB API Access reads of an answer.',
+      ),
+    );
+  });
+
+  it('refuses a body that does not decompress, or in an encoding it does not read', async () => {
+    await expect(
+      openstackFetch(`${origin}/bad-gzip`, { service: 'Neutron', timeoutMs: 1_000 }),
+    ).rejects.toThrow(new UpstreamError('Neutron answered with a gzip body that does not decompress.'));
+    await expect(openstackFetch(`${origin}/zstd`, { service: 'Neutron', timeoutMs: 1_000 })).rejects.toThrow(
+      new UpstreamError('Neutron answered in an encoding API Access does not read (zstd).'),
+    );
+  });
+
+  it('answers a HEAD without reading a body, whatever length it announces', async () => {
     const answer = await openstackFetch(`${origin}/head`, {
       service: 'Keystone',
       method: 'HEAD',

@@ -1,6 +1,7 @@
 import { request as sendRequest, type Dispatcher } from 'undici';
 import type { z } from 'zod';
 import { RateLimitedError, UpstreamError, UpstreamUnavailableError } from '../platform/errors.js';
+import { ACCEPTED_ENCODINGS, headerValue, readBodyText } from './upstream-body.js';
 import { upstreamDispatcher } from './upstream-connections.js';
 
 /**
@@ -20,6 +21,9 @@ export type UpstreamService = 'Keystone' | 'Neutron';
  * of it) is broken or hostile, and reading on would let it take the BFF's memory.
  */
 export const MAX_UPSTREAM_BODY_BYTES = 8 * 1024 * 1024;
+
+/** How the BFF names itself to Keystone and Neutron (their access logs, a WAF in front of them). */
+export const USER_AGENT = 'api-access';
 
 export interface UpstreamRequest {
   service: UpstreamService;
@@ -45,7 +49,13 @@ export interface UpstreamResponse {
 
 export async function openstackFetch(url: string, request: UpstreamRequest): Promise<UpstreamResponse> {
   const { service, method = 'GET', timeoutMs } = request;
-  const headers: Record<string, string> = { Accept: 'application/json', ...request.headers };
+  const headers: Record<string, string> = {
+    Accept: 'application/json',
+    'Accept-Encoding': ACCEPTED_ENCODINGS,
+    // Named, as fetch() named itself: some WAF rules refuse a request without a User-Agent.
+    'User-Agent': USER_AGENT,
+    ...request.headers,
+  };
   if (request.json !== undefined) headers['Content-Type'] = 'application/json';
 
   // One controller for the timeout and for giving up on a body past the cap: aborting it closes
@@ -137,72 +147,15 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
   return Math.max(1, Math.min(Math.ceil((date - now) / 1000), 86_400));
 }
 
-/**
- * The body as text, never more than `maxBytes`: a Content-Length past the cap is refused before
- * reading, and a body without one (chunked) is counted while it streams and abandoned at the cap.
- * Either way the request is aborted, which closes the connection.
- */
-async function readBodyText(
-  response: Dispatcher.ResponseData,
-  service: UpstreamService,
-  maxBytes: number,
-  controller: AbortController,
-): Promise<string> {
-  const tooLarge = (detail: string): UpstreamError => {
-    controller.abort();
-    response.body.destroy();
-    return new UpstreamError(
-      `${service} answered with ${detail}, more than the ${formatMiB(maxBytes)} API Access reads of an answer.`,
-    );
-  };
-  const declared = Number(headerValue(response.headers['content-length']) ?? Number.NaN);
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    throw tooLarge(`a body of ${formatMiB(declared)} (announced by Content-Length)`);
-  }
-  // Listeners rather than `for await`: a quarter of the time per answer (the async iterator
-  // makes a promise per chunk), on every upstream call.
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const { body } = response;
-    body.on('data', (chunk: Buffer) => {
-      size += chunk.byteLength;
-      if (size > maxBytes) {
-        body.removeAllListeners('data');
-        reject(tooLarge('a larger body'));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    body.once('end', () =>
-      resolve(
-        chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks, size).toString('utf8'),
-      ),
-    );
-    body.on('error', reject);
-  });
-}
-
 /** A HEAD answer has no body; reading it to its end hands the connection back to the pool. */
 async function discardBody(response: Dispatcher.ResponseData): Promise<string> {
   await response.body.dump();
   return '';
 }
 
-/** undici gives headers as an object of lower-case names; a repeated header is an array. */
-function headerValue(value: string | string[] | undefined): string | null {
-  if (value === undefined) return null;
-  return Array.isArray(value) ? value.join(', ') : value;
-}
-
 function headersOf(response: Dispatcher.ResponseData): UpstreamHeaders {
   const { headers } = response;
   return { get: (name) => headerValue(headers[name.toLowerCase()]) };
-}
-
-function formatMiB(bytes: number): string {
-  const mib = bytes / (1024 * 1024);
-  return `${mib >= 10 ? Math.round(mib) : Math.round(mib * 10) / 10} MiB`;
 }
 
 function parseJsonBody(text: string, contentType: string | null): unknown {

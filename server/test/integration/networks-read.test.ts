@@ -101,10 +101,13 @@ describe('GET /api/networks, read from the stored session', () => {
     expect(revoked.status).toBe(204);
     const issued = demo.stats.tokensIssued;
     const requests = demo.stats.requests;
+    const calls = watchStore(app.store);
 
     const page = await api.get<NetworkPage>('/api/networks');
     expect(page.status, JSON.stringify(page.body)).toBe(200);
     expect(demo.stats.tokensIssued).toBe(issued + 1);
+    // Read first without express-session, then with it.
+    expect(calls).toMatchObject({ getForReading: 1, get: 1 });
     // Neutron (401, read-only), Keystone (the renewal, with express-session), Neutron: no more.
     expect(demo.stats.requests - requests).toBe(3);
     const renewed = await secretOf(api);
