@@ -113,7 +113,8 @@ export function createSessionMiddleware(options: SessionMiddlewareOptions): Requ
         });
         return;
       }
-      if (created !== undefined && options.secrets.length > 1) resignDuringRotation(req, res, options);
+      if (created !== undefined && options.secrets.length > 1)
+        resignDuringRotation(req, res, cookieName, options);
       next();
     });
   };
@@ -126,8 +127,12 @@ export function createSessionMiddleware(options: SessionMiddlewareOptions): Requ
  * A new id set later in this answer (sign-in) or a cleared cookie (sign-out) comes after this
  * line and wins.
  */
-function resignDuringRotation(req: Request, res: Response, options: SessionMiddlewareOptions): void {
-  const cookieName = sessionCookieName(options.secureCookies);
+function resignDuringRotation(
+  req: Request,
+  res: Response,
+  cookieName: string,
+  options: SessionMiddlewareOptions,
+): void {
   const verified = verifySessionCookie(req.headers.cookie, cookieName, options.secrets);
   if (!verified || verified.isSignedWithCurrentSecret || verified.id !== req.sessionID) return;
   res.cookie(
